@@ -1,0 +1,578 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Boot a throw-away Linux guest under QEMU and run one shell script in it.
+
+The guest is the Debian kernel that devtools/setup.sh unpacks into
+.cache/guest-kernel/current/root, with a busybox initramfs built here and
+cached by content: the modules a test asks for (with their dependencies,
+read from each module's .modinfo), the binaries it asks for with every
+shared library they load, and the DPDK PMDs it names, placed in the plugin
+directory EAL looks in. The script reaches the guest through fw_cfg, so a
+new script never rebuilds the initramfs.
+
+The script's own output comes back on the second serial port, the kernel
+console on the first; the script's exit status comes back as a marker line.
+Every process started here is in a process group of its own and is killed
+when the run ends, however it ends.
+"""
+
+import contextlib
+import dataclasses
+import glob
+import gzip
+import hashlib
+import io
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+CACHE = os.environ.get('VMTEST_CACHE', os.path.join(TOP, '.cache', 'vm'))
+KERNEL_ROOT = os.environ.get(
+    'VMTEST_KERNEL_ROOT',
+    os.path.join(TOP, '.cache', 'guest-kernel', 'current', 'root'))
+BUSYBOX = '/bin/busybox'
+QEMU = os.environ.get('VMTEST_QEMU', 'qemu-system-x86_64')
+# Initramfs images kept in the cache; older ones are removed.
+CACHE_KEEP = 12
+EXIT_MARKER = 'VMTEST-EXIT='
+
+# Modules every guest gets: fw_cfg carries the script in. virtio_pci is not
+# one of them, so that a DPDK guest finds its devices unbound.
+BASE_MODULES = ['qemu_fw_cfg']
+
+INIT_SCRIPT = r'''#!/bin/busybox sh
+/bin/busybox --install -s /bin
+# The initramfs root comes up world-writable, which EAL refuses for its
+# plugin path.
+chmod 755 /
+export PATH=/bin:/usr/bin:/sbin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/hugepages /tmp /run /var/run
+mount -t hugetlbfs nodev /dev/hugepages
+mount -t tmpfs tmpfs /tmp
+while read -r mod; do
+	insmod "/lib/modules/vmtest/$mod.ko" || echo "vmtest: insmod $mod failed" > /dev/ttyS0
+done < /etc/vmtest-modules
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+exec > /dev/ttyS1 2>&1
+script=/sys/firmware/qemu_fw_cfg/by_name/opt/vmtest/script/raw
+i=0
+while [ ! -r "$script" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -r "$script" ]; then
+	cp "$script" /tmp/vmtest-script
+	for f in /sys/firmware/qemu_fw_cfg/by_name/opt/vmtest/file/*; do
+		[ -r "$f/raw" ] && cp "$f/raw" "/tmp/$(basename "$f")"
+	done
+	cd /tmp
+	sh /tmp/vmtest-script
+	rc=$?
+else
+	echo "vmtest: no script in fw_cfg"
+	rc=127
+fi
+echo "VMTEST-EXIT=$rc"
+sync
+poweroff -f
+'''
+
+
+class HarnessError(Exception):
+    """The harness itself could not do what was asked (not a test failure)."""
+
+
+@dataclasses.dataclass
+class GuestResult:
+    status: int          # the script's exit status; None if it never finished
+    output: str          # what the script printed
+    console: str         # kernel console, for diagnosis
+    timed_out: bool
+    seconds: float
+
+    @property
+    def ok(self):
+        return self.status == 0 and not self.timed_out
+
+
+def log(msg):
+    print(f'vmharness: {msg}', file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Kernel modules
+# --------------------------------------------------------------------------
+
+def kernel_release(root=KERNEL_ROOT):
+    mods = glob.glob(os.path.join(root, 'lib', 'modules', '*'))
+    if len(mods) != 1:
+        raise HarnessError(f'expected one kernel in {root}/lib/modules, found {mods}; '
+                           'run devtools/setup.sh')
+    return os.path.basename(mods[0])
+
+
+def kernel_image(root=KERNEL_ROOT):
+    images = glob.glob(os.path.join(root, 'boot', 'vmlinuz-*'))
+    if len(images) != 1:
+        raise HarnessError(f'expected one vmlinuz in {root}/boot, found {images}')
+    return images[0]
+
+
+def _module_index(root):
+    index = {}
+    base = os.path.join(root, 'lib', 'modules', kernel_release(root), 'kernel')
+    for dirpath, _, files in os.walk(base):
+        for f in files:
+            if f.endswith('.ko'):
+                index[f[:-3].replace('-', '_')] = os.path.join(dirpath, f)
+    return index
+
+
+def _module_depends(path):
+    # .modinfo holds NUL-separated key=value strings; "depends=" is the
+    # comma-separated list depmod would have used.
+    with open(path, 'rb') as f:
+        data = f.read()
+    m = re.search(rb'(?:^|\x00)depends=([^\x00]*)\x00', data)
+    if not m or not m.group(1):
+        return []
+    return [d.decode().replace('-', '_') for d in m.group(1).split(b',') if d]
+
+
+def resolve_modules(names, root=KERNEL_ROOT):
+    """Return (name, path) for names and their dependencies, load order."""
+    index = _module_index(root)
+    order, seen = [], set()
+
+    def visit(name, chain):
+        name = name.replace('-', '_')
+        if name in seen:
+            return
+        if name in chain:
+            raise HarnessError(f'module dependency loop: {chain + [name]}')
+        if name not in index:
+            raise HarnessError(f'module {name} not in guest kernel {kernel_release(root)}')
+        for dep in _module_depends(index[name]):
+            visit(dep, chain + [name])
+        seen.add(name)
+        order.append((name, index[name]))
+
+    for n in names:
+        visit(n, [])
+    return order
+
+
+# --------------------------------------------------------------------------
+# Binaries and shared libraries
+# --------------------------------------------------------------------------
+
+def _guest_path(path):
+    # Debian is merged-/usr: the image has /lib -> usr/lib, so store every
+    # library under usr/ and let the dynamic loader's paths resolve.
+    path = os.path.normpath(path)
+    for top in ('/lib/', '/lib64/', '/bin/', '/sbin/'):
+        if path.startswith(top):
+            return '/usr' + path
+    return path
+
+
+def _shared_libs(path):
+    """Every shared library path `path` loads (ldd already walks the tree)."""
+    res = subprocess.run(['ldd', path], capture_output=True, text=True)
+    if res.returncode != 0:
+        # Static executables make ldd fail; that is fine.
+        if 'not a dynamic executable' in res.stdout + res.stderr:
+            return []
+        raise HarnessError(f'ldd {path}: {res.stderr.strip()}')
+    libs = []
+    for line in res.stdout.splitlines():
+        line = line.strip()
+        if 'not found' in line:
+            raise HarnessError(f'{path}: missing library: {line}')
+        m = re.match(r'(?:\S+ => )?(/\S+) \(0x', line)
+        if m:
+            libs.append(m.group(1))
+    return libs
+
+
+def dpdk_plugin_dir():
+    """The directory EAL loads PMD plugins from, e.g. .../dpdk/pmds-23.0."""
+    dirs = sorted(glob.glob('/usr/lib/*/dpdk/pmds-*'))
+    if not dirs:
+        raise HarnessError('no DPDK plugin directory; is the dpdk package installed?')
+    return dirs[-1]
+
+
+def dpdk_pmd_files(names):
+    """Files (and symlinks) of the named PMDs, e.g. 'crypto_virtio'."""
+    d = dpdk_plugin_dir()
+    out = []
+    for name in names:
+        files = sorted(glob.glob(os.path.join(d, f'librte_{name}.so*')))
+        if not files:
+            raise HarnessError(f'PMD {name} not in {d}')
+        out.extend(files)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Initramfs
+# --------------------------------------------------------------------------
+
+class _Cpio:
+    """A minimal newc writer: enough for files, directories and symlinks."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 1
+        self.names = set()
+
+    def _entry(self, name, mode, data=b''):
+        if name in self.names:
+            return
+        self.names.add(name)
+        namez = name.encode() + b'\0'
+        hdr = ('070701' + ''.join(f'{v:08x}' for v in (
+            self.ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0,
+            len(namez), 0))).encode()
+        self.ino += 1
+        self.buf.write(hdr + namez)
+        self.buf.write(b'\0' * (-(len(hdr) + len(namez)) % 4))
+        self.buf.write(data)
+        self.buf.write(b'\0' * (-len(data) % 4))
+
+    def dir(self, name):
+        parts = name.strip('/').split('/')
+        for i in range(1, len(parts) + 1):
+            self._entry('/'.join(parts[:i]), stat.S_IFDIR | 0o755)
+
+    def file(self, name, data, mode=0o644):
+        name = name.strip('/')
+        if '/' in name:
+            self.dir(os.path.dirname(name))
+        self._entry(name, stat.S_IFREG | mode, data)
+
+    def symlink(self, name, target):
+        name = name.strip('/')
+        if '/' in name:
+            self.dir(os.path.dirname(name))
+        self._entry(name, stat.S_IFLNK | 0o777, target.encode())
+
+    def copy(self, host_path, guest_path):
+        st = os.lstat(host_path)
+        if stat.S_ISLNK(st.st_mode):
+            self.symlink(guest_path, os.readlink(host_path))
+            # The link target must exist in the image too.
+            target = os.path.join(os.path.dirname(host_path), os.readlink(host_path))
+            self.copy(os.path.realpath(target) if not os.path.islink(target) else target,
+                      os.path.join(os.path.dirname(guest_path), os.readlink(host_path))
+                      if not os.path.isabs(os.readlink(host_path))
+                      else _guest_path(os.readlink(host_path)))
+            return
+        with open(host_path, 'rb') as f:
+            self.file(guest_path, f.read(), stat.S_IMODE(st.st_mode))
+
+    def finish(self):
+        self._entry('TRAILER!!!', 0)
+        return self.buf.getvalue()
+
+
+@dataclasses.dataclass
+class GuestImage:
+    """What goes into the initramfs. Equal contents share one cached image."""
+    modules: list = dataclasses.field(default_factory=list)
+    binaries: list = dataclasses.field(default_factory=list)
+    dpdk_pmds: list = dataclasses.field(default_factory=list)
+    kernel_root: str = KERNEL_ROOT
+
+    def _inputs(self):
+        mods = resolve_modules(BASE_MODULES + list(self.modules), self.kernel_root)
+        bins = []
+        for b in self.binaries:
+            path = shutil.which(b) if not os.path.isabs(b) else b
+            if not path or not os.path.exists(path):
+                raise HarnessError(f'binary {b} not found')
+            bins.append(os.path.realpath(path) if not os.path.isabs(b) else path)
+        pmds = dpdk_pmd_files(self.dpdk_pmds) if self.dpdk_pmds else []
+        libs = set()
+        for f in bins + [p for p in pmds if not os.path.islink(p)]:
+            libs.update(_shared_libs(f))
+        return mods, bins, pmds, sorted(libs)
+
+    def _key(self, mods, bins, pmds, libs):
+        h = hashlib.sha256()
+        # The harness's own source: a change to the image layout or /init
+        # is a new image.
+        with open(__file__, 'rb') as f:
+            h.update(f.read())
+        for f in [BUSYBOX] + [p for _, p in mods] + bins + pmds + libs:
+            st = os.stat(f)
+            h.update(f'{f} {st.st_size} {st.st_mtime_ns}\n'.encode())
+        return h.hexdigest()[:20]
+
+    def build(self):
+        """Return the path of the cached initramfs, building it if needed."""
+        mods, bins, pmds, libs = self._inputs()
+        os.makedirs(CACHE, exist_ok=True)
+        path = os.path.join(CACHE, f'initramfs-{self._key(mods, bins, pmds, libs)}.cpio.gz')
+        if os.path.exists(path):
+            os.utime(path)
+            return path
+        t0 = time.monotonic()
+        c = _Cpio()
+        for d in ('bin', 'dev', 'proc', 'sys', 'tmp', 'etc', 'usr/lib64', 'usr/bin',
+                  'usr/lib/x86_64-linux-gnu'):
+            c.dir(d)
+        c.symlink('lib', 'usr/lib')
+        c.symlink('lib64', 'usr/lib64')
+        c.symlink('sbin', 'bin')
+        c.copy(BUSYBOX, 'bin/busybox')
+        c.file('init', INIT_SCRIPT.encode(), 0o755)
+        c.file('etc/vmtest-modules', ''.join(f'{n}\n' for n, _ in mods).encode())
+        for name, p in mods:
+            c.copy(p, f'lib/modules/vmtest/{name}.ko')
+        for lib in libs:
+            c.copy(os.path.realpath(lib), _guest_path(lib))
+        # Binaries go on the guest's PATH, wherever they were built.
+        for b in bins:
+            c.copy(b, 'usr/bin/' + os.path.basename(b))
+        for p in pmds:
+            c.copy(p, _guest_path(p))
+        data = gzip.compress(c.finish(), compresslevel=1)
+        tmp = path + f'.tmp{os.getpid()}'
+        with open(tmp, 'wb') as f:
+            f.write(data)
+        os.replace(tmp, path)
+        log(f'built {os.path.basename(path)} ({len(data) >> 20} MiB, '
+            f'{time.monotonic() - t0:.1f} s)')
+        self._prune()
+        return path
+
+    @staticmethod
+    def _prune():
+        images = sorted(glob.glob(os.path.join(CACHE, 'initramfs-*.cpio.gz')),
+                        key=os.path.getmtime, reverse=True)
+        for old in images[CACHE_KEEP:]:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
+
+
+# --------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------
+
+class ProcessGroup:
+    """Children started here, each in its own session, all killed on exit.
+
+    SIGTERM (what meson sends on a test timeout) and SIGINT are turned into
+    SystemExit so that the cleanup runs on those too.
+    """
+
+    def __init__(self):
+        self.procs = []
+
+    def __enter__(self):
+        self._old = {}
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            self._old[sig] = signal.signal(sig, self._on_signal)
+        return self
+
+    @staticmethod
+    def _on_signal(signum, frame):
+        raise SystemExit(128 + signum)
+
+    def popen(self, args, **kw):
+        p = subprocess.Popen(args, start_new_session=True, **kw)
+        self.procs.append(p)
+        return p
+
+    def kill_all(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 3
+        for p in reversed(self.procs):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.wait(max(0.1, deadline - time.monotonic()))
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.wait(5)
+
+    def __exit__(self, *exc):
+        self.kill_all()
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+        return False
+
+
+def shared_memory_args(size_mb):
+    """Guest RAM in a shared memfd, which any vhost-user backend needs."""
+    return ['-object', f'memory-backend-memfd,id=vmtest-mem,size={size_mb}M,share=on',
+            '-machine', 'memory-backend=vmtest-mem']
+
+
+def vhost_user_crypto_args(socket_path, index=0, device_opts=''):
+    """A virtio-crypto-pci device served by a vhost-user backend at socket_path.
+
+    vectors=0 because QEMU 7.2 crashes in msix_set_vector_notifiers when the
+    guest starts a vhost-user crypto device with MSI-X vectors.
+    """
+    opts = f',{device_opts}' if device_opts else ''
+    return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}',
+            '-object', f'cryptodev-vhost-user,id=vmtest-cd{index},chardev=vmtest-vu{index}',
+            '-device', f'virtio-crypto-pci,id=vmtest-crypto{index},'
+                       f'cryptodev=vmtest-cd{index},vectors=0{opts}']
+
+
+def builtin_crypto_args(index=0, device_opts=''):
+    """A virtio-crypto-pci device on QEMU's own software backend."""
+    opts = f',{device_opts}' if device_opts else ''
+    return ['-object', f'cryptodev-backend-builtin,id=vmtest-cd{index}',
+            '-device', f'virtio-crypto-pci,id=vmtest-crypto{index},cryptodev=vmtest-cd{index}{opts}']
+
+
+def run_guest(script, image, qemu_args=(), memory_mb=512, smp=2, hugepages=0,
+              timeout=240, files=None, shared_memory=False, group=None,
+              cmdline_extra=''):
+    """Boot a guest, run `script` (shell text) in it, return a GuestResult.
+
+    files: {name: host path}, copied to /tmp/<name> in the guest before the
+    script runs. group: a ProcessGroup to start QEMU in (one is made
+    otherwise), so that a test's daemons and its guest end together.
+    """
+    initramfs = image.build()
+    with tempfile.TemporaryDirectory(prefix='vmtest-') as tmp:
+        script_path = os.path.join(tmp, 'script.sh')
+        with open(script_path, 'w') as f:
+            f.write(script)
+        console = os.path.join(tmp, 'console.log')
+        output = os.path.join(tmp, 'output.log')
+        append = ('console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable '
+                  f'default_hugepagesz=2M hugepagesz=2M hugepages={hugepages} {cmdline_extra}')
+        args = [QEMU, '-accel', 'tcg', '-cpu', 'max', '-smp', str(smp),
+                '-m', f'{memory_mb}M', '-nic', 'none', '-display', 'none',
+                '-monitor', 'none', '-no-reboot', '-nodefaults',
+                '-serial', f'file:{console}', '-serial', f'file:{output}',
+                '-kernel', kernel_image(image.kernel_root), '-initrd', initramfs,
+                '-append', append,
+                '-fw_cfg', f'name=opt/vmtest/script,file={script_path}']
+        for name, path in (files or {}).items():
+            if not re.fullmatch(r'[A-Za-z0-9._-]+', name):
+                raise HarnessError(f'bad guest file name {name!r}')
+            args += ['-fw_cfg', f'name=opt/vmtest/file/{name},file={path}']
+        if shared_memory:
+            args += shared_memory_args(memory_mb)
+        args += list(qemu_args)
+
+        own = group is None
+        g = ProcessGroup() if own else group
+        t0 = time.monotonic()
+        timed_out = False
+        try:
+            if own:
+                g.__enter__()
+            qemu_log = open(os.path.join(tmp, 'qemu.log'), 'w')
+            p = g.popen(args, stdin=subprocess.DEVNULL, stdout=qemu_log,
+                        stderr=subprocess.STDOUT)
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        finally:
+            if own:
+                g.__exit__(None, None, None)
+        seconds = time.monotonic() - t0
+
+        def read(path):
+            with contextlib.suppress(FileNotFoundError), open(path, 'rb') as f:
+                return f.read().decode(errors='replace').replace('\r\n', '\n')
+            return ''
+
+        out = read(output)
+        con = read(console)
+        qlog = read(os.path.join(tmp, 'qemu.log'))
+        if qlog.strip():
+            con += '\n--- qemu ---\n' + qlog
+        status = None
+        m = re.search(rf'^{EXIT_MARKER}(\d+)$', out, re.M)
+        if m:
+            status = int(m.group(1))
+            out = out[:m.start()]
+        return GuestResult(status, out, con, timed_out, seconds)
+
+
+def report(result, name):
+    """Print a guest run for a test log; return True if it succeeded."""
+    print(result.output, end='' if result.output.endswith('\n') else '\n')
+    state = ('timed out' if result.timed_out else
+             'no exit status' if result.status is None else f'exit {result.status}')
+    print(f'{name}: guest {state} after {result.seconds:.1f} s')
+    if not result.ok:
+        print('--- guest console (last 60 lines) ---')
+        print('\n'.join(result.console.splitlines()[-60:]))
+    return result.ok
+
+
+def main(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser(
+        description='Boot a test guest, run a script in it, print its output; '
+                    'exit with the script\'s status (124 on timeout).')
+    ap.add_argument('script', help='shell script to run in the guest')
+    ap.add_argument('--module', action='append', default=[], help='kernel module (repeatable)')
+    ap.add_argument('--binary', action='append', default=[], help='host binary to include')
+    ap.add_argument('--dpdk-pmd', action='append', default=[],
+                    help="DPDK plugin to include, e.g. crypto_virtio")
+    ap.add_argument('--file', action='append', default=[], metavar='NAME=PATH',
+                    help='host file copied to /tmp/NAME in the guest')
+    ap.add_argument('--memory', type=int, default=512, help='guest MiB')
+    ap.add_argument('--smp', type=int, default=2)
+    ap.add_argument('--hugepages', type=int, default=0, help='2 MiB pages in the guest')
+    ap.add_argument('--shared-memory', action='store_true',
+                    help='guest RAM in a shared memfd (vhost-user)')
+    ap.add_argument('--builtin-crypto', action='store_true',
+                    help='add a virtio-crypto-pci device on QEMU\'s builtin backend')
+    ap.add_argument('--vhost-user-crypto', metavar='SOCKET',
+                    help='add a virtio-crypto-pci device served at SOCKET')
+    ap.add_argument('--timeout', type=float, default=240)
+    ap.add_argument('--console', action='store_true', help='print the kernel console too')
+    ap.add_argument('qemu_args', nargs='*', help='extra QEMU arguments (after --)')
+    a = ap.parse_args(argv)
+
+    files = dict(f.split('=', 1) for f in a.file)
+    qemu = list(a.qemu_args)
+    if a.builtin_crypto:
+        qemu += builtin_crypto_args()
+    if a.vhost_user_crypto:
+        qemu += vhost_user_crypto_args(a.vhost_user_crypto)
+    with open(a.script) as f:
+        script = f.read()
+    image = GuestImage(modules=a.module, binaries=a.binary, dpdk_pmds=a.dpdk_pmd)
+    try:
+        r = run_guest(script, image, qemu, memory_mb=a.memory, smp=a.smp,
+                      hugepages=a.hugepages, timeout=a.timeout, files=files,
+                      shared_memory=a.shared_memory or bool(a.vhost_user_crypto))
+    except HarnessError as e:
+        print(f'vmharness: {e}', file=sys.stderr)
+        return 2
+    print(r.output, end='')
+    if a.console or not r.ok:
+        print('--- console ---', file=sys.stderr)
+        print(r.console, file=sys.stderr)
+    return 124 if r.timed_out else (r.status if r.status is not None else 125)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VHOST_USER_CRYPTO_WIRE_H
+#define VHOST_USER_CRYPTO_WIRE_H
+
+/**
+ * @file
+ * The vhost-user crypto session messages as QEMU's cryptodev-vhost-user
+ * sends them: VHOST_USER_CREATE_CRYPTO_SESSION (26, a reply carrying the
+ * session id is always read, though NEED_REPLY is not set) and
+ * VHOST_USER_CLOSE_CRYPTO_SESSION (27, payload one le64 session id, no
+ * reply). Both need protocol feature CRYPTO_SESSION.
+ *
+ * QEMU copies its in-memory session structure onto the wire, so the payload
+ * has changed with QEMU's internals; only its size tells the versions apart:
+ *
+ *   QEMU <= 7.0   632 B  struct vhost_user_crypto_session_v70
+ *   QEMU 7.1-8.0  632 B  struct vhost_user_crypto_session_v71
+ *   QEMU >= 8.1  1072 B  struct vhost_user_crypto_session_v81
+ *
+ * The two 632-byte layouts differ only in a u32 op_code that 7.0 carries
+ * at offset 8 and 7.1 dropped, shifting every later field by 4. A receiver
+ * tells them apart by content: 7.1 has op_type (1 or 2) in byte 32, where
+ * 7.0 has the low byte of aad_len (0 for every session QEMU creates), and
+ * 7.0 has a *_CREATE_SESSION opcode in bytes 8..11 and op_type in byte 36.
+ * The two host pointers QEMU leaves in the payload are meaningless
+ * to any other process and must be ignored. Fields are host-endian in QEMU;
+ * every peer that exists is little-endian x86_64 or arm64.
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VHOST_USER_CREATE_CRYPTO_SESSION	26
+#define VHOST_USER_CLOSE_CRYPTO_SESSION		27
+#define VHOST_USER_PROTOCOL_F_CRYPTO_SESSION	7
+
+#define VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN	64
+#define VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN	512
+#define VHOST_USER_CRYPTO_MAX_ASYM_KEY_LEN	1024
+
+/*
+ * Values of op_type, direction, hash_mode and alg_chain_order are the
+ * virtio-crypto ones (VIRTIO_CRYPTO_SYM_OP_*, VIRTIO_CRYPTO_OP_*, ...).
+ */
+
+/** Symmetric session parameters, QEMU 7.1 and later (48 bytes). */
+struct vhost_user_crypto_sym_info {
+	uint32_t cipher_alg;
+	uint32_t key_len;
+	uint32_t hash_alg;		/**< VIRTIO_CRYPTO_HASH_* or _MAC_* */
+	uint32_t hash_result_len;
+	uint32_t auth_key_len;
+	uint32_t aad_len;
+	uint8_t op_type;
+	uint8_t direction;
+	uint8_t hash_mode;
+	uint8_t alg_chain_order;
+	uint32_t padding;
+	uint64_t cipher_key_ptr;	/**< QEMU host pointer: ignore */
+	uint64_t auth_key_ptr;		/**< QEMU host pointer: ignore */
+};
+
+/** Symmetric session parameters, QEMU 7.0 and earlier (48 bytes). */
+struct vhost_user_crypto_sym_info_v70 {
+	uint32_t op_code;		/**< VIRTIO_CRYPTO_*_CREATE_SESSION */
+	uint32_t cipher_alg;
+	uint32_t key_len;
+	uint32_t hash_alg;
+	uint32_t hash_result_len;
+	uint32_t auth_key_len;
+	uint32_t aad_len;
+	uint8_t op_type;
+	uint8_t direction;
+	uint8_t hash_mode;
+	uint8_t alg_chain_order;
+	uint64_t cipher_key_ptr;
+	uint64_t auth_key_ptr;
+};
+
+/** QEMU <= 7.0 create-session payload. */
+struct vhost_user_crypto_session_v70 {
+	int64_t session_id;	/**< reply: >= 0 the new session, < 0 failure */
+	struct vhost_user_crypto_sym_info_v70 info;
+	uint8_t key[VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN];
+	uint8_t auth_key[VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN];
+};
+
+/** QEMU 7.1 to 8.0 create-session payload (symmetric sessions only). */
+struct vhost_user_crypto_session_v71 {
+	int64_t session_id;	/**< reply: >= 0 the new session, < 0 failure */
+	struct vhost_user_crypto_sym_info info;
+	uint8_t key[VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN];
+	uint8_t auth_key[VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN];
+};
+
+/** Asymmetric session parameters, QEMU 8.1 and later (32 bytes). */
+struct vhost_user_crypto_asym_info {
+	uint32_t algo;			/**< VIRTIO_CRYPTO_AKCIPHER_* */
+	uint32_t keytype;		/**< VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_* */
+	uint32_t keylen;
+	uint32_t padding;
+	uint64_t key_ptr;		/**< QEMU host pointer: ignore */
+	union {
+		struct {
+			uint32_t padding_algo;
+			uint32_t hash_algo;
+		} rsa;
+	} u;
+};
+
+/** QEMU >= 8.1 create-session payload, symmetric or asymmetric. */
+struct vhost_user_crypto_session_v81 {
+	/** VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION selects u.asym, any other u.sym */
+	uint64_t op_code;
+	union {
+		struct {
+			struct vhost_user_crypto_sym_info info;
+			uint8_t key[VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN];
+			uint8_t auth_key[VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN];
+		} sym;
+		struct {
+			struct vhost_user_crypto_asym_info info;
+			uint8_t key[VHOST_USER_CRYPTO_MAX_ASYM_KEY_LEN];
+		} asym;
+	} u;
+	int64_t session_id;	/**< reply: >= 0 the new session, < 0 failure */
+};
+
+/** Close-session payload, every version. */
+struct vhost_user_crypto_close {
+	uint64_t session_id;
+};
+
+#define VHOST_USER_CRYPTO_WIRE_SIZE(type, size) \
+	_Static_assert(sizeof(struct type) == (size), \
+		"struct " #type " must be " #size " bytes on the wire")
+
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_sym_info, 48);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_sym_info_v70, 48);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_session_v70, 632);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_session_v71, 632);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_asym_info, 32);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_session_v81, 1072);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_close, 8);
+
+/** Payload sizes as they arrive, the only version marker there is. */
+#define VHOST_USER_CRYPTO_SESSION_SIZE_632	632
+#define VHOST_USER_CRYPTO_SESSION_SIZE_1072	1072
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VHOST_USER_CRYPTO_WIRE_H */

@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# One-step, idempotent setup of a Debian 12 machine for dpdk-virtio-crypto:
+# Debian packages, hugepages, the guest kernel package, and the build.
+# Every other script in devtools/ calls this first, so a fresh clone needs
+# nothing installed by hand. Re-running it on a ready machine takes seconds.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache="$top/.cache"
+build="${BUILD_DIR:-$top/build}"
+hugepages_2m="${HUGEPAGES_2M:-1024}"
+
+log() { printf 'setup: %s\n' "$*"; }
+
+# Keep in sync with doc/guides/getting_started.rst.
+packages=(
+	build-essential pkg-config meson ninja-build
+	dpdk dpdk-dev libdpdk-dev dpdk-doc libipsec-mb-dev
+	qemu-system-x86 busybox-static cpio
+	libcmocka-dev clang libclang-rt-14-dev
+	python3 python3-cryptography-vectors python3-sphinx
+)
+
+install_packages() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+reserve_hugepages() {
+	local nr=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	if [ "$(cat $nr)" -lt "$hugepages_2m" ]; then
+		echo "$hugepages_2m" > $nr
+		[ "$(cat $nr)" -ge "$hugepages_2m" ] ||
+			log "warning: only $(cat $nr) of $hugepages_2m hugepages reserved"
+	fi
+	mkdir -p /dev/hugepages
+	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
+}
+
+# The guest kernel is the one package linux-image-amd64 depends on. It is
+# downloaded (not installed) and unpacked into the cache; the harness takes
+# vmlinuz and modules from there.
+fetch_guest_kernel() {
+	local pkg deb dir="$cache/guest-kernel"
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	if [ -z "$pkg" ]; then
+		apt-get update -q
+		pkg=$(apt-cache depends linux-image-amd64 |
+			awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	fi
+	[ -n "$pkg" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
+	if [ -f "$dir/$pkg/.unpacked" ]; then
+		ln -sfn "$pkg" "$dir/current"
+		return 0
+	fi
+	log "fetching guest kernel $pkg"
+	mkdir -p "$dir/$pkg"
+	(cd "$dir" && rm -f "$pkg"_*.deb && apt-get download -q "$pkg")
+	deb=$(ls "$dir/$pkg"_*.deb)
+	dpkg-deb -x "$deb" "$dir/$pkg/root"
+	rm -f "$deb"
+	touch "$dir/$pkg/.unpacked"
+	ln -sfn "$pkg" "$dir/current"
+}
+
+configure_and_build() {
+	if [ ! -f "$build/build.ninja" ]; then
+		meson setup "$build" "$top"
+	fi
+	ninja -C "$build"
+}
+
+[ "$(id -u)" -eq 0 ] || { log "must run as root (apt-get, hugepages)"; exit 1; }
+install_packages
+reserve_hugepages
+fetch_guest_kernel
+configure_and_build
+log "ready (build in $build)"
