@@ -548,11 +548,13 @@ def main(argv=None):
                     help='add a virtio-crypto-pci device served at SOCKET')
     ap.add_argument('--timeout', type=float, default=240)
     ap.add_argument('--console', action='store_true', help='print the kernel console too')
-    ap.add_argument('qemu_args', nargs='*', help='extra QEMU arguments (after --)')
-    a = ap.parse_args(argv)
+    ap.epilog = 'Arguments after -- go to QEMU as they are.'
+    argv = list(sys.argv[1:] if argv is None else argv)
+    qemu_extra = argv[argv.index('--') + 1:] if '--' in argv else []
+    a = ap.parse_args(argv[:argv.index('--')] if '--' in argv else argv)
 
     files = dict(f.split('=', 1) for f in a.file)
-    qemu = list(a.qemu_args)
+    qemu = qemu_extra
     if a.builtin_crypto:
         qemu += builtin_crypto_args()
     if a.vhost_user_crypto:
