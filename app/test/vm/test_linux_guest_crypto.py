@@ -31,7 +31,7 @@ while [ $i -lt 100 ]; do
 	sleep 0.2; i=$((i + 1))
 done
 echo "virtio_crypto_aes_cbc selftest: ${st:-missing}"
-awk '/^name/ { n = $3 } /^driver/ { d = $3 } /^priority/ { if (d ~ /virtio/) print "registered " n " as " d " priority " $3 }' /proc/crypto
+awk '/^name/ { n = $3 } /^driver/ { d = $3 } /^selftest/ { if (d ~ /virtio/) print "registered " n " as " d ", selftest " $3 }' /proc/crypto
 [ "$st" = passed ] || exit 1
 /usr/bin/afalg_skcipher_diff --buffers @BUFFERS@ --threads @THREADS@ --seed @SEED@
 '''
