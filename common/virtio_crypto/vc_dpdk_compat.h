@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VC_DPDK_COMPAT_H
+#define VC_DPDK_COMPAT_H
+
+/**
+ * @file
+ * Every difference between the DPDK releases we build against (22.11 to
+ * 24.11) that our code has to know about, and nothing else. Code elsewhere
+ * uses the names defined here and never tests RTE_VERSION itself.
+ */
+
+#include <rte_version.h>
+#include <rte_crypto_sym.h>
+
+/*
+ * Algorithms that not every supported release enumerates. A missing one is
+ * VC_RTE_ALGO_NONE, which the algorithm table treats as "no DPDK
+ * counterpart" (the virtio algorithm is then never offered or accepted).
+ */
+#define VC_RTE_ALGO_NONE	(-1)
+
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#define VC_RTE_AUTH_SHAKE_128	RTE_CRYPTO_AUTH_SHAKE_128
+#define VC_RTE_AUTH_SHAKE_256	RTE_CRYPTO_AUTH_SHAKE_256
+#else
+#define VC_RTE_AUTH_SHAKE_128	VC_RTE_ALGO_NONE
+#define VC_RTE_AUTH_SHAKE_256	VC_RTE_ALGO_NONE
+#endif
+
+#endif /* VC_DPDK_COMPAT_H */
