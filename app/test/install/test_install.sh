@@ -8,8 +8,9 @@ set -uo pipefail
 
 build=$1
 src=$(cd "$(dirname "$0")" && pwd)
-# Not under /tmp: EAL refuses to load plugins below a world-writable directory.
-dest=$(mktemp -d "$build/install-test.XXXXXX")
+# Under /run (root-owned, 0755), not the checkout or /tmp: EAL refuses to
+# load a plugin from below any world-writable directory.
+dest=$(mktemp -d /run/vc-install-test.XXXXXX)
 trap 'rm -rf "$dest"' EXIT
 passed=0 failed=0
 

@@ -9,7 +9,7 @@
  * against rte_cryptodev_*_capability_get, not a list written here).
  *
  * EAL runs without hugepages; the guest PMD plugin is loaded with -d to
- * prove it loads.
+ * prove it loads (VC_PMD_PATH, staged where EAL accepts it).
  */
 
 #include <stdarg.h>
@@ -22,6 +22,7 @@
 #include <rte_cryptodev.h>
 #include <rte_eal.h>
 
+#include "test_plugin.h"
 #include "test_report.h"
 #include "vhost_crypto.h"
 #include "virtio_crypto_algs.h"
@@ -153,7 +154,8 @@ bad_arguments(void **state)
 int
 main(int argc, char **argv)
 {
-	const char *pmd = getenv("VC_PMD_PATH");
+	const char *pmd = getenv("VC_PMD_PATH") ?
+		test_plugin_stage(getenv("VC_PMD_PATH")) : NULL;
 	char *eal_args[] = {
 		argv[0], "--no-huge", "-m", "256", "--no-pci", "-l", "0",
 		"--file-prefix", "vc_unit_backend_config", "--log-level", "lib.eal:warning",
@@ -169,6 +171,10 @@ main(int argc, char **argv)
 	int rc;
 
 	(void)argc;
+	if (getenv("VC_PMD_PATH") && pmd == NULL) {
+		printf("0 passed, %zu failed\n", RTE_DIM(tests));
+		return 1;
+	}
 	if (rte_eal_init(nb_args, eal_args) < 0) {
 		printf("EAL init failed\n0 passed, %zu failed\n", RTE_DIM(tests));
 		return 1;
