@@ -102,6 +102,11 @@ class GuestResult:
         return self.status == 0 and not self.timed_out
 
 
+# Tests print results on stdout and the harness logs on stderr; line
+# buffering keeps the two in order in a test log.
+sys.stdout.reconfigure(line_buffering=True)
+
+
 def log(msg):
     print(f'vmharness: {msg}', file=sys.stderr, flush=True)
 
