@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # One-step, idempotent setup of a Debian 12 machine for dpdk-virtio-crypto:
-# Debian packages, hugepages, the guest kernel package, and the build.
+# Debian packages, hugepages, the guest kernel package, a Debian 13 chroot
+# (DPDK 24.11, QEMU 10; skipped with VC_DEBIAN13=0), and both builds.
 # Every other script in devtools/ calls this first, so a fresh clone needs
 # nothing installed by hand. Re-running it on a ready machine takes seconds.
 set -euo pipefail
@@ -10,6 +11,7 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache="$top/.cache"
 build="${BUILD_DIR:-$top/build}"
+build13="${BUILD_DIR_DEBIAN13:-$top/build-debian13}"
 hugepages_2m="${HUGEPAGES_2M:-1024}"
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -21,6 +23,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio
 	libcmocka-dev clang libclang-rt-14-dev
 	python3 python3-cryptography-vectors python3-sphinx
+	debootstrap
 )
 
 install_packages() {
@@ -74,16 +77,65 @@ fetch_guest_kernel() {
 	ln -sfn "$pkg" "$dir/current"
 }
 
+# Debian 13 (trixie: DPDK 24.11, QEMU 10) in a chroot, from the archive the
+# machine already uses; devtools/debian13.sh runs commands inside it.
+debian13_packages=(
+	build-essential pkg-config meson ninja-build
+	dpdk dpdk-dev libdpdk-dev libipsec-mb-dev
+	qemu-system-x86 busybox-static cpio procps
+	libcmocka-dev python3
+)
+
+debian_mirror() {
+	local uri
+	uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+	[ -n "$uri" ] || uri=$(awk '/^deb / && $0 !~ /security/ { print $2; exit }' \
+		/etc/apt/sources.list 2>/dev/null)
+	echo "${uri:-http://deb.debian.org/debian}"
+}
+
+setup_debian13() {
+	local dir="$cache/debian13" root="$cache/debian13/root" want have
+	want=$(printf '%s\n' "${debian13_packages[@]}" | sort | sha256sum | cut -c1-16)
+	have=$(cat "$root/.ready" 2>/dev/null || true)
+	[ "$have" = "$want" ] && return 0
+	if [ ! -x "$root/usr/bin/apt-get" ] || [ -z "$have" ]; then
+		log "debootstrap Debian 13 into $root (about 2 minutes)"
+		rm -rf "$root"
+		mkdir -p "$dir"
+		debootstrap --variant=minbase \
+			--include="$(IFS=,; echo "${debian13_packages[*]}")" \
+			trixie "$root" "$(debian_mirror)" > "$dir/debootstrap.log" 2>&1 || {
+			tail -20 "$dir/debootstrap.log"
+			log "debootstrap failed (log in $dir/debootstrap.log)"
+			exit 1
+		}
+	else
+		log "updating Debian 13 packages"
+		touch "$root/.ready"
+		"$top/devtools/debian13.sh" sh -c 'apt-get update -q &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"' \
+			apt "${debian13_packages[@]}"
+	fi
+	echo "$want" > "$root/.ready"
+}
+
 configure_and_build() {
 	if [ ! -f "$build/build.ninja" ]; then
 		meson setup "$build" "$top"
 	fi
 	ninja -C "$build"
+	if [ "${VC_DEBIAN13:-1}" = 1 ]; then
+		"$top/devtools/debian13.sh" sh -c \
+			'[ -f "$1/build.ninja" ] || meson setup -Ddocs=disabled "$1" . && ninja -C "$1"' \
+			build "$build13"
+	fi
 }
 
 [ "$(id -u)" -eq 0 ] || { log "must run as root (apt-get, hugepages)"; exit 1; }
 install_packages
 reserve_hugepages
 fetch_guest_kernel
+[ "${VC_DEBIAN13:-1}" = 1 ] && setup_debian13
 configure_and_build
 log "ready (build in $build)"
