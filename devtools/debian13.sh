@@ -27,13 +27,14 @@ mkdir -p "$shared"
 exec unshare --mount --propagation private -- /bin/bash -c '
 	set -e
 	root=$1 top=$2 shared=$3; shift 3
+	# /tmp first: the checkout may live below it.
+	mount -t tmpfs tmpfs "$root/tmp"
 	mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root$top" "$root$shared"
 	mount -t proc proc "$root/proc"
 	mount --rbind /sys "$root/sys"
 	mount --rbind /dev "$root/dev"
 	mount --bind "$top" "$root$top"
 	mount --bind "$shared" "$root$shared"
-	mount -t tmpfs tmpfs "$root/tmp"
 	cd "$PWD" 2>/dev/null || cd "$top"
 	exec chroot "$root" /usr/bin/env -C "$PWD" \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
