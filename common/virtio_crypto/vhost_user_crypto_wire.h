@@ -132,6 +132,52 @@ struct vhost_user_crypto_session_v81 {
 	int64_t session_id;	/**< reply: >= 0 the new session, < 0 failure */
 };
 
+/*
+ * The generic vhost-user framing, for the messages the backend answers
+ * itself from librte_vhost's message hooks.
+ */
+#define VHOST_USER_GET_FEATURES		1
+#define VHOST_USER_SET_FEATURES		2
+#define VHOST_USER_SET_OWNER		3
+#define VHOST_USER_RESET_OWNER		4
+#define VHOST_USER_SET_MEM_TABLE	5
+#define VHOST_USER_SET_VRING_NUM	8
+#define VHOST_USER_SET_VRING_ADDR	9
+#define VHOST_USER_SET_VRING_BASE	10
+#define VHOST_USER_GET_VRING_BASE	11
+#define VHOST_USER_SET_VRING_KICK	12
+#define VHOST_USER_SET_VRING_CALL	13
+#define VHOST_USER_SET_VRING_ERR	14
+#define VHOST_USER_SET_VRING_ENABLE	18
+#define VHOST_USER_GET_CONFIG		24
+#define VHOST_USER_SET_CONFIG		25
+#define VHOST_USER_ADD_MEM_REG		37
+#define VHOST_USER_REM_MEM_REG		38
+
+#define VHOST_USER_PROTOCOL_F_MQ		0
+#define VHOST_USER_PROTOCOL_F_REPLY_ACK		3
+#define VHOST_USER_PROTOCOL_F_CONFIG		9
+#define VHOST_USER_F_PROTOCOL_FEATURES		30
+
+#define VHOST_USER_FLAG_VERSION_MASK	0x3u
+#define VHOST_USER_FLAG_REPLY		(1u << 2)
+#define VHOST_USER_FLAG_NEED_REPLY	(1u << 3)
+
+/** Header of every vhost-user message; the payload follows. */
+struct vhost_user_msg_hdr {
+	uint32_t request;
+	uint32_t flags;
+	uint32_t size;		/**< payload bytes */
+} __attribute__((packed));
+
+/** GET_CONFIG / SET_CONFIG payload. */
+struct vhost_user_config_payload {
+	uint32_t offset;	/**< into the device config space */
+	uint32_t size;
+	uint32_t flags;
+	uint8_t region[256];
+};
+
 /** Close-session payload, every version. */
 struct vhost_user_crypto_close {
 	uint64_t session_id;
@@ -148,6 +194,8 @@ VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_session_v71, 632);
 VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_asym_info, 32);
 VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_session_v81, 1072);
 VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_close, 8);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_msg_hdr, 12);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_config_payload, 268);
 
 /** Payload sizes as they arrive, the only version marker there is. */
 #define VHOST_USER_CRYPTO_SESSION_SIZE_632	632

@@ -53,6 +53,80 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
 			  uint32_t max_dataqueues, uint64_t max_size,
 			  struct virtio_crypto_config *cfg);
 
+/** Connect to the socket (the frontend listens) instead of listening. */
+#define VHOST_CRYPTO_F_CLIENT		(1u << 0)
+/** Never signal the frontend: it polls the used ring (a PMD does). */
+#define VHOST_CRYPTO_F_NO_NOTIFY	(1u << 1)
+
+/** Layout of QEMU's create-session payload, when it cannot be told. */
+enum vhost_crypto_session_layout {
+	VHOST_CRYPTO_SESSION_LAYOUT_AUTO = 0,	/**< by size, then content */
+	VHOST_CRYPTO_SESSION_LAYOUT_QEMU_7_0,
+	VHOST_CRYPTO_SESSION_LAYOUT_QEMU_7_1,
+	VHOST_CRYPTO_SESSION_LAYOUT_QEMU_8_1,
+};
+
+/** What one backend instance serves, and with what. */
+struct vhost_crypto_conf {
+	const char *socket_path;	/**< vhost-user socket */
+	uint32_t flags;			/**< VHOST_CRYPTO_F_* */
+	uint8_t cdev_id;		/**< crypto device for symmetric requests */
+	uint16_t cdev_qp;		/**< its queue pair this instance owns */
+	uint32_t max_sessions;		/**< 0: 1024 */
+	uint32_t max_dataqueues;	/**< 0: 1 */
+	uint32_t max_size;		/**< largest request in bytes; 0: 1 MiB */
+	uint32_t nb_ops;		/**< ops in flight at most; 0: 1024 */
+	enum vhost_crypto_session_layout session_layout;
+	int socket_id;			/**< NUMA node for memory */
+};
+
+/** Counters of one instance; read with vhost_crypto_stats_get(). */
+struct vhost_crypto_stats {
+	uint64_t requests;		/**< chains taken from the rings */
+	uint64_t completed_ok;		/**< completed with VIRTIO_CRYPTO_OK */
+	uint64_t completed_err;		/**< completed with any other status */
+	uint64_t bad_requests;		/**< malformed chains or headers */
+	uint64_t enqueue_retries;	/**< polls the cryptodev took less */
+	uint64_t sessions_created;
+	uint64_t sessions_destroyed;
+	uint64_t session_errors;
+	uint64_t connections;
+};
+
+/** An instance. */
+struct vhost_crypto;
+
+/**
+ * Create an instance: allocate its sessions and pools and register its
+ * socket with librte_vhost (not yet accepting; see vhost_crypto_start()).
+ * The crypto device must be configured, its queue pair set up and started.
+ *
+ * @return the instance, or NULL with rte_errno set (EINVAL, ENOMEM, EEXIST).
+ */
+struct vhost_crypto *vhost_crypto_create(const struct vhost_crypto_conf *conf);
+
+/** Start listening (or connecting, with VHOST_CRYPTO_F_CLIENT). */
+int vhost_crypto_start(struct vhost_crypto *vc);
+
+/**
+ * Serve the instance's rings once: take up to `burst` requests per ring,
+ * hand them to the crypto device, complete what it finished. Call it in a
+ * loop from one worker lcore; it never blocks.
+ *
+ * @return requests completed by this call.
+ */
+unsigned int vhost_crypto_poll(struct vhost_crypto *vc, unsigned int burst);
+
+/** Copy the instance's counters. */
+int vhost_crypto_stats_get(const struct vhost_crypto *vc,
+			   struct vhost_crypto_stats *stats);
+
+/**
+ * Stop serving, complete what is in flight, unregister the socket and free
+ * everything. The worker must have stopped calling vhost_crypto_poll().
+ */
+void vhost_crypto_destroy(struct vhost_crypto *vc);
+
 #ifdef __cplusplus
 }
 #endif

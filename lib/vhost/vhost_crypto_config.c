@@ -20,7 +20,7 @@
 #include "vhost_user_crypto_wire.h"
 #include "virtio_crypto_algs.h"
 
-RTE_LOG_REGISTER_DEFAULT(vhost_crypto_logtype, INFO);
+RTE_LOG_REGISTER(vhost_crypto_logtype, lib.vhost_crypto, INFO);
 
 static void
 add_sym_capability(struct virtio_crypto_config *cfg,

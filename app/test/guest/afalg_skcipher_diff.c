@@ -192,9 +192,18 @@ report_mismatch(unsigned int i, const char *what, const uint8_t *a,
 {
 	size_t off;
 
+	size_t last, ndiff = 0;
+
 	for (off = 0; off < len && a[off] == b[off]; off++)
 		;
-	printf("buffer %u: %s differ at byte %zu of %zu\n", i, what, off, len);
+	for (last = off; last < len; last++)
+		ndiff += a[last] != b[last];
+	printf("buffer %u: %s differ at byte %zu of %zu (%zu bytes differ;"
+	       " %02x%02x%02x%02x vs %02x%02x%02x%02x there)\n", i, what, off, len,
+	       ndiff, a[off], a[off + 1 < len ? off + 1 : off],
+	       a[off + 2 < len ? off + 2 : off], a[off + 3 < len ? off + 3 : off],
+	       b[off], b[off + 1 < len ? off + 1 : off],
+	       b[off + 2 < len ? off + 2 : off], b[off + 3 < len ? off + 3 : off]);
 }
 
 static void *

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VHOST_CRYPTO_DEV_H
+#define VHOST_CRYPTO_DEV_H
+
+/*
+ * One backend instance: a vhost-user socket, the frontend connected to it,
+ * its rings, sessions and crypto resources. Internal to the library.
+ *
+ * Threads: librte_vhost's control thread runs the message hooks (session
+ * messages, ring and memory changes); one worker runs vhost_crypto_poll().
+ * They meet only through the session table (publish/lookup with
+ * release/acquire) and the pause handshake below, which the control thread
+ * uses before anything the data path reads changes.
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_cryptodev.h>
+#include <rte_mempool.h>
+
+#include "vhost_crypto.h"
+#include "vhost_crypto_session.h"
+#include "vhost_crypto_vring.h"
+
+#define VC_MAX_DATAQUEUES	16
+#define VC_BURST_MAX		64
+
+/* Chains one ring may have in flight; more wait in the avail ring. */
+#define VC_RING_MAX_INFLIGHT	128
+#define VC_NO_SLOT		UINT16_MAX
+
+/** A data queue, the device side. */
+struct vc_ring {
+	struct vc_vring vr;
+	bool live;			/**< address, size and kick fd known */
+	struct vc_chain *slots;		/**< [nb_slots] chains in flight */
+	uint16_t *free_slots;		/**< stack of free slot numbers */
+	uint16_t *slot_of_head;		/**< [alloc_size]: slot, or VC_NO_SLOT */
+	uint16_t nb_slots;
+	uint16_t nb_free;
+	uint16_t alloc_size;		/**< ring size the arrays are for */
+};
+
+/** Per-op private area, after the sym op: the IV, then our context. */
+struct vc_op_priv {
+	uint8_t iv[16];
+	uint16_t ring;		/**< index into vhost_crypto.rings */
+	uint16_t slot;		/**< chain slot in that ring */
+	uint32_t dst_len;	/**< bytes of output before the digest */
+	uint16_t digest_len;	/**< hash result bytes, after dst */
+	uint8_t *digest;	/**< where the PMD writes the hash result */
+};
+
+struct vhost_crypto {
+	char path[PATH_MAX];
+	struct vhost_crypto_conf conf;
+	int vid;			/**< connected frontend, or -1 */
+	bool started;
+
+	struct virtio_crypto_config config;
+	struct vc_session_table sessions;
+	struct rte_mempool *op_pool;
+	struct rte_mempool *mbuf_pool;
+
+	struct rte_vhost_memory *mem;	/**< our copy, freed on refresh */
+	bool mem_table_set;		/**< the frontend sent one */
+	uint64_t features;		/**< negotiated, as far as we are told */
+	struct vc_ring rings[VC_MAX_DATAQUEUES];
+	uint16_t nb_rings;
+
+	/* Ops the cryptodev did not take yet, retried first on each poll. */
+	struct rte_crypto_op *backlog[VC_BURST_MAX];
+	uint16_t nb_backlog;
+	uint32_t cdev_inflight;		/**< ops inside the cryptodev */
+
+	/*
+	 * Pause handshake. The control thread sets `paused` then waits for
+	 * `polling` to clear; the worker sets `polling` then checks `paused`.
+	 * Both sides use sequentially consistent accesses, so either the
+	 * worker sees the pause or the control thread sees it polling.
+	 */
+	bool paused;
+	bool polling;
+
+	struct vhost_crypto_stats stats;
+};
+
+/* Data path (vhost_crypto_datapath.c). */
+unsigned int vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst);
+/* Complete every op inside the cryptodev; caller holds the data path paused. */
+void vc_datapath_drain(struct vhost_crypto *vc);
+
+/* Pause handshake (vhost_crypto.c). */
+void vc_pause(struct vhost_crypto *vc);
+void vc_resume(struct vhost_crypto *vc);
+
+#endif /* VHOST_CRYPTO_DEV_H */

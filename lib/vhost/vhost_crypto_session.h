@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VHOST_CRYPTO_SESSION_H
+#define VHOST_CRYPTO_SESSION_H
+
+/*
+ * Sessions: what a frontend asks for, however it asked (a QEMU vhost-user
+ * session message of any layout, or an in-band control request), is first
+ * decoded into struct vc_session_params; only that is turned into
+ * cryptodev sessions and kept in the device's session table.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_cryptodev.h>
+
+#include "virtio_crypto_algs.h"
+
+/** A session request, decoded and checked, independent of how it came. */
+struct vc_session_params {
+	uint32_t service;	/**< VIRTIO_CRYPTO_SERVICE_* */
+	uint32_t op_type;	/**< CIPHER service: VIRTIO_CRYPTO_SYM_OP_* */
+
+	/* cipher part (CIPHER service), or the AEAD algorithm and key */
+	const struct virtio_crypto_alg *cipher;
+	uint32_t direction;	/**< VIRTIO_CRYPTO_OP_ENCRYPT / _DECRYPT */
+	const uint8_t *cipher_key;
+	uint32_t cipher_key_len;
+
+	/* hash part: HASH or MAC service, or the hash half of a chain */
+	const struct virtio_crypto_alg *hash;
+	uint32_t hash_mode;	/**< chain: VIRTIO_CRYPTO_SYM_HASH_MODE_* */
+	uint32_t chain_order;	/**< chain: VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_* */
+	uint32_t hash_result_len;
+	const uint8_t *auth_key;
+	uint32_t auth_key_len;
+	uint32_t aad_len;	/**< AEAD, and chains (0 in practice) */
+};
+
+/** Layouts of QEMU's vhost-user create-session payload. */
+enum vc_session_msg_layout {
+	VC_SESSION_MSG_AUTO = 0,	/**< by size, then by content */
+	VC_SESSION_MSG_QEMU_7_0,	/**< 632 B, with op_code */
+	VC_SESSION_MSG_QEMU_7_1,	/**< 632 B, without op_code */
+	VC_SESSION_MSG_QEMU_8_1,	/**< 1072 B */
+};
+
+/**
+ * Decode a VHOST_USER_CREATE_CRYPTO_SESSION payload.
+ *
+ * @param payload, size
+ *   The message payload as received; key pointers in params point into it.
+ * @param layout
+ *   VC_SESSION_MSG_AUTO, or a layout the operator forced.
+ * @param[out] params
+ *   The decoded request.
+ * @param[out] used_layout
+ *   The layout that was decoded (for the reply and for logs).
+ * @return
+ *   0; -EBADMSG if the payload fits no layout or its lengths are out of
+ *   bounds; -ENOTSUP for a well-formed request of something this backend
+ *   has no mapping for (an unknown algorithm, an asymmetric session).
+ */
+int vc_session_msg_decode(const void *payload, uint32_t size,
+			  enum vc_session_msg_layout layout,
+			  struct vc_session_params *params,
+			  enum vc_session_msg_layout *used_layout);
+
+/**
+ * Write a create-session reply into the payload, in the layout the request
+ * came in: the new session id, or a negative value for failure.
+ */
+void vc_session_msg_set_reply(void *payload, enum vc_session_msg_layout layout,
+			      int64_t session_id);
+
+
+
+/* ------------------------------------------------------------------ */
+/* The session table                                                   */
+/* ------------------------------------------------------------------ */
+
+/** A live session, as the data path needs it. */
+struct vc_session {
+	void *crypto_sess;		/**< rte_cryptodev sym session */
+	uint32_t service;		/**< VIRTIO_CRYPTO_SERVICE_* */
+	uint32_t op_type;		/**< CIPHER service: VIRTIO_CRYPTO_SYM_OP_* */
+	uint32_t direction;		/**< VIRTIO_CRYPTO_OP_* */
+	uint16_t iv_len;		/**< the IV length every request must carry */
+	uint16_t digest_len;		/**< hash result / tag length */
+	uint16_t aad_len;
+	/** Set (release) once every field above is written; data path acquires. */
+	bool live;
+};
+
+/**
+ * Sessions of one frontend. Ids are slot numbers; 0 is a valid id, as with
+ * QEMU's own backend. Created and destroyed on the vhost control thread;
+ * read by the data path, which only sees a slot once it is live, and is
+ * quiesced (by the caller) before a slot is destroyed.
+ */
+struct vc_session_table {
+	struct vc_session *slots;
+	uint32_t nb_slots;
+	uint32_t nb_live;
+	uint8_t cdev_id;		/**< symmetric sessions live here */
+	struct rte_mempool *pool;	/**< session pool of cdev_id */
+};
+
+/** IV offset in every rte_crypto_op of this backend (its private area). */
+#define VC_OP_IV_OFFSET \
+	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+
+int vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
+			  uint8_t cdev_id, int socket_id, const char *name);
+void vc_session_table_free(struct vc_session_table *t);
+
+/**
+ * Create a session from decoded parameters.
+ * @return 0 with *id set; -ENOSPC (table full), -ENOTSUP (the device cannot
+ *   do it), -EINVAL (parameters the algorithm does not allow).
+ */
+int vc_session_create(struct vc_session_table *t,
+		      const struct vc_session_params *p, uint64_t *id);
+
+/**
+ * Destroy a session. The caller has quiesced the data path and completed
+ * every operation in flight.
+ * @return 0, or -ENOENT for an id that is not live.
+ */
+int vc_session_destroy(struct vc_session_table *t, uint64_t id);
+
+/** Destroy every session (connection gone). */
+void vc_session_destroy_all(struct vc_session_table *t);
+
+/** Data path lookup: the live session, or NULL. */
+static inline const struct vc_session *
+vc_session_lookup(const struct vc_session_table *t, uint64_t id)
+{
+	const struct vc_session *s;
+
+	if (id >= t->nb_slots)
+		return NULL;
+	s = &t->slots[id];
+	return __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) ? s : NULL;
+}
+
+#endif /* VHOST_CRYPTO_SESSION_H */

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VHOST_CRYPTO_VRING_H
+#define VHOST_CRYPTO_VRING_H
+
+/*
+ * The device side of a virtqueue: take descriptor chains the driver made
+ * available, hand back used ones, notify. Every value the driver wrote
+ * (indices, lengths, addresses, next links, indirect tables) is treated as
+ * hostile and checked against the ring and guest memory before use; a
+ * chain is copied into a local struct vc_chain once and never re-read.
+ *
+ * Guest addresses are translated through vc_gpa_to_va() only, which clamps
+ * the length at the end of the memory region.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_vhost.h>
+
+/*
+ * Segments one chain may have after translation; more is BADMSG. A driver
+ * may chain as many descriptors as the queue has (1024 for QEMU), and a
+ * descriptor spanning memory regions becomes several segments.
+ */
+#define VC_CHAIN_MAX_SEGS	1088
+
+/** A translated piece of a chain, in host virtual memory. */
+struct vc_seg {
+	uint8_t *addr;
+	uint32_t len;
+};
+
+/**
+ * A descriptor chain, translated: device-readable segments first, then
+ * device-writable ones (a chain with a readable descriptor after a writable
+ * one is rejected), with their total lengths.
+ */
+struct vc_chain {
+	uint16_t head;		/**< id to return in the used ring */
+	uint16_t nb_in;		/**< readable segments: segs[0 .. nb_in) */
+	uint16_t nb_out;	/**< writable: segs[nb_in .. nb_in + nb_out) */
+	uint32_t in_len;	/**< bytes readable */
+	uint32_t out_len;	/**< bytes writable */
+	struct vc_seg segs[VC_CHAIN_MAX_SEGS];
+};
+
+/** Why a chain could not be taken. */
+enum vc_chain_error {
+	VC_CHAIN_OK = 0,
+	/*
+	 * The chain is unusable but its head is known: complete it with
+	 * BADMSG if it has a writable byte, else with no status.
+	 */
+	VC_CHAIN_BAD,
+	/*
+	 * The ring itself is broken (an avail index or head out of range):
+	 * nothing can be completed; the ring stops until reset.
+	 */
+	VC_CHAIN_RING_BROKEN,
+};
+
+/** Device-side state of one split virtqueue. */
+struct vc_vring {
+	/* Set up from the vhost-user messages, refreshed while quiesced. */
+	struct vring_desc *desc;	/**< driver-written table */
+	struct vring_avail *avail;	/**< driver-written */
+	struct vring_used *used;	/**< device-written (by us) */
+	uint16_t size;			/**< power of two */
+	int callfd;			/**< eventfd to notify the driver, or -1 */
+	struct rte_vhost_memory *mem;	/**< our copy of the memory table */
+	bool event_idx;			/**< VIRTIO_RING_F_EVENT_IDX negotiated */
+
+	/*
+	 * Free-running 16-bit indices, masked with (size - 1) on access, as
+	 * the driver's are.
+	 */
+	uint16_t last_avail_idx;	/**< next avail entry to take */
+	uint16_t used_idx;		/**< next used entry to write */
+	uint16_t signalled_used;	/**< used_idx when we last notified */
+	bool broken;			/**< a fatal driver error was seen */
+};
+
+/**
+ * Translate a guest physical address range.
+ *
+ * @param len
+ *   In: bytes wanted. Out: bytes contiguous from the result, clamped at the
+ *   end of the memory region (callers loop for the rest).
+ * @return host virtual address, or NULL if gpa is in no region.
+ */
+static inline void *
+vc_gpa_to_va(const struct rte_vhost_memory *mem, uint64_t gpa, uint64_t *len)
+{
+	uint32_t i;
+
+	for (i = 0; i < mem->nregions; i++) {
+		const struct rte_vhost_mem_region *r = &mem->regions[i];
+
+		if (gpa >= r->guest_phys_addr &&
+		    gpa - r->guest_phys_addr < r->size) {
+			uint64_t off = gpa - r->guest_phys_addr;
+
+			if (*len > r->size - off)
+				*len = r->size - off;
+			return (void *)(uintptr_t)(r->host_user_addr + off);
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Chains available to take (0 if none or the ring is broken).
+ */
+uint16_t vc_vring_avail_count(struct vc_vring *vr);
+
+/**
+ * Take the next available chain into `chain`.
+ *
+ * @return VC_CHAIN_OK; VC_CHAIN_BAD with chain->head set (complete it
+ *   with what writable segments it has); or VC_CHAIN_RING_BROKEN, after
+ *   which the ring is marked broken and yields nothing more.
+ */
+enum vc_chain_error vc_vring_pop(struct vc_vring *vr, struct vc_chain *chain);
+
+/** Mark the ring broken (a fatal driver error the caller found). */
+void vc_vring_set_broken(struct vc_vring *vr, const char *why);
+
+/**
+ * Put a completed chain in the used ring (not yet visible to the driver
+ * until vc_vring_flush()). Completions may come in any order.
+ */
+void vc_vring_push(struct vc_vring *vr, uint16_t head, uint32_t written);
+
+/**
+ * Publish every pushed entry and notify the driver if it asked to be
+ * notified (or always, when `always_notify` and the driver did not
+ * suppress notifications).
+ */
+void vc_vring_flush(struct vc_vring *vr, bool notify);
+
+/**
+ * Copy `len` bytes of the chain's readable stream from `off` into `dst`.
+ * @return 0, or -1 if the stream is shorter.
+ */
+int vc_chain_read(const struct vc_chain *c, uint32_t off, void *dst, uint32_t len);
+
+/**
+ * Copy `len` bytes into the chain's writable stream at `off`.
+ * @return 0, or -1 if the stream is shorter.
+ */
+int vc_chain_write(const struct vc_chain *c, uint32_t off, const void *src, uint32_t len);
+
+#endif /* VHOST_CRYPTO_VRING_H */
