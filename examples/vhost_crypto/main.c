@@ -38,6 +38,7 @@
 
 #define MAX_SOCKETS		16
 #define DEFAULT_CRYPTODEV	"crypto_aesni_mb"
+#define DEFAULT_FALLBACK	"crypto_openssl"
 #define CDEV_QP_DESCRIPTORS	2048
 #define POLL_BURST		32
 
@@ -45,6 +46,7 @@ struct options {
 	const char *sockets[MAX_SOCKETS];
 	unsigned int nb_sockets;
 	const char *cryptodev;
+	const char *fallback;	/* NULL: none */
 	bool client;
 	bool no_notify;
 	uint32_t max_sessions;
@@ -55,6 +57,7 @@ struct options {
 
 static const struct options default_opt = {
 	.cryptodev = DEFAULT_CRYPTODEV,
+	.fallback = DEFAULT_FALLBACK,
 };
 static struct options opt;
 
@@ -77,6 +80,8 @@ usage(const char *prog, FILE *f)
 		"  --socket PATH         vhost-user socket to serve (repeatable, up to %d)\n"
 		"  --cryptodev NAME      crypto device by name, or a virtual crypto driver\n"
 		"                        to create (default %s)\n"
+		"  --fallback NAME       software crypto device for requests the main one\n"
+		"                        is known to get wrong (default %s; 'none')\n"
 		"  --client              connect to the sockets instead of listening\n"
 		"  --no-notify           never signal frontends (they poll)\n"
 		"  --max-sessions N      sessions per socket (default 1024)\n"
@@ -87,7 +92,7 @@ usage(const char *prog, FILE *f)
 		"  --help                this text\n"
 		"\n"
 		"Without EAL options: one core, no PCI scan, in-memory.\n",
-		prog, MAX_SOCKETS, DEFAULT_CRYPTODEV);
+		prog, MAX_SOCKETS, DEFAULT_CRYPTODEV, DEFAULT_FALLBACK);
 }
 
 static int
@@ -113,6 +118,7 @@ parse_options(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "cryptodev", required_argument, NULL, 'c' },
+		{ "fallback", required_argument, NULL, 'F' },
 		{ "client", no_argument, NULL, 'C' },
 		{ "no-notify", no_argument, NULL, 'N' },
 		{ "max-sessions", required_argument, NULL, 'S' },
@@ -138,6 +144,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'c':
 			opt.cryptodev = optarg;
+			break;
+		case 'F':
+			opt.fallback = strcmp(optarg, "none") ? optarg : NULL;
 			break;
 		case 'C':
 			opt.client = true;
@@ -254,10 +263,12 @@ print_stats(void)
 			continue;
 		printf("vhost-crypto: %s: requests %" PRIu64 " ok %" PRIu64
 		       " err %" PRIu64 " bad %" PRIu64 " sessions +%" PRIu64
-		       " -%" PRIu64 " !%" PRIu64 " connections %" PRIu64 "\n",
+		       " -%" PRIu64 " !%" PRIu64 " fallback %" PRIu64
+		       " connections %" PRIu64 " live: sessions %u ops %u mbufs %u\n",
 		       opt.sockets[i], s.requests, s.completed_ok, s.completed_err,
 		       s.bad_requests, s.sessions_created, s.sessions_destroyed,
-		       s.session_errors, s.connections);
+		       s.session_errors, s.fallback_ops, s.connections,
+		       s.sessions_live, s.ops_in_use, s.mbufs_in_use);
 	}
 	fflush(stdout);
 }
@@ -294,7 +305,7 @@ main(int argc, char **argv)
 	char *default_eal[16];
 	char prefix[64], lcore[16];
 	char **app_argv = argv;
-	int app_argc = argc, eal_argc, rc, dev;
+	int app_argc = argc, eal_argc, rc, dev, fallback = -1;
 	unsigned int i, lcore_id, w;
 
 	/*
@@ -349,14 +360,27 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
+	if (opt.fallback && strcmp(opt.fallback, opt.cryptodev) != 0) {
+		fallback = find_or_create_cryptodev(opt.fallback);
+		if (fallback < 0 || fallback == dev ||
+		    setup_cryptodev(fallback, opt.nb_sockets) != 0) {
+			fprintf(stderr, "vhost-crypto: cannot set up fallback crypto "
+				"device %s (--fallback none to go without)\n", opt.fallback);
+			rte_eal_cleanup();
+			return 1;
+		}
+	}
 
 	for (i = 0; i < opt.nb_sockets; i++) {
 		struct vhost_crypto_conf conf = {
 			.socket_path = opt.sockets[i],
 			.flags = (opt.client ? VHOST_CRYPTO_F_CLIENT : 0) |
-				 (opt.no_notify ? VHOST_CRYPTO_F_NO_NOTIFY : 0),
+				 (opt.no_notify ? VHOST_CRYPTO_F_NO_NOTIFY : 0) |
+				 (fallback >= 0 ? VHOST_CRYPTO_F_FALLBACK : 0),
 			.cdev_id = dev,
 			.cdev_qp = i,
+			.fallback_cdev_id = fallback >= 0 ? fallback : 0,
+			.fallback_qp = i,
 			.max_sessions = opt.max_sessions,
 			.max_size = opt.max_size,
 			.session_layout = opt.layout,
@@ -389,6 +413,10 @@ main(int argc, char **argv)
 		vhost_crypto_destroy(instances[i]);
 	rte_cryptodev_stop(dev);
 	rte_cryptodev_close(dev);
+	if (fallback >= 0) {
+		rte_cryptodev_stop(fallback);
+		rte_cryptodev_close(fallback);
+	}
 	rte_eal_cleanup();
 	return 0;
 }

@@ -34,6 +34,7 @@
 
 #include "vhost_crypto_dev.h"
 #include "vhost_crypto_log.h"
+#include "vhost_crypto_quirks.h"
 #include "vhost_user_crypto_wire.h"
 
 #define VC_DEFAULT_MAX_SESSIONS	1024
@@ -457,7 +458,7 @@ destroy_connection(int vid)
 	 * librte_vhost frees the device after this callback.
 	 */
 	vc_datapath_drain(vc);
-	vc_session_destroy_all(&vc->sessions);
+	vc->stats.sessions_destroyed += vc_session_destroy_all(&vc->sessions);
 	for (i = 0; i < vc->nb_rings; i++)
 		ring_reset(&vc->rings[i]);
 	free(vc->mem);
@@ -537,9 +538,14 @@ create_pools(struct vhost_crypto *vc, unsigned int id)
 	char name[RTE_MEMPOOL_NAMESIZE];
 	int rc;
 
+	uint8_t ids[VC_NB_DEVS];
+	uint8_t d;
+
+	for (d = 0; d < vc->nb_cdevs; d++)
+		ids[d] = vc->cdevs[d].id;
 	snprintf(name, sizeof(name), "vc%u", id);
-	rc = vc_session_table_init(&vc->sessions, vc->conf.max_sessions,
-				   vc->conf.cdev_id, vc->conf.socket_id, name);
+	rc = vc_session_table_init(&vc->sessions, vc->conf.max_sessions, ids,
+				   vc->nb_cdevs, vc->conf.socket_id, name);
 	if (rc)
 		return rc;
 	snprintf(name, sizeof(name), "vco_%u", id);
@@ -581,6 +587,10 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 	    strlen(conf->socket_path) >= PATH_MAX ||
 	    !rte_cryptodev_is_valid_dev(conf->cdev_id) ||
 	    conf->cdev_qp >= rte_cryptodev_queue_pair_count(conf->cdev_id) ||
+	    ((conf->flags & VHOST_CRYPTO_F_FALLBACK) &&
+	     (!rte_cryptodev_is_valid_dev(conf->fallback_cdev_id) ||
+	      conf->fallback_cdev_id == conf->cdev_id ||
+	      conf->fallback_qp >= rte_cryptodev_queue_pair_count(conf->fallback_cdev_id))) ||
 	    conf->max_dataqueues > VC_MAX_DATAQUEUES ||
 	    conf->session_layout > VHOST_CRYPTO_SESSION_LAYOUT_QEMU_8_1) {
 		rte_errno = EINVAL;
@@ -605,6 +615,15 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 		vc->conf.nb_ops = VC_DEFAULT_NB_OPS;
 	vc->vid = -1;
 	vc->nb_rings = vc->conf.max_dataqueues;
+	vc->cdevs[VC_DEV_MAIN].id = vc->conf.cdev_id;
+	vc->cdevs[VC_DEV_MAIN].qp = vc->conf.cdev_qp;
+	vc->nb_cdevs = 1;
+	if (vc->conf.flags & VHOST_CRYPTO_F_FALLBACK) {
+		vc->cdevs[VC_DEV_FALLBACK].id = vc->conf.fallback_cdev_id;
+		vc->cdevs[VC_DEV_FALLBACK].qp = vc->conf.fallback_qp;
+		vc->nb_cdevs = 2;
+	}
+	vc->quirks = vc_quirks_of(vc->conf.cdev_id);
 	for (i = 0; i < VC_MAX_DATAQUEUES; i++)
 		vc->rings[i].vr.callfd = -1;
 
@@ -662,6 +681,9 @@ vhost_crypto_stats_get(const struct vhost_crypto *vc, struct vhost_crypto_stats 
 	if (vc == NULL || stats == NULL)
 		return -EINVAL;
 	*stats = vc->stats;
+	stats->sessions_live = vc->sessions.nb_live;
+	stats->ops_in_use = rte_mempool_in_use_count(vc->op_pool);
+	stats->mbufs_in_use = rte_mempool_in_use_count(vc->mbuf_pool);
 	return 0;
 }
 

@@ -57,6 +57,11 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
 #define VHOST_CRYPTO_F_CLIENT		(1u << 0)
 /** Never signal the frontend: it polls the used ring (a PMD does). */
 #define VHOST_CRYPTO_F_NO_NOTIFY	(1u << 1)
+/**
+ * fallback_cdev_id is set: a software crypto device that takes the
+ * requests the main device is known to get wrong.
+ */
+#define VHOST_CRYPTO_F_FALLBACK		(1u << 2)
 
 /** Layout of QEMU's create-session payload, when it cannot be told. */
 enum vhost_crypto_session_layout {
@@ -72,6 +77,8 @@ struct vhost_crypto_conf {
 	uint32_t flags;			/**< VHOST_CRYPTO_F_* */
 	uint8_t cdev_id;		/**< crypto device for symmetric requests */
 	uint16_t cdev_qp;		/**< its queue pair this instance owns */
+	uint8_t fallback_cdev_id;	/**< with VHOST_CRYPTO_F_FALLBACK */
+	uint16_t fallback_qp;		/**< its queue pair this instance owns */
 	uint32_t max_sessions;		/**< 0: 1024 */
 	uint32_t max_dataqueues;	/**< 0: 1 */
 	uint32_t max_size;		/**< largest request in bytes; 0: 1 MiB */
@@ -87,10 +94,15 @@ struct vhost_crypto_stats {
 	uint64_t completed_err;		/**< completed with any other status */
 	uint64_t bad_requests;		/**< malformed chains or headers */
 	uint64_t enqueue_retries;	/**< polls the cryptodev took less */
+	uint64_t fallback_ops;		/**< routed around a known PMD defect */
 	uint64_t sessions_created;
-	uint64_t sessions_destroyed;
+	uint64_t sessions_destroyed;	/**< by the frontend or its going away */
 	uint64_t session_errors;
 	uint64_t connections;
+	/* Gauges, read when the counters are: zero when idle means no leak. */
+	uint32_t sessions_live;		/**< sessions in the table */
+	uint32_t ops_in_use;		/**< crypto ops out of the pool */
+	uint32_t mbufs_in_use;		/**< mbufs out of the pool */
 };
 
 /** An instance. */

@@ -26,6 +26,7 @@
 
 #include "vhost_crypto_dev.h"
 #include "vhost_crypto_log.h"
+#include "vhost_crypto_quirks.h"
 #include "virtio_crypto_wire.h"
 
 static inline struct vc_op_priv *
@@ -197,6 +198,15 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 
 	if (vc_chain_read(c, hdr, priv->iv, iv_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
+	priv->dev = VC_DEV_MAIN;
+	if ((vc->quirks & VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K) &&
+	    (uint64_t)src_len + digest_len >= 65536) {
+		/* Would be wrong on the main device; see vhost_crypto_quirks.h */
+		if (sess->crypto_sess[VC_DEV_FALLBACK] == NULL)
+			return VIRTIO_CRYPTO_ERR;
+		priv->dev = VC_DEV_FALLBACK;
+		vc->stats.fallback_ops++;
+	}
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, src_len,
 				     digest_len, &digest);
 	if (sym->m_src == NULL)
@@ -214,7 +224,7 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	priv->dst_len = dst_len;
 	priv->digest_len = digest_len;
 	priv->digest = digest;
-	rte_crypto_op_attach_sym_session(op, sess->crypto_sess);
+	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
 	return VIRTIO_CRYPTO_OK;
 }
 
@@ -298,38 +308,46 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 }
 
 static unsigned int
-dequeue_completed(struct vhost_crypto *vc)
+dequeue_completed(struct vhost_crypto *vc, struct vc_cdev *d)
 {
 	struct rte_crypto_op *ops[VC_BURST_MAX];
 	uint16_t n, i;
 
-	if (vc->cdev_inflight == 0)
+	if (d->inflight == 0)
 		return 0;
-	n = rte_cryptodev_dequeue_burst(vc->conf.cdev_id, vc->conf.cdev_qp,
-					ops, VC_BURST_MAX);
+	n = rte_cryptodev_dequeue_burst(d->id, d->qp, ops, VC_BURST_MAX);
 	for (i = 0; i < n; i++)
 		finish_op(vc, ops[i]);
-	vc->cdev_inflight -= n;
+	d->inflight -= n;
 	return n;
 }
 
 /* Offer the backlog to the device; keep what it does not take, in order. */
 static void
-enqueue_backlog(struct vhost_crypto *vc)
+enqueue_backlog(struct vhost_crypto *vc, struct vc_cdev *d)
 {
 	uint16_t n;
 
-	if (vc->nb_backlog == 0)
+	if (d->nb_backlog == 0)
 		return;
-	n = rte_cryptodev_enqueue_burst(vc->conf.cdev_id, vc->conf.cdev_qp,
-					vc->backlog, vc->nb_backlog);
-	vc->cdev_inflight += n;
-	if (n < vc->nb_backlog) {
+	n = rte_cryptodev_enqueue_burst(d->id, d->qp, d->backlog, d->nb_backlog);
+	d->inflight += n;
+	if (n < d->nb_backlog) {
 		vc->stats.enqueue_retries++;
-		memmove(vc->backlog, vc->backlog + n,
-			(vc->nb_backlog - n) * sizeof(vc->backlog[0]));
+		memmove(d->backlog, d->backlog + n,
+			(d->nb_backlog - n) * sizeof(d->backlog[0]));
 	}
-	vc->nb_backlog -= n;
+	d->nb_backlog -= n;
+}
+
+static uint16_t
+backlog_room(const struct vhost_crypto *vc)
+{
+	uint16_t used = 0, i;
+
+	for (i = 0; i < vc->nb_cdevs; i++)
+		used = RTE_MAX(used, vc->cdevs[i].nb_backlog);
+	return VC_BURST_MAX - used;
 }
 
 static unsigned int
@@ -340,7 +358,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 	unsigned int n, i, done = 0;
 
 	n = RTE_MIN(vc_vring_avail_count(&r->vr), (unsigned int)r->nb_free);
-	n = RTE_MIN(n, RTE_MIN(burst, (unsigned int)(VC_BURST_MAX - vc->nb_backlog)));
+	n = RTE_MIN(n, RTE_MIN(burst, (unsigned int)backlog_room(vc)));
 	if (n == 0)
 		return 0;
 	if (rte_crypto_op_bulk_alloc(vc->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC,
@@ -351,6 +369,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		uint16_t slot = r->free_slots[--r->nb_free];
 		struct vc_chain *c = &r->slots[slot];
 		enum vc_chain_error err;
+		struct vc_cdev *d;
 		uint8_t status;
 
 		err = vc_vring_pop(&r->vr, c);
@@ -382,7 +401,8 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 			done++;
 			continue;
 		}
-		vc->backlog[vc->nb_backlog++] = ops[i];
+		d = &vc->cdevs[op_priv(ops[i])->dev];
+		d->backlog[d->nb_backlog++] = ops[i];
 	}
 	return done;
 }
@@ -393,14 +413,17 @@ vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst)
 	unsigned int done = 0;
 	uint16_t i;
 
-	done += dequeue_completed(vc);
-	enqueue_backlog(vc);
+	for (i = 0; i < vc->nb_cdevs; i++) {
+		done += dequeue_completed(vc, &vc->cdevs[i]);
+		enqueue_backlog(vc, &vc->cdevs[i]);
+	}
 	for (i = 0; i < vc->nb_rings; i++) {
 		if (!vc->rings[i].live || vc->rings[i].vr.broken)
 			continue;
 		done += take_requests(vc, i, burst);
 	}
-	enqueue_backlog(vc);
+	for (i = 0; i < vc->nb_cdevs; i++)
+		enqueue_backlog(vc, &vc->cdevs[i]);
 	for (i = 0; i < vc->nb_rings; i++)
 		if (vc->rings[i].live)
 			vc_vring_flush(&vc->rings[i].vr,
@@ -411,12 +434,19 @@ vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst)
 void
 vc_datapath_drain(struct vhost_crypto *vc)
 {
+	bool busy;
 	uint16_t i;
 
-	while (vc->nb_backlog > 0 || vc->cdev_inflight > 0) {
-		enqueue_backlog(vc);
-		dequeue_completed(vc);
-	}
+	do {
+		busy = false;
+		for (i = 0; i < vc->nb_cdevs; i++) {
+			struct vc_cdev *d = &vc->cdevs[i];
+
+			enqueue_backlog(vc, d);
+			dequeue_completed(vc, d);
+			busy |= d->nb_backlog > 0 || d->inflight > 0;
+		}
+	} while (busy);
 	for (i = 0; i < vc->nb_rings; i++)
 		if (vc->rings[i].live)
 			vc_vring_flush(&vc->rings[i].vr, true);

@@ -46,11 +46,22 @@ struct vc_ring {
 	uint16_t alloc_size;		/**< ring size the arrays are for */
 };
 
+/** A crypto device queue pair an instance owns. */
+struct vc_cdev {
+	uint8_t id;
+	uint16_t qp;
+	uint32_t inflight;		/**< ops inside the device */
+	/* Ops the device did not take yet, offered again first, in order. */
+	uint16_t nb_backlog;
+	struct rte_crypto_op *backlog[VC_BURST_MAX];
+};
+
 /** Per-op private area, after the sym op: the IV, then our context. */
 struct vc_op_priv {
 	uint8_t iv[16];
 	uint16_t ring;		/**< index into vhost_crypto.rings */
 	uint16_t slot;		/**< chain slot in that ring */
+	uint8_t dev;		/**< VC_DEV_MAIN or VC_DEV_FALLBACK */
 	uint32_t dst_len;	/**< bytes of output before the digest */
 	uint16_t digest_len;	/**< hash result bytes, after dst */
 	uint8_t *digest;	/**< where the PMD writes the hash result */
@@ -73,10 +84,10 @@ struct vhost_crypto {
 	struct vc_ring rings[VC_MAX_DATAQUEUES];
 	uint16_t nb_rings;
 
-	/* Ops the cryptodev did not take yet, retried first on each poll. */
-	struct rte_crypto_op *backlog[VC_BURST_MAX];
-	uint16_t nb_backlog;
-	uint32_t cdev_inflight;		/**< ops inside the cryptodev */
+	/* The crypto devices: the main one, and the fallback if any. */
+	struct vc_cdev cdevs[VC_NB_DEVS];
+	uint8_t nb_cdevs;
+	uint32_t quirks;		/**< VC_QUIRK_* of the main device */
 
 	/*
 	 * Pause handshake. The control thread sets `paused` then waits for

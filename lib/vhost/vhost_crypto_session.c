@@ -21,38 +21,47 @@
 
 int
 vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
-		      uint8_t cdev_id, int socket_id, const char *name)
+		      const uint8_t *cdev_ids, uint8_t nb_devs, int socket_id,
+		      const char *name)
 {
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
-	unsigned int priv;
+	uint8_t d;
 
 	memset(t, 0, sizeof(*t));
+	if (nb_devs == 0 || nb_devs > VC_NB_DEVS)
+		return -EINVAL;
 	t->slots = rte_zmalloc_socket("vc_sessions", nb_slots * sizeof(*t->slots),
 				      RTE_CACHE_LINE_SIZE, socket_id);
 	if (t->slots == NULL)
 		return -ENOMEM;
-	priv = rte_cryptodev_sym_get_private_session_size(cdev_id);
-	snprintf(pool_name, sizeof(pool_name), "vcs_%s", name);
-	t->pool = rte_cryptodev_sym_session_pool_create(pool_name, nb_slots,
-							priv, 0, 0, socket_id);
-	if (t->pool == NULL) {
-		VC_LOG(ERR, "session pool %s: %s", pool_name, rte_strerror(rte_errno));
-		rte_free(t->slots);
-		t->slots = NULL;
-		return -ENOMEM;
-	}
 	t->nb_slots = nb_slots;
-	t->cdev_id = cdev_id;
+	for (d = 0; d < nb_devs; d++) {
+		unsigned int priv = rte_cryptodev_sym_get_private_session_size(cdev_ids[d]);
+
+		snprintf(pool_name, sizeof(pool_name), "vcs%u_%s", d, name);
+		t->pool[d] = rte_cryptodev_sym_session_pool_create(pool_name, nb_slots,
+								   priv, 0, 0, socket_id);
+		if (t->pool[d] == NULL) {
+			VC_LOG(ERR, "session pool %s: %s", pool_name,
+			       rte_strerror(rte_errno));
+			vc_session_table_free(t);
+			return -ENOMEM;
+		}
+		t->cdev_id[d] = cdev_ids[d];
+		t->nb_devs = d + 1;
+	}
 	return 0;
 }
 
 void
 vc_session_table_free(struct vc_session_table *t)
 {
-	if (t->slots == NULL)
-		return;
-	vc_session_destroy_all(t);
-	rte_mempool_free(t->pool);
+	uint8_t d;
+
+	if (t->slots != NULL)
+		vc_session_destroy_all(t);
+	for (d = 0; d < VC_NB_DEVS; d++)
+		rte_mempool_free(t->pool[d]);
 	rte_free(t->slots);
 	memset(t, 0, sizeof(*t));
 }
@@ -123,13 +132,14 @@ vc_session_create(struct vc_session_table *t,
 	struct vc_session *s = NULL;
 	void *sess;
 	uint32_t i;
+	uint8_t d;
 	int rc;
 
 	rc = check_params(p);
 	if (rc)
 		return rc;
 	for (i = 0; i < t->nb_slots; i++) {
-		if (!t->slots[i].live && t->slots[i].crypto_sess == NULL) {
+		if (!t->slots[i].live && t->slots[i].crypto_sess[VC_DEV_MAIN] == NULL) {
 			s = &t->slots[i];
 			break;
 		}
@@ -153,15 +163,21 @@ vc_session_create(struct vc_session_table *t,
 		}
 	}
 
-	sess = rte_cryptodev_sym_session_create(t->cdev_id, x, t->pool);
-	if (sess == NULL) {
-		VC_LOG(INFO, "device %u refused a %s%s%s session: %s", t->cdev_id,
-		       p->cipher->name, p->hash ? " + " : "",
-		       p->hash ? p->hash->name : "", rte_strerror(rte_errno));
-		return rte_errno == ENOMEM ? -ENOSPC : -ENOTSUP;
+	for (d = 0; d < t->nb_devs; d++) {
+		sess = rte_cryptodev_sym_session_create(t->cdev_id[d], x, t->pool[d]);
+		if (sess == NULL) {
+			rc = rte_errno == ENOMEM ? -ENOSPC : -ENOTSUP;
+			VC_LOG(INFO, "device %u refused a %s%s%s session: %s",
+			       t->cdev_id[d], p->cipher->name, p->hash ? " + " : "",
+			       p->hash ? p->hash->name : "", rte_strerror(rte_errno));
+			/* The main device must take it; a fallback may not. */
+			if (d == VC_DEV_MAIN)
+				return rc;
+			continue;
+		}
+		s->crypto_sess[d] = sess;
 	}
 
-	s->crypto_sess = sess;
 	s->service = p->service;
 	s->op_type = p->op_type;
 	s->direction = p->direction;
@@ -179,23 +195,26 @@ int
 vc_session_destroy(struct vc_session_table *t, uint64_t id)
 {
 	struct vc_session *s;
+	uint8_t d;
 
 	if (id >= t->nb_slots || !t->slots[id].live)
 		return -ENOENT;
 	s = &t->slots[id];
 	__atomic_store_n(&s->live, false, __ATOMIC_RELEASE);
-	rte_cryptodev_sym_session_free(t->cdev_id, s->crypto_sess);
+	for (d = 0; d < t->nb_devs; d++)
+		if (s->crypto_sess[d] != NULL)
+			rte_cryptodev_sym_session_free(t->cdev_id[d], s->crypto_sess[d]);
 	memset(s, 0, sizeof(*s));
 	t->nb_live--;
 	return 0;
 }
 
-void
+uint32_t
 vc_session_destroy_all(struct vc_session_table *t)
 {
-	uint32_t i;
+	uint32_t i, n = 0;
 
 	for (i = 0; i < t->nb_slots; i++)
-		if (t->slots[i].live)
-			vc_session_destroy(t, i);
+		n += vc_session_destroy(t, i) == 0;
+	return n;
 }

@@ -83,8 +83,13 @@ void vc_session_msg_set_reply(void *payload, enum vc_session_msg_layout layout,
 /* ------------------------------------------------------------------ */
 
 /** A live session, as the data path needs it. */
+/* Devices an instance uses: the main one, and an optional fallback. */
+#define VC_DEV_MAIN	0
+#define VC_DEV_FALLBACK	1
+#define VC_NB_DEVS	2
+
 struct vc_session {
-	void *crypto_sess;		/**< rte_cryptodev sym session */
+	void *crypto_sess[VC_NB_DEVS];	/**< sym session per device, or NULL */
 	uint32_t service;		/**< VIRTIO_CRYPTO_SERVICE_* */
 	uint32_t op_type;		/**< CIPHER service: VIRTIO_CRYPTO_SYM_OP_* */
 	uint32_t direction;		/**< VIRTIO_CRYPTO_OP_* */
@@ -105,8 +110,9 @@ struct vc_session_table {
 	struct vc_session *slots;
 	uint32_t nb_slots;
 	uint32_t nb_live;
-	uint8_t cdev_id;		/**< symmetric sessions live here */
-	struct rte_mempool *pool;	/**< session pool of cdev_id */
+	uint8_t nb_devs;		/**< 1, or 2 with a fallback device */
+	uint8_t cdev_id[VC_NB_DEVS];	/**< sessions are made on each */
+	struct rte_mempool *pool[VC_NB_DEVS];
 };
 
 /** IV offset in every rte_crypto_op of this backend (its private area). */
@@ -114,7 +120,8 @@ struct vc_session_table {
 	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 
 int vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
-			  uint8_t cdev_id, int socket_id, const char *name);
+			  const uint8_t *cdev_ids, uint8_t nb_devs, int socket_id,
+			  const char *name);
 void vc_session_table_free(struct vc_session_table *t);
 
 /**
@@ -132,8 +139,8 @@ int vc_session_create(struct vc_session_table *t,
  */
 int vc_session_destroy(struct vc_session_table *t, uint64_t id);
 
-/** Destroy every session (connection gone). */
-void vc_session_destroy_all(struct vc_session_table *t);
+/** Destroy every session (connection gone). @return how many there were. */
+uint32_t vc_session_destroy_all(struct vc_session_table *t);
 
 /** Data path lookup: the live session, or NULL. */
 static inline const struct vc_session *
