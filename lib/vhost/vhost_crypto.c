@@ -148,6 +148,45 @@ ring_alloc(struct vc_ring *r, uint16_t size, int socket_id)
 	return 0;
 }
 
+int
+vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
+	       const struct rte_vhost_vring *vring, uint16_t last_avail,
+	       uint16_t last_used)
+{
+	struct vc_ring *r = &vc->rings[idx];
+	bool was_live = r->live;
+
+	if (idx >= vc->nb_rings || vring->desc == NULL || vring->avail == NULL ||
+	    vring->used == NULL || vring->size == 0 ||
+	    (vring->size & (vring->size - 1)) != 0 || vc->mem == NULL) {
+		r->live = false;
+		return -EINVAL;
+	}
+	/* Nothing is in flight on a ring that is not live. */
+	if (!was_live && r->alloc_size != vring->size &&
+	    ring_alloc(r, vring->size, vc->conf.socket_id) != 0) {
+		VC_LOG(ERR, "%s: no memory for ring %u", vc->path, idx);
+		return -ENOMEM;
+	}
+	r->vr.desc = vring->desc;
+	r->vr.avail = vring->avail;
+	r->vr.used = vring->used;
+	r->vr.size = vring->size;
+	r->vr.callfd = vring->callfd;
+	r->vr.mem = vc->mem;
+	r->vr.event_idx = vc->features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	if (!was_live) {
+		r->vr.last_avail_idx = last_avail;
+		r->vr.used_idx = last_used;
+		r->vr.signalled_used = last_used;
+		r->vr.broken = false;
+		VC_LOG(INFO, "%s: ring %u live, size %u, base %u",
+		       vc->path, idx, vring->size, last_avail);
+	}
+	r->live = true;
+	return 0;
+}
+
 static void
 refresh_rings(struct vhost_crypto *vc)
 {
@@ -166,41 +205,17 @@ refresh_rings(struct vhost_crypto *vc)
 	for (i = 0; i < vc->nb_rings; i++) {
 		struct vc_ring *r = &vc->rings[i];
 		struct rte_vhost_vring vring;
-		bool was_live = r->live;
+		uint16_t last_avail = 0, last_used = 0;
 
 		if (rte_vhost_get_vhost_vring(vc->vid, i, &vring) != 0 ||
-		    vring.desc == NULL || vring.avail == NULL || vring.used == NULL ||
-		    vring.size == 0 || (vring.size & (vring.size - 1)) != 0 ||
-		    vring.kickfd < 0 || vc->mem == NULL) {
+		    vring.kickfd < 0) {
 			r->live = false;
 			continue;
 		}
-		/* Nothing is in flight on a ring that is not live. */
-		if (!was_live && r->alloc_size != vring.size &&
-		    ring_alloc(r, vring.size, vc->conf.socket_id) != 0) {
-			VC_LOG(ERR, "%s: no memory for ring %u", vc->path, i);
-			continue;
-		}
-		r->vr.desc = vring.desc;
-		r->vr.avail = vring.avail;
-		r->vr.used = vring.used;
-		r->vr.size = vring.size;
-		r->vr.callfd = vring.callfd;
-		r->vr.mem = vc->mem;
-		r->vr.event_idx = vc->features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
-		if (!was_live) {
-			uint16_t last_avail = 0, last_used = 0;
-
-			/* Start where the frontend says (SET_VRING_BASE). */
+		/* A ring coming up starts where the frontend says (SET_VRING_BASE). */
+		if (!r->live)
 			rte_vhost_get_vring_base(vc->vid, i, &last_avail, &last_used);
-			r->vr.last_avail_idx = last_avail;
-			r->vr.used_idx = last_used;
-			r->vr.signalled_used = last_used;
-			r->vr.broken = false;
-			VC_LOG(INFO, "%s: ring %u live, size %u, base %u",
-			       vc->path, i, vring.size, last_avail);
-		}
-		r->live = true;
+		vc_ring_attach(vc, i, &vring, last_avail, last_used);
 	}
 }
 
@@ -565,43 +580,51 @@ create_pools(struct vhost_crypto *vc, unsigned int id)
 	return 0;
 }
 
-static void
-free_instance(struct vhost_crypto *vc)
+void
+vc_instance_fini(struct vhost_crypto *vc)
 {
+	uint16_t i;
+
+	for (i = 0; i < VC_MAX_DATAQUEUES; i++)
+		ring_reset(&vc->rings[i]);
 	vc_session_table_free(&vc->sessions);
 	rte_mempool_free(vc->op_pool);
 	rte_mempool_free(vc->mbuf_pool);
+	vc->op_pool = vc->mbuf_pool = NULL;
+}
+
+static void
+free_instance(struct vhost_crypto *vc)
+{
+	vc_instance_fini(vc);
 	rte_free(vc);
 }
 
-struct vhost_crypto *
-vhost_crypto_create(const struct vhost_crypto_conf *conf)
+static bool
+conf_valid(const struct vhost_crypto_conf *conf)
+{
+	return conf != NULL && conf->socket_path != NULL &&
+	       strlen(conf->socket_path) < PATH_MAX &&
+	       rte_cryptodev_is_valid_dev(conf->cdev_id) &&
+	       conf->cdev_qp < rte_cryptodev_queue_pair_count(conf->cdev_id) &&
+	       (!(conf->flags & VHOST_CRYPTO_F_FALLBACK) ||
+		(rte_cryptodev_is_valid_dev(conf->fallback_cdev_id) &&
+		 conf->fallback_cdev_id != conf->cdev_id &&
+		 conf->fallback_qp < rte_cryptodev_queue_pair_count(conf->fallback_cdev_id))) &&
+	       conf->max_dataqueues <= VC_MAX_DATAQUEUES &&
+	       conf->session_layout <= VHOST_CRYPTO_SESSION_LAYOUT_QEMU_8_1;
+}
+
+int
+vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 {
 	static unsigned int next_id;
-	struct vhost_crypto *vc;
-	uint64_t flags = 0;
 	uint16_t i;
 	int rc;
 
-	if (conf == NULL || conf->socket_path == NULL ||
-	    strlen(conf->socket_path) >= PATH_MAX ||
-	    !rte_cryptodev_is_valid_dev(conf->cdev_id) ||
-	    conf->cdev_qp >= rte_cryptodev_queue_pair_count(conf->cdev_id) ||
-	    ((conf->flags & VHOST_CRYPTO_F_FALLBACK) &&
-	     (!rte_cryptodev_is_valid_dev(conf->fallback_cdev_id) ||
-	      conf->fallback_cdev_id == conf->cdev_id ||
-	      conf->fallback_qp >= rte_cryptodev_queue_pair_count(conf->fallback_cdev_id))) ||
-	    conf->max_dataqueues > VC_MAX_DATAQUEUES ||
-	    conf->session_layout > VHOST_CRYPTO_SESSION_LAYOUT_QEMU_8_1) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	vc = rte_zmalloc_socket("vhost_crypto", sizeof(*vc), RTE_CACHE_LINE_SIZE,
-				conf->socket_id);
-	if (vc == NULL) {
-		rte_errno = ENOMEM;
-		return NULL;
-	}
+	if (!conf_valid(conf))
+		return -EINVAL;
+	memset(vc, 0, sizeof(*vc));
 	vc->conf = *conf;
 	vc->conf.socket_path = vc->path;
 	snprintf(vc->path, sizeof(vc->path), "%s", conf->socket_path);
@@ -615,6 +638,8 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 		vc->conf.nb_ops = VC_DEFAULT_NB_OPS;
 	vc->vid = -1;
 	vc->nb_rings = vc->conf.max_dataqueues;
+	for (i = 0; i < VC_MAX_DATAQUEUES; i++)
+		vc->rings[i].vr.callfd = -1;
 	vc->cdevs[VC_DEV_MAIN].id = vc->conf.cdev_id;
 	vc->cdevs[VC_DEV_MAIN].qp = vc->conf.cdev_qp;
 	vc->nb_cdevs = 1;
@@ -624,17 +649,41 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 		vc->nb_cdevs = 2;
 	}
 	vc->quirks = vc_quirks_of(vc->conf.cdev_id);
-	for (i = 0; i < VC_MAX_DATAQUEUES; i++)
-		vc->rings[i].vr.callfd = -1;
+	if (vc->quirks && vc->nb_cdevs == 1)
+		VC_LOG(WARNING, "%s: device %u has known defects (quirks %#x) and no "
+		       "fallback device: requests that hit them fail", vc->path,
+		       vc->conf.cdev_id, vc->quirks);
 
 	rc = vhost_crypto_config_build(&vc->conf.cdev_id, 1, vc->conf.max_dataqueues,
 				       vc->conf.max_size, &vc->config);
 	if (rc == 0)
 		rc = create_pools(vc, __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED));
-	if (rc == 0)
+	if (rc != 0)
+		vc_instance_fini(vc);
+	return rc;
+}
+
+struct vhost_crypto *
+vhost_crypto_create(const struct vhost_crypto_conf *conf)
+{
+	struct vhost_crypto *vc;
+	uint64_t flags = 0;
+	int rc;
+
+	vc = rte_zmalloc_socket("vhost_crypto", sizeof(*vc), RTE_CACHE_LINE_SIZE,
+				conf ? conf->socket_id : SOCKET_ID_ANY);
+	if (vc == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	rc = vc_instance_init(vc, conf);
+	if (rc == 0) {
 		rc = instance_slot_take(vc);
+		if (rc != 0)
+			vc_instance_fini(vc);
+	}
 	if (rc != 0) {
-		free_instance(vc);
+		rte_free(vc);
 		rte_errno = -rc;
 		return NULL;
 	}

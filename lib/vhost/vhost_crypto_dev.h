@@ -101,6 +101,17 @@ struct vhost_crypto {
 	struct vhost_crypto_stats stats;
 };
 
+/*
+ * Instance setup without the vhost-user socket (vhost_crypto.c); the unit
+ * tests drive the data path through these on rings they build themselves.
+ */
+int vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf);
+void vc_instance_fini(struct vhost_crypto *vc);
+/* Make ring idx live on these addresses (vc->mem must be set). */
+int vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
+		   const struct rte_vhost_vring *vring, uint16_t last_avail,
+		   uint16_t last_used);
+
 /* Data path (vhost_crypto_datapath.c). */
 unsigned int vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst);
 /* Complete every op inside the cryptodev; caller holds the data path paused. */
