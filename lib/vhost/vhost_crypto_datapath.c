@@ -43,11 +43,11 @@ complete_chain(struct vhost_crypto *vc, uint16_t ring, uint16_t slot,
 	struct vc_ring *r = &vc->rings[ring];
 	struct vc_chain *c = &r->slots[slot];
 
-	if (c->out_len > 0) {
+	if (c->status_ok) {
 		vc_chain_write(c, c->out_len - 1, &status, 1);
 		written = RTE_MIN(written + 1, c->out_len);
 	} else {
-		written = 0;	/* nowhere to put a status */
+		written = 0;	/* nowhere known to put a status */
 	}
 	if (status == VIRTIO_CRYPTO_OK)
 		vc->stats.completed_ok++;

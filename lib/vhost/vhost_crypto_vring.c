@@ -89,24 +89,33 @@ chain_add_desc(const struct vc_vring *vr, struct vc_chain *c,
 	bool writable = d->flags & VRING_DESC_F_WRITE;
 	uint32_t *total = writable ? &c->out_len : &c->in_len;
 
+	uint16_t nb_in = c->nb_in, nb_out = c->nb_out;
+
+	c->status_ok = false;
 	if (!writable && c->nb_out > 0)
 		return false;	/* readable after writable */
 	if ((uint64_t)*total + d->len > UINT32_MAX)
 		return false;
-	if (!chain_add_range(vr, c, d->addr, d->len, writable))
+	if (!chain_add_range(vr, c, d->addr, d->len, writable)) {
+		c->nb_in = nb_in;	/* drop the pieces of a partial range */
+		c->nb_out = nb_out;
 		return false;
+	}
 	*total += d->len;
+	/* The status byte is the last byte of the last descriptor. */
+	c->status_ok = writable && d->len > 0;
 	return true;
 }
 
 /*
- * Walk an indirect table. It must lie in one contiguous host range (copied
- * locally first would be the alternative; every peer allocates it in one
- * piece), be a whole number of descriptors, and not nest.
+ * Walk an indirect table. It must lie in one contiguous host range (every
+ * driver allocates it in one piece), be a whole number of descriptors, and
+ * not nest. A bad entry makes the chain bad but the walk goes on, so that
+ * the status byte (last writable byte) can still be found.
  */
 static bool
 chain_walk_indirect(const struct vc_vring *vr, struct vc_chain *c,
-		    const struct vring_desc *ind)
+		    const struct vring_desc *ind, bool *bad)
 {
 	const struct vring_desc *table;
 	uint64_t len = ind->len;
@@ -130,12 +139,8 @@ chain_walk_indirect(const struct vc_vring *vr, struct vc_chain *c,
 		memcpy(&d, &table[i], sizeof(d));
 		if (d.flags & VRING_DESC_F_INDIRECT)
 			return false;	/* nested */
-		if (!chain_add_desc(vr, c, &d)) {
-			VC_LOG(DEBUG, "indirect entry %u (0x%" PRIx64 ", %u B, flags %#x)"
-			       " rejected after %u+%u segments", i, (uint64_t)d.addr, d.len,
-			       d.flags, c->nb_in, c->nb_out);
-			return false;
-		}
+		if (!chain_add_desc(vr, c, &d))
+			*bad = true;
 		if (!(d.flags & VRING_DESC_F_NEXT))
 			return true;
 		i = d.next;
@@ -146,6 +151,7 @@ static enum vc_chain_error
 vring_pop_split(struct vc_vring *vr, struct vc_chain *c)
 {
 	uint16_t head, idx, hops;
+	bool bad = false;
 
 	head = __atomic_load_n(&vr->avail->ring[vr->last_avail_idx & (vr->size - 1)],
 			       __ATOMIC_RELAXED);
@@ -159,7 +165,14 @@ vring_pop_split(struct vc_vring *vr, struct vc_chain *c)
 	c->head = head;
 	c->nb_in = c->nb_out = 0;
 	c->in_len = c->out_len = 0;
+	c->status_ok = false;
 
+	/*
+	 * A bad descriptor (outside guest memory, readable after writable,
+	 * too many) makes the chain bad; the walk goes on to find the status
+	 * byte. A bad link (out of the ring, a loop) ends it: what follows
+	 * cannot be trusted to be this chain's.
+	 */
 	for (idx = head, hops = 0; ; hops++) {
 		struct vring_desc d;
 
@@ -170,13 +183,14 @@ vring_pop_split(struct vc_vring *vr, struct vc_chain *c)
 			/* An indirect descriptor is the whole chain. */
 			if (hops != 0 || (d.flags & VRING_DESC_F_NEXT))
 				return VC_CHAIN_BAD;
-			return chain_walk_indirect(vr, c, &d) ?
-				VC_CHAIN_OK : VC_CHAIN_BAD;
+			if (!chain_walk_indirect(vr, c, &d, &bad))
+				return VC_CHAIN_BAD;
+			return bad ? VC_CHAIN_BAD : VC_CHAIN_OK;
 		}
 		if (!chain_add_desc(vr, c, &d))
-			return VC_CHAIN_BAD;
+			bad = true;
 		if (!(d.flags & VRING_DESC_F_NEXT))
-			return VC_CHAIN_OK;
+			return bad ? VC_CHAIN_BAD : VC_CHAIN_OK;
 		if (d.next >= vr->size)
 			return VC_CHAIN_BAD;
 		idx = d.next;

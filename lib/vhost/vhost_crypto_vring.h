@@ -45,6 +45,11 @@ struct vc_chain {
 	uint16_t nb_out;	/**< writable: segs[nb_in .. nb_in + nb_out) */
 	uint32_t in_len;	/**< bytes readable */
 	uint32_t out_len;	/**< bytes writable */
+	/**
+	 * The chain's last descriptor is writable and was translated, so
+	 * the last writable byte is the status byte (even in a bad chain).
+	 */
+	bool status_ok;
 	struct vc_seg segs[VC_CHAIN_MAX_SEGS];
 };
 

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+/*
+ * The backend data path against a simulated guest: guest memory is a
+ * buffer registered as one memory region, the split ring lives in it, and
+ * requests are built there the way a driver builds them. Good requests are
+ * checked against NIST SP 800-38A known answers; malformed ones, one for
+ * each class of the upstream vhost-crypto CVEs and more, must complete
+ * with the exact status the specification names (or break the ring when
+ * the ring itself is corrupt), write nothing outside the buffers the guest
+ * described, and leave the ring serving the next good request.
+ *
+ * Crypto devices: crypto_aesni_mb (main) and crypto_openssl (fallback).
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cryptodev.h>
+#include <rte_eal.h>
+
+#include "test_report.h"
+#include "vhost_crypto_dev.h"
+#include "vhost_user_crypto_wire.h"
+
+#define GUEST_BASE	0x40000000ull
+#define GUEST_SIZE	(4u << 20)
+#define RING_SIZE	16
+#define DESC_GPA	(GUEST_BASE + 0x0000)
+#define AVAIL_GPA	(GUEST_BASE + 0x1000)
+#define USED_GPA	(GUEST_BASE + 0x2000)
+#define INDIRECT_GPA	(GUEST_BASE + 0x3000)
+#define DATA_GPA	(GUEST_BASE + 0x10000)
+#define GUARD		0x5a	/* fill of guest memory nobody may write */
+
+/* NIST SP 800-38A F.2.1, CBC-AES128.Encrypt */
+static const uint8_t kat_key[16] = {
+	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c };
+static const uint8_t kat_iv[16] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+	0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f };
+static const uint8_t kat_pt[64] = {
+	0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a,
+	0xae, 0x2d, 0x8a, 0x57, 0x1e, 0x03, 0xac, 0x9c, 0x9e, 0xb7, 0x6f, 0xac, 0x45, 0xaf, 0x8e, 0x51,
+	0x30, 0xc8, 0x1c, 0x46, 0xa3, 0x5c, 0xe4, 0x11, 0xe5, 0xfb, 0xc1, 0x19, 0x1a, 0x0a, 0x52, 0xef,
+	0xf6, 0x9f, 0x24, 0x45, 0xdf, 0x4f, 0x9b, 0x17, 0xad, 0x2b, 0x41, 0x7b, 0xe6, 0x6c, 0x37, 0x10 };
+static const uint8_t kat_ct[64] = {
+	0x76, 0x49, 0xab, 0xac, 0x81, 0x19, 0xb2, 0x46, 0xce, 0xe9, 0x8e, 0x9b, 0x12, 0xe9, 0x19, 0x7d,
+	0x50, 0x86, 0xcb, 0x9b, 0x50, 0x72, 0x19, 0xee, 0x95, 0xdb, 0x11, 0x3a, 0x91, 0x76, 0x78, 0xb2,
+	0x73, 0xbe, 0xd6, 0xb8, 0xe3, 0xc1, 0x74, 0x3b, 0x71, 0x16, 0xe6, 0x9e, 0x22, 0x22, 0x95, 0x16,
+	0x3f, 0xf1, 0xca, 0xa1, 0x68, 0x1f, 0xac, 0x09, 0x12, 0x0e, 0xca, 0x30, 0x75, 0x86, 0xe1, 0xa7 };
+
+static uint8_t *guest;
+static struct vhost_crypto *vc;
+static struct vring_desc *desc;
+static struct vring_avail *avail;
+static struct vring_used *used;
+static uint16_t avail_idx, used_seen;
+static uint64_t enc_session, dec_session;
+
+static void *
+gpa(uint64_t addr)
+{
+	return guest + (addr - GUEST_BASE);
+}
+
+/* One descriptor of a chain, as a driver describes a buffer. */
+struct buf {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;		/* VRING_DESC_F_WRITE */
+};
+
+/* Put a chain in the ring (direct descriptors from `first`) and offer it. */
+static uint16_t
+offer_chain(const struct buf *bufs, unsigned int n, uint16_t first)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint16_t d = (first + i) % RING_SIZE;
+
+		desc[d].addr = bufs[i].addr;
+		desc[d].len = bufs[i].len;
+		desc[d].flags = bufs[i].flags | (i + 1 < n ? VRING_DESC_F_NEXT : 0);
+		desc[d].next = (d + 1) % RING_SIZE;
+	}
+	avail->ring[avail_idx % RING_SIZE] = first;
+	__atomic_store_n(&avail->idx, ++avail_idx, __ATOMIC_RELEASE);
+	return first;
+}
+
+/* Poll until `n` more used entries appear; false if they never do. */
+static bool
+poll_used(unsigned int n)
+{
+	unsigned int spins;
+
+	for (spins = 0; spins < 1000000; spins++) {
+		vhost_crypto_poll(vc, 32);
+		if ((uint16_t)(__atomic_load_n(&used->idx, __ATOMIC_ACQUIRE) - used_seen) >= n)
+			return true;
+	}
+	return false;
+}
+
+static struct vring_used_elem
+next_used(void)
+{
+	return used->ring[used_seen++ % RING_SIZE];
+}
+
+/* Layout of a cipher request in guest memory. */
+#define REQ_GPA		(DATA_GPA)
+#define IV_GPA		(DATA_GPA + 0x100)
+#define SRC_GPA		(DATA_GPA + 0x200)
+#define DST_GPA		(DATA_GPA + 0x1000)
+#define STATUS_GPA	(DATA_GPA + 0x2000)
+
+static void
+write_cipher_req(uint32_t opcode, uint64_t session, uint32_t iv_len,
+		 uint32_t src_len, uint32_t dst_len)
+{
+	struct virtio_crypto_op_data_req *req = gpa(REQ_GPA);
+
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = opcode;
+	req->header.session_id = session;
+	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	req->u.sym_req.u.cipher.para.iv_len = iv_len;
+	req->u.sym_req.u.cipher.para.src_data_len = src_len;
+	req->u.sym_req.u.cipher.para.dst_data_len = dst_len;
+	memcpy(gpa(IV_GPA), kat_iv, sizeof(kat_iv));
+	memcpy(gpa(SRC_GPA), kat_pt, sizeof(kat_pt));
+	memset(gpa(DST_GPA), GUARD, 0x1000);
+	*(uint8_t *)gpa(STATUS_GPA) = 0xee;
+}
+
+/* The five buffers of a well-formed cipher request. */
+static unsigned int
+cipher_bufs(struct buf *b, uint32_t src_len)
+{
+	b[0] = (struct buf){ REQ_GPA, sizeof(struct virtio_crypto_op_data_req), 0 };
+	b[1] = (struct buf){ IV_GPA, 16, 0 };
+	b[2] = (struct buf){ SRC_GPA, src_len, 0 };
+	b[3] = (struct buf){ DST_GPA, src_len, VRING_DESC_F_WRITE };
+	b[4] = (struct buf){ STATUS_GPA, 1, VRING_DESC_F_WRITE };
+	return 5;
+}
+
+/* A good request: the KAT ciphertext, status OK, nothing past dst. */
+static void
+good_request_works(void)
+{
+	struct vring_used_elem e;
+	struct buf b[5];
+	uint8_t *dst = gpa(DST_GPA);
+	unsigned int i;
+
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	offer_chain(b, cipher_bufs(b, 64), avail_idx % RING_SIZE);
+	assert_true(poll_used(1));
+	e = next_used();
+	assert_int_equal(*(uint8_t *)gpa(STATUS_GPA), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(dst, kat_ct, 64);
+	for (i = 64; i < 0x1000; i++)
+		assert_int_equal(dst[i], GUARD);
+	assert_int_equal(e.len, 64 + 1);
+}
+
+/* Offer a chain, expect one used entry with `status` in STATUS_GPA. */
+static void
+expect_status(const struct buf *b, unsigned int n, uint8_t status)
+{
+	struct vring_used_elem e;
+	uint16_t head;
+	unsigned int i;
+
+	*(uint8_t *)gpa(STATUS_GPA) = 0xee;	/* "never written" */
+	memset(gpa(DST_GPA), GUARD, 0x1000);
+	head = offer_chain(b, n, avail_idx % RING_SIZE);
+
+	assert_true(poll_used(1));
+	e = next_used();
+	assert_int_equal(e.id, head);
+	assert_int_equal(*(uint8_t *)gpa(STATUS_GPA), status);
+	/* A failed request writes nothing into dst. */
+	for (i = 0; i < 0x1000; i++)
+		assert_int_equal(((uint8_t *)gpa(DST_GPA))[i], GUARD);
+	good_request_works();
+}
+
+static void
+known_answer(void **state)
+{
+	struct vring_used_elem e;
+	struct buf b[5];
+
+	(void)state;
+	good_request_works();
+
+	/* decrypt back, through the decrypt session */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_DECRYPT, dec_session, 16, 64, 64);
+	memcpy(gpa(SRC_GPA), kat_ct, 64);
+	offer_chain(b, cipher_bufs(b, 64), avail_idx % RING_SIZE);
+	assert_true(poll_used(1));
+	e = next_used();
+	assert_int_equal(*(uint8_t *)gpa(STATUS_GPA), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_pt, 64);
+	(void)e;
+}
+
+static void
+indirect_and_split_buffers(void **state)
+{
+	struct vring_desc *table = gpa(INDIRECT_GPA);
+	struct buf b[5];
+	unsigned int i, n;
+
+	(void)state;
+	/* the whole chain in an indirect table */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	n = cipher_bufs(b, 64);
+	for (i = 0; i < n; i++) {
+		table[i].addr = b[i].addr;
+		table[i].len = b[i].len;
+		table[i].flags = b[i].flags | (i + 1 < n ? VRING_DESC_F_NEXT : 0);
+		table[i].next = i + 1;
+	}
+	b[0] = (struct buf){ INDIRECT_GPA, n * sizeof(*table), VRING_DESC_F_INDIRECT };
+	offer_chain(b, 1, avail_idx % RING_SIZE);
+	assert_true(poll_used(1));
+	next_used();
+	assert_int_equal(*(uint8_t *)gpa(STATUS_GPA), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_ct, 64);
+
+	/* header and data split at odd places, zero-length pieces between */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	{
+		struct buf s[8] = {
+			{ REQ_GPA, 30, 0 },
+			{ REQ_GPA + 30, 0, 0 },
+			{ REQ_GPA + 30, 42, 0 },
+			{ IV_GPA, 16, 0 },
+			{ SRC_GPA, 17, 0 },
+			{ SRC_GPA + 17, 47, 0 },
+			{ DST_GPA, 64, VRING_DESC_F_WRITE },
+			{ STATUS_GPA, 1, VRING_DESC_F_WRITE },
+		};
+		offer_chain(s, 8, avail_idx % RING_SIZE);
+	}
+	assert_true(poll_used(1));
+	next_used();
+	assert_int_equal(*(uint8_t *)gpa(STATUS_GPA), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_ct, 64);
+}
+
+/*
+ * Malformed chains and headers. The CVE named is the upstream defect of
+ * that class; each case gets the status the spec names and the ring goes on.
+ */
+static void
+malformed_requests(void **state)
+{
+	struct buf b[5];
+	unsigned int n;
+
+	(void)state;
+	/* CVE-2020-14378 class: lengths larger than the buffers given */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 4096, 4096);
+	n = cipher_bufs(b, 64);
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, UINT32_MAX, UINT32_MAX);
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* CVE-2020-14377 class: an IV longer than any IV buffer */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 4096, 64, 64);
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 8, 64, 64);
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* CVE-2020-14376 class: output longer than input (dst overflow) */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 128);
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* CVE-2020-10724 class: a buffer outside guest memory */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	cipher_bufs(b, 64);
+	b[2].addr = GUEST_BASE + GUEST_SIZE - 8;	/* runs off the end */
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+	cipher_bufs(b, 64);
+	b[2].addr = 0x1000;				/* below the region */
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+	cipher_bufs(b, 64);
+	b[2].addr = UINT64_MAX - 16;			/* address wraps */
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* a readable buffer after a writable one */
+	cipher_bufs(b, 64);
+	b[3].flags = 0;
+	b[2].flags = VRING_DESC_F_WRITE;
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* a header shorter than 72 bytes */
+	cipher_bufs(b, 64);
+	b[0].len = 40;
+	b[1] = (struct buf){ DST_GPA + 0x800, 0, 0 };
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* unknown session, and a session of the other direction */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, 12345, 16, 64, 64);
+	expect_status(b, cipher_bufs(b, 64), VIRTIO_CRYPTO_INVSESS);
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, 1ull << 63, 16, 64, 64);
+	expect_status(b, n, VIRTIO_CRYPTO_INVSESS);
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, dec_session, 16, 64, 64);
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* unknown opcode; a chain request on a cipher session */
+	write_cipher_req(0x7777, enc_session, 16, 64, 64);
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	((struct virtio_crypto_op_data_req *)gpa(REQ_GPA))->u.sym_req.op_type =
+		VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
+
+	/* services this backend does not do (yet) say so */
+	write_cipher_req(VIRTIO_CRYPTO_AKCIPHER_SIGN, enc_session, 16, 64, 64);
+	expect_status(b, n, VIRTIO_CRYPTO_NOTSUPP);
+}
+
+/* Chains the walk must refuse without looping or reading out of bounds. */
+static void
+malformed_chains(void **state)
+{
+	struct vring_desc *table = gpa(INDIRECT_GPA);
+	struct buf b[5];
+	uint16_t head;
+	unsigned int n;
+
+	(void)state;
+	/* CVE-2020-14374 class: a next link out of the ring */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	n = cipher_bufs(b, 64);
+	head = avail_idx % RING_SIZE;
+	offer_chain(b, n, head);
+	avail_idx--;	/* rewrite the offer: same slot, corrupted link */
+	desc[(head + 1) % RING_SIZE].next = RING_SIZE + 3;
+	avail->ring[avail_idx % RING_SIZE] = head;
+	__atomic_store_n(&avail->idx, ++avail_idx, __ATOMIC_RELEASE);
+	assert_true(poll_used(1));
+	assert_int_equal(next_used().id, head);
+	/* the status byte is past the bad link: never written */
+	assert_int_equal(*(uint8_t *)gpa(STATUS_GPA), 0xee);
+	good_request_works();
+
+	/* a loop */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	head = avail_idx % RING_SIZE;
+	desc[head] = (struct vring_desc){ REQ_GPA, 72, VRING_DESC_F_NEXT, head };
+	avail->ring[avail_idx % RING_SIZE] = head;
+	__atomic_store_n(&avail->idx, ++avail_idx, __ATOMIC_RELEASE);
+	assert_true(poll_used(1));
+	assert_int_equal(next_used().id, head);
+	good_request_works();
+
+	/* indirect tables: odd length, nested, looping, out of memory */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	table[0] = (struct vring_desc){ REQ_GPA, 72, VRING_DESC_F_NEXT, 0 };
+	b[0] = (struct buf){ INDIRECT_GPA, 24, VRING_DESC_F_INDIRECT };
+	expect_status(b, 1, 0xee);
+	b[0] = (struct buf){ INDIRECT_GPA, 32, VRING_DESC_F_INDIRECT };
+	expect_status(b, 1, 0xee);	/* entry 0 links to itself */
+	table[0] = (struct vring_desc){ INDIRECT_GPA, 16, VRING_DESC_F_INDIRECT, 0 };
+	expect_status(b, 1, 0xee);	/* nested */
+	b[0] = (struct buf){ GUEST_BASE + GUEST_SIZE - 16, 64, VRING_DESC_F_INDIRECT };
+	expect_status(b, 1, 0xee);
+
+	/* a chain with no writable byte: completed, with no status */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64, 64);
+	b[0] = (struct buf){ REQ_GPA, 72, 0 };
+	expect_status(b, 1, 0xee);
+}
+
+/* A corrupt avail ring stops the ring: nothing taken, nothing written. */
+static void
+broken_ring_stops(void **state)
+{
+	uint16_t before = used->idx;
+
+	(void)state;
+	avail->ring[avail_idx % RING_SIZE] = RING_SIZE + 1;	/* head out of range */
+	__atomic_store_n(&avail->idx, ++avail_idx, __ATOMIC_RELEASE);
+	assert_false(poll_used(1));
+	assert_int_equal(used->idx, before);
+	assert_true(vc->rings[0].vr.broken);
+}
+
+static int
+setup(void **state)
+{
+	struct vhost_crypto_conf conf = {
+		.socket_path = "test-backend-requests",
+		.flags = VHOST_CRYPTO_F_NO_NOTIFY | VHOST_CRYPTO_F_FALLBACK,
+		.max_sessions = 8,
+		.nb_ops = 128,
+	};
+	struct rte_cryptodev_config dconf = { .socket_id = 0, .nb_queue_pairs = 1 };
+	struct rte_cryptodev_qp_conf qconf = { .nb_descriptors = 256 };
+	struct vhost_user_crypto_session_v71 msg;
+	struct vc_session_params p;
+	struct rte_vhost_vring vring = { 0 };
+	int mb = rte_cryptodev_get_dev_id("crypto_aesni_mb0");
+	int ossl = rte_cryptodev_get_dev_id("crypto_openssl0");
+	int d;
+
+	(void)state;
+	if (mb < 0 || ossl < 0)
+		return -1;
+	for (d = 0; d < 2; d++) {
+		int id = d ? ossl : mb;
+
+		if (rte_cryptodev_configure(id, &dconf) ||
+		    rte_cryptodev_queue_pair_setup(id, 0, &qconf, 0) ||
+		    rte_cryptodev_start(id))
+			return -1;
+	}
+	conf.cdev_id = mb;
+	conf.fallback_cdev_id = ossl;
+
+	guest = aligned_alloc(4096, GUEST_SIZE);
+	memset(guest, GUARD, GUEST_SIZE);
+	vc = calloc(1, sizeof(*vc));
+	if (guest == NULL || vc == NULL || vc_instance_init(vc, &conf) != 0)
+		return -1;
+	vc->mem = calloc(1, sizeof(*vc->mem) + sizeof(vc->mem->regions[0]));
+	vc->mem->nregions = 1;
+	vc->mem->regions[0].guest_phys_addr = GUEST_BASE;
+	vc->mem->regions[0].guest_user_addr = 0x7f0000000000ull;
+	vc->mem->regions[0].host_user_addr = (uintptr_t)guest;
+	vc->mem->regions[0].size = GUEST_SIZE;
+	vc->vid = 0;	/* "connected"; no socket behind it */
+
+	desc = gpa(DESC_GPA);
+	avail = gpa(AVAIL_GPA);
+	used = gpa(USED_GPA);
+	memset(desc, 0, 0x3000);
+	vring.desc = desc;
+	vring.avail = avail;
+	vring.used = used;
+	vring.size = RING_SIZE;
+	vring.callfd = -1;
+	vring.kickfd = -1;
+	if (vc_ring_attach(vc, 0, &vring, 0, 0) != 0)
+		return -1;
+
+	/* two sessions, as QEMU 7.2 would create them */
+	memset(&msg, 0, sizeof(msg));
+	msg.info.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	msg.info.key_len = 16;
+	msg.info.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	msg.info.direction = VIRTIO_CRYPTO_OP_ENCRYPT;
+	memcpy(msg.key, kat_key, 16);
+	if (vc_session_msg_decode(&msg, sizeof(msg), VC_SESSION_MSG_AUTO, &p, NULL) ||
+	    vc_session_create(&vc->sessions, &p, &enc_session))
+		return -1;
+	msg.info.direction = VIRTIO_CRYPTO_OP_DECRYPT;
+	if (vc_session_msg_decode(&msg, sizeof(msg), VC_SESSION_MSG_AUTO, &p, NULL) ||
+	    vc_session_create(&vc->sessions, &p, &dec_session))
+		return -1;
+	return 0;
+}
+
+static void
+nothing_leaked(void **state)
+{
+	(void)state;
+	vc_datapath_drain(vc);
+	assert_int_equal(rte_mempool_in_use_count(vc->op_pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(vc->mbuf_pool), 0);
+	assert_int_equal(vc->rings[0].nb_free, vc->rings[0].nb_slots);
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal_args[] = {
+		argv[0], "--no-huge", "-m", "512", "--no-pci", "-l", "0",
+		"--file-prefix", "vc_unit_backend_requests", "--log-level", "lib.eal:warning",
+		"--vdev", "crypto_aesni_mb0", "--vdev", "crypto_openssl0",
+	};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(known_answer),
+		cmocka_unit_test(indirect_and_split_buffers),
+		cmocka_unit_test(malformed_requests),
+		cmocka_unit_test(malformed_chains),
+		cmocka_unit_test(nothing_leaked),
+		cmocka_unit_test(broken_ring_stops),
+	};
+	int rc;
+
+	(void)argc;
+	if (rte_eal_init(RTE_DIM(eal_args), eal_args) < 0) {
+		printf("EAL init failed\n0 passed, %zu failed\n", RTE_DIM(tests));
+		return 1;
+	}
+	rc = RUN_TEST_GROUP(tests, setup, NULL);
+	rte_eal_cleanup();
+	return rc;
+}
