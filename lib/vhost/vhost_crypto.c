@@ -156,7 +156,7 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 	struct vc_ring *r = &vc->rings[idx];
 	bool was_live = r->live;
 
-	if (idx >= vc->nb_rings || vring->desc == NULL || vring->avail == NULL ||
+	if (idx > vc->nb_rings || vring->desc == NULL || vring->avail == NULL ||
 	    vring->used == NULL || vring->size == 0 ||
 	    (vring->size & (vring->size - 1)) != 0 || vc->mem == NULL) {
 		r->live = false;
@@ -202,7 +202,8 @@ refresh_rings(struct vhost_crypto *vc)
 	if (rte_vhost_get_negotiated_features(vc->vid, &features) == 0)
 		vc->features = features;
 
-	for (i = 0; i < vc->nb_rings; i++) {
+	/* The data rings and, when the frontend hands it over, the control one. */
+	for (i = 0; i <= vc->nb_rings; i++) {
 		struct vc_ring *r = &vc->rings[i];
 		struct rte_vhost_vring vring;
 		uint16_t last_avail = 0, last_used = 0;
@@ -228,7 +229,7 @@ stop_ring(struct vhost_crypto *vc, uint16_t idx)
 {
 	struct vc_ring *r;
 
-	if (idx >= vc->nb_rings)
+	if (idx > vc->nb_rings)
 		return;
 	r = &vc->rings[idx];
 	if (!r->live)
@@ -474,7 +475,7 @@ destroy_connection(int vid)
 	 */
 	vc_datapath_drain(vc);
 	vc->stats.sessions_destroyed += vc_session_destroy_all(&vc->sessions);
-	for (i = 0; i < vc->nb_rings; i++)
+	for (i = 0; i <= vc->nb_rings; i++)
 		ring_reset(&vc->rings[i]);
 	free(vc->mem);
 	vc->mem = NULL;
@@ -585,7 +586,7 @@ vc_instance_fini(struct vhost_crypto *vc)
 {
 	uint16_t i;
 
-	for (i = 0; i < VC_MAX_DATAQUEUES; i++)
+	for (i = 0; i < RTE_DIM(vc->rings); i++)
 		ring_reset(&vc->rings[i]);
 	vc_session_table_free(&vc->sessions);
 	rte_mempool_free(vc->op_pool);
@@ -638,7 +639,7 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 		vc->conf.nb_ops = VC_DEFAULT_NB_OPS;
 	vc->vid = -1;
 	vc->nb_rings = vc->conf.max_dataqueues;
-	for (i = 0; i < VC_MAX_DATAQUEUES; i++)
+	for (i = 0; i < RTE_DIM(vc->rings); i++)
 		vc->rings[i].vr.callfd = -1;
 	vc->cdevs[VC_DEV_MAIN].id = vc->conf.cdev_id;
 	vc->cdevs[VC_DEV_MAIN].qp = vc->conf.cdev_qp;

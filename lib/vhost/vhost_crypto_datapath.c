@@ -18,6 +18,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -27,12 +28,30 @@
 #include "vhost_crypto_dev.h"
 #include "vhost_crypto_log.h"
 #include "vhost_crypto_quirks.h"
+#include "vhost_user_crypto_wire.h"
 #include "virtio_crypto_wire.h"
+
+/*
+ * Not a virtio status: the request could not be built for want of mbufs;
+ * it goes back to the ring and is taken again on a later poll.
+ */
+#define VC_STATUS_RETRY	0xff
 
 static inline struct vc_op_priv *
 op_priv(struct rte_crypto_op *op)
 {
 	return (struct vc_op_priv *)((uint8_t *)op + VC_OP_IV_OFFSET);
+}
+
+/* Return a chain to the driver and free its slot. */
+static void
+push_chain(struct vc_ring *r, uint16_t slot, uint32_t written)
+{
+	struct vc_chain *c = &r->slots[slot];
+
+	vc_vring_push(&r->vr, c->head, written);
+	r->slot_of_head[c->head] = VC_NO_SLOT;
+	r->free_slots[r->nb_free++] = slot;
 }
 
 /* Return a chain with `status` in its last writable byte; free its slot. */
@@ -53,61 +72,53 @@ complete_chain(struct vhost_crypto *vc, uint16_t ring, uint16_t slot,
 		vc->stats.completed_ok++;
 	else
 		vc->stats.completed_err++;
-	vc_vring_push(&r->vr, c->head, written);
-	r->slot_of_head[c->head] = VC_NO_SLOT;
-	r->free_slots[r->nb_free++] = slot;
+	push_chain(r, slot, written);
 }
 
 /*
  * Copy `len` bytes of the readable stream from `off` into a new mbuf
- * chain, with `tail` more bytes reserved contiguously at the end (where a
- * digest goes). Returns NULL if the pool is empty.
+ * chain, after `lead` bytes reserved at the start of the first segment
+ * (AEAD's AAD) and with `tail` bytes reserved contiguously at the end (a
+ * digest). Returns NULL if the pool is empty.
  */
 static struct rte_mbuf *
 mbuf_from_chain(struct rte_mempool *mp, const struct vc_chain *c,
-		uint32_t off, uint32_t len, uint16_t tail, uint8_t **tail_ptr)
+		uint32_t off, uint32_t len, uint16_t lead, uint8_t **lead_ptr,
+		uint16_t tail, uint8_t **tail_ptr)
 {
-	struct rte_mbuf *head = NULL, *last = NULL;
+	struct rte_mbuf *head, *last;
 	uint32_t left = len;
 
-	do {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-		uint16_t room, n;
-		uint8_t *dst;
+	head = last = rte_pktmbuf_alloc(mp);
+	if (head == NULL)
+		return NULL;
+	if (lead > 0)
+		*lead_ptr = (uint8_t *)rte_pktmbuf_append(head, lead);
+	for (;;) {
+		uint16_t n = RTE_MIN(left, (uint32_t)rte_pktmbuf_tailroom(last));
+		uint8_t *dst = (uint8_t *)rte_pktmbuf_append(last, n);
 
-		if (m == NULL)
+		if (last != head)
+			head->pkt_len += n;
+		if (n > 0 && vc_chain_read(c, off, dst, n) != 0)
 			goto fail;
-		room = rte_pktmbuf_tailroom(m);
-		n = RTE_MIN(left, (uint32_t)room);
-		/* The tail must not straddle segments. */
-		if (n == left && room - n < tail && n > 0)
-			n = left > tail ? (uint16_t)RTE_MIN(left, (uint32_t)(room - tail)) : n;
-		dst = (uint8_t *)rte_pktmbuf_append(m, n);
-		if (n > 0 && vc_chain_read(c, off, dst, n) != 0) {
-			rte_pktmbuf_free(m);
-			goto fail;
-		}
 		off += n;
 		left -= n;
-		if (head == NULL) {
-			head = m;
-		} else {
-			last->next = m;
-			head->nb_segs++;
-			head->pkt_len += m->data_len;
-		}
-		last = m;
-	} while (left > 0);
-
+		if (left == 0)
+			break;
+		last->next = rte_pktmbuf_alloc(mp);
+		if (last->next == NULL)
+			goto fail;
+		last = last->next;
+		head->nb_segs++;
+	}
 	if (tail > 0) {
 		if (rte_pktmbuf_tailroom(last) < tail) {
-			struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-
-			if (m == NULL)
+			last->next = rte_pktmbuf_alloc(mp);
+			if (last->next == NULL)
 				goto fail;
-			last->next = m;
+			last = last->next;
 			head->nb_segs++;
-			last = m;
 		}
 		*tail_ptr = (uint8_t *)rte_pktmbuf_append(last, tail);
 		if (last != head)
@@ -119,17 +130,37 @@ fail:
 	return NULL;
 }
 
-/* Copy `len` bytes of an mbuf chain into the writable stream at `off`. */
+/* IOVA of a byte inside an mbuf chain's segment. */
+static rte_iova_t
+mbuf_iova_of(const struct rte_mbuf *m, const uint8_t *p)
+{
+	for (; m != NULL; m = m->next) {
+		const uint8_t *start = rte_pktmbuf_mtod(m, const uint8_t *);
+
+		if (p >= start && p < start + m->data_len)
+			return rte_pktmbuf_iova(m) + (p - start);
+	}
+	return 0;
+}
+
+/* Copy `len` bytes of an mbuf chain, from byte `skip`, into the writable
+ * stream at `off`. */
 static void
-mbuf_to_chain(const struct rte_mbuf *m, const struct vc_chain *c, uint32_t off,
-	      uint32_t len)
+mbuf_to_chain(const struct rte_mbuf *m, uint32_t skip, const struct vc_chain *c,
+	      uint32_t off, uint32_t len)
 {
 	for (; m != NULL && len > 0; m = m->next) {
-		uint32_t n = RTE_MIN(len, (uint32_t)m->data_len);
+		uint32_t n;
 
-		vc_chain_write(c, off, rte_pktmbuf_mtod(m, void *), n);
+		if (skip >= m->data_len) {
+			skip -= m->data_len;
+			continue;
+		}
+		n = RTE_MIN(len, (uint32_t)m->data_len - skip);
+		vc_chain_write(c, off, rte_pktmbuf_mtod_offset(m, uint8_t *, skip), n);
 		off += n;
 		len -= n;
+		skip = 0;
 	}
 }
 
@@ -208,23 +239,125 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		vc->stats.fallback_ops++;
 	}
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, src_len,
-				     digest_len, &digest);
+				     0, NULL, digest_len, &digest);
 	if (sym->m_src == NULL)
-		return VIRTIO_CRYPTO_ERR;	/* out of mbufs: retried by nobody */
+		return VC_STATUS_RETRY;
 	sym->m_dst = NULL;
 	if (op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
 		sym->cipher.data.offset = 0;
 		sym->cipher.data.length = src_len;
 	} else {
 		sym->auth.digest.data = digest;
-		sym->auth.digest.phys_addr = rte_pktmbuf_iova_offset(
-			rte_pktmbuf_lastseg(sym->m_src),
-			rte_pktmbuf_lastseg(sym->m_src)->data_len - digest_len);
+		sym->auth.digest.phys_addr = mbuf_iova_of(sym->m_src, digest);
 	}
+	priv->data_off = 0;
 	priv->dst_len = dst_len;
 	priv->digest_len = digest_len;
 	priv->digest = digest;
 	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
+	return VIRTIO_CRYPTO_OK;
+}
+
+/* HASH and MAC requests: src | hash_result, status. */
+static uint8_t
+build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
+	      const struct virtio_crypto_op_data_req *req,
+	      const struct vc_session *sess, struct rte_crypto_op *op)
+{
+	const uint32_t hdr = sizeof(*req);
+	const struct virtio_crypto_hash_para *p = &req->u.hash_req.para;
+	struct vc_op_priv *priv = op_priv(op);
+	uint32_t src_len = rte_le_to_cpu_32(p->src_data_len);
+	uint32_t result_len = rte_le_to_cpu_32(p->hash_result_len);
+	uint8_t *digest = NULL;
+
+	if (result_len != sess->digest_len || src_len > vc->conf.max_size ||
+	    (uint64_t)hdr + src_len > c->in_len || (uint64_t)result_len + 1 > c->out_len)
+		return VIRTIO_CRYPTO_BADMSG;
+	op->sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr, src_len, 0, NULL,
+					 result_len, &digest);
+	if (op->sym->m_src == NULL)
+		return VC_STATUS_RETRY;
+	op->sym->m_dst = NULL;
+	op->sym->auth.data.offset = 0;
+	op->sym->auth.data.length = src_len;
+	op->sym->auth.digest.data = digest;
+	op->sym->auth.digest.phys_addr = mbuf_iova_of(op->sym->m_src, digest);
+	priv->dev = VC_DEV_MAIN;
+	priv->data_off = 0;
+	priv->dst_len = 0;
+	priv->digest_len = result_len;
+	priv->digest = digest;
+	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[VC_DEV_MAIN]);
+	return VIRTIO_CRYPTO_OK;
+}
+
+/*
+ * AEAD requests: iv, src, aad | dst, status. Encrypt reads plaintext and
+ * writes ciphertext then tag; decrypt reads ciphertext then tag and writes
+ * plaintext, or fails with BADMSG when the tag does not match.
+ *
+ * The op's mbuf holds [AAD area | text | tag]. DPDK's CCM wants the nonce at
+ * IV byte 1 and the AAD at byte 18 of its buffer (both before are for the
+ * PMD); GCM and ChaCha20-Poly1305 take them as they are.
+ */
+static uint8_t
+build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
+	      const struct virtio_crypto_op_data_req *req,
+	      const struct vc_session *sess, struct rte_crypto_op *op)
+{
+	const uint32_t hdr = sizeof(*req);
+	const struct virtio_crypto_aead_para *p = &req->u.aead_req.para;
+	struct vc_op_priv *priv = op_priv(op);
+	struct rte_crypto_sym_op *sym = op->sym;
+	bool ccm = sess->rte_algo == RTE_CRYPTO_AEAD_AES_CCM;
+	bool enc = sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT;
+	uint32_t iv_len = rte_le_to_cpu_32(p->iv_len);
+	uint32_t aad_len = rte_le_to_cpu_32(p->aad_len);
+	uint32_t src_len = rte_le_to_cpu_32(p->src_data_len);
+	uint32_t dst_len = rte_le_to_cpu_32(p->dst_data_len);
+	uint32_t tag = sess->digest_len, text_len, aad_at, lead;
+	uint8_t *aad = NULL, *digest = NULL;
+
+	if (iv_len != sess->iv_len || iv_len + (ccm ? 1 : 0) > sizeof(priv->iv) ||
+	    aad_len != sess->aad_len || src_len > vc->conf.max_size)
+		return VIRTIO_CRYPTO_BADMSG;
+	if (enc ? (uint64_t)dst_len != (uint64_t)src_len + tag :
+		  (src_len < tag || dst_len != src_len - tag))
+		return VIRTIO_CRYPTO_BADMSG;
+	if ((uint64_t)hdr + iv_len + src_len + aad_len > c->in_len ||
+	    (uint64_t)dst_len + 1 > c->out_len)
+		return VIRTIO_CRYPTO_BADMSG;
+	text_len = enc ? src_len : src_len - tag;
+	aad_at = ccm ? 18 : 0;
+	lead = RTE_ALIGN_CEIL(aad_at + aad_len, 16);
+
+	memset(priv->iv, 0, sizeof(priv->iv));
+	if (vc_chain_read(c, hdr, priv->iv + (ccm ? 1 : 0), iv_len) != 0)
+		return VIRTIO_CRYPTO_BADMSG;
+	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, text_len,
+				     lead, &aad, tag, &digest);
+	if (sym->m_src == NULL)
+		return VC_STATUS_RETRY;
+	memset(aad, 0, lead);
+	if (vc_chain_read(c, hdr + iv_len + src_len, aad + aad_at, aad_len) != 0 ||
+	    (!enc && vc_chain_read(c, hdr + iv_len + text_len, digest, tag) != 0)) {
+		rte_pktmbuf_free(sym->m_src);
+		return VIRTIO_CRYPTO_BADMSG;
+	}
+	sym->m_dst = NULL;
+	sym->aead.data.offset = lead;
+	sym->aead.data.length = text_len;
+	sym->aead.aad.data = aad;
+	sym->aead.aad.phys_addr = rte_pktmbuf_iova(sym->m_src);
+	sym->aead.digest.data = digest;
+	sym->aead.digest.phys_addr = mbuf_iova_of(sym->m_src, digest);
+	priv->dev = VC_DEV_MAIN;
+	priv->data_off = lead;
+	priv->dst_len = text_len;
+	priv->digest_len = enc ? tag : 0;
+	priv->digest = digest;
+	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[VC_DEV_MAIN]);
 	return VIRTIO_CRYPTO_OK;
 }
 
@@ -259,8 +392,21 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		return build_cipher_op(vc, c, &req, sess, op);
 	case VIRTIO_CRYPTO_HASH:
 	case VIRTIO_CRYPTO_MAC:
+		sess = vc_session_lookup(&vc->sessions,
+					 rte_le_to_cpu_64(req.header.session_id));
+		if (sess == NULL || sess->service != VIRTIO_CRYPTO_OPCODE_SERVICE(opcode))
+			return VIRTIO_CRYPTO_INVSESS;
+		return build_hash_op(vc, c, &req, sess, op);
 	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
 	case VIRTIO_CRYPTO_AEAD_DECRYPT:
+		sess = vc_session_lookup(&vc->sessions,
+					 rte_le_to_cpu_64(req.header.session_id));
+		if (sess == NULL || sess->service != VIRTIO_CRYPTO_SERVICE_AEAD)
+			return VIRTIO_CRYPTO_INVSESS;
+		if ((opcode == VIRTIO_CRYPTO_AEAD_ENCRYPT) !=
+		    (sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT))
+			return VIRTIO_CRYPTO_BADMSG;
+		return build_aead_op(vc, c, &req, sess, op);
 	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
 	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
 	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
@@ -297,7 +443,7 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 	uint32_t written = 0;
 
 	if (status == VIRTIO_CRYPTO_OK) {
-		mbuf_to_chain(op->sym->m_src, c, 0, priv->dst_len);
+		mbuf_to_chain(op->sym->m_src, priv->data_off, c, 0, priv->dst_len);
 		if (priv->digest_len)
 			vc_chain_write(c, priv->dst_len, priv->digest, priv->digest_len);
 		written = priv->dst_len + priv->digest_len;
@@ -393,6 +539,15 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		op_priv(ops[i])->ring = ring;
 		op_priv(ops[i])->slot = slot;
 		status = request_to_op(vc, c, ops[i]);
+		if (status == VC_STATUS_RETRY) {
+			/* Give the chain back: it is the last one taken. */
+			r->vr.last_avail_idx--;
+			r->slot_of_head[c->head] = VC_NO_SLOT;
+			r->free_slots[r->nb_free++] = slot;
+			vc->stats.requests--;
+			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], n - i);
+			break;
+		}
 		if (status != VIRTIO_CRYPTO_OK) {
 			if (status == VIRTIO_CRYPTO_BADMSG)
 				vc->stats.bad_requests++;
@@ -405,6 +560,116 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		d->backlog[d->nb_backlog++] = ops[i];
 	}
 	return done;
+}
+
+/* ------------------------------------------------------------------ */
+/* The control ring (full-device mode)                                 */
+/* ------------------------------------------------------------------ */
+
+static uint8_t
+session_errno_to_status(const struct vhost_crypto *vc, int rc)
+{
+	switch (rc) {
+	case -ENOTSUP:
+		return VIRTIO_CRYPTO_NOTSUPP;
+	case -EBADMSG:
+	case -EINVAL:
+		return VIRTIO_CRYPTO_BADMSG;
+	case -ENOSPC:
+		/* NOSPC exists only with REVISION_1; ERR before it. */
+		return (vc->features & (1ULL << VIRTIO_CRYPTO_F_REVISION_1)) ?
+			VIRTIO_CRYPTO_NOSPC : VIRTIO_CRYPTO_ERR;
+	default:
+		return VIRTIO_CRYPTO_ERR;
+	}
+}
+
+/*
+ * One control request: create (reply: struct virtio_crypto_session_input
+ * at the start of the writable part) or destroy (reply: status byte).
+ * Returns the bytes written. Runs on the worker, so a destroy can finish
+ * the ops in flight itself before the session goes.
+ */
+static uint32_t
+serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
+{
+	uint8_t keys[VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN +
+			    VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN];
+	struct virtio_crypto_op_ctrl_req req;
+	struct virtio_crypto_session_input in = { 0 };
+	struct vc_session_params params;
+	uint32_t opcode, keys_len;
+	uint64_t id = 0;
+	uint8_t status;
+	int rc;
+
+	if (vc_chain_read(c, 0, &req, sizeof(req)) != 0)
+		return 0;	/* not even a header: no known place for a reply */
+	opcode = rte_le_to_cpu_32(req.header.opcode);
+
+	if ((opcode & 0xff) == 0x03 || opcode == VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION) {
+		vc_datapath_drain(vc);
+		rc = vc_session_destroy(&vc->sessions,
+					rte_le_to_cpu_64(req.u.destroy_session.session_id));
+		status = rc == 0 ? VIRTIO_CRYPTO_OK : VIRTIO_CRYPTO_INVSESS;
+		if (rc == 0)
+			vc->stats.sessions_destroyed++;
+		if (!c->status_ok)
+			return 0;
+		vc_chain_write(c, c->out_len - 1, &status, 1);
+		return 1;
+	}
+
+	keys_len = RTE_MIN(c->in_len - (uint32_t)sizeof(req), (uint32_t)sizeof(keys));
+	rc = vc_chain_read(c, sizeof(req), keys, keys_len) == 0 ?
+		vc_session_ctrl_decode(&req, keys, keys_len, &params) : -EBADMSG;
+	if (rc == 0)
+		rc = vc_session_create(&vc->sessions, &params, &id);
+	if (rc == 0) {
+		vc->stats.sessions_created++;
+		in.session_id = rte_cpu_to_le_64(id);
+		in.status = rte_cpu_to_le_32(VIRTIO_CRYPTO_OK);
+	} else {
+		vc->stats.session_errors++;
+		in.status = rte_cpu_to_le_32(session_errno_to_status(vc, rc));
+	}
+	memset(keys, 0, sizeof(keys));
+	if (c->out_len < sizeof(in))
+		return 0;
+	vc_chain_write(c, 0, &in, sizeof(in));
+	return sizeof(in);
+}
+
+static void
+serve_control_ring(struct vhost_crypto *vc)
+{
+	struct vc_ring *r = &vc->rings[vc->nb_rings];
+	unsigned int n;
+
+	if (!r->live || r->vr.broken)
+		return;
+	n = RTE_MIN(vc_vring_avail_count(&r->vr), (unsigned int)r->nb_free);
+	while (n-- > 0) {
+		uint16_t slot = r->free_slots[--r->nb_free];
+		struct vc_chain *c = &r->slots[slot];
+		enum vc_chain_error err = vc_vring_pop(&r->vr, c);
+		uint32_t written = 0;
+
+		if (err == VC_CHAIN_RING_BROKEN ||
+		    (err == VC_CHAIN_OK && r->slot_of_head[c->head] != VC_NO_SLOT)) {
+			if (err == VC_CHAIN_OK)
+				vc_vring_set_broken(&r->vr, "a chain made available twice");
+			r->free_slots[r->nb_free++] = slot;
+			break;
+		}
+		r->slot_of_head[c->head] = slot;
+		if (err == VC_CHAIN_OK)
+			written = serve_control_request(vc, c);
+		else
+			vc->stats.bad_requests++;
+		push_chain(r, slot, written);
+	}
+	vc_vring_flush(&r->vr, !(vc->conf.flags & VHOST_CRYPTO_F_NO_NOTIFY));
 }
 
 unsigned int
@@ -428,6 +693,7 @@ vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst)
 		if (vc->rings[i].live)
 			vc_vring_flush(&vc->rings[i].vr,
 				       !(vc->conf.flags & VHOST_CRYPTO_F_NO_NOTIFY));
+	serve_control_ring(vc);
 	return done;
 }
 

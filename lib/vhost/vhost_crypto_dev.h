@@ -62,6 +62,7 @@ struct vc_op_priv {
 	uint16_t ring;		/**< index into vhost_crypto.rings */
 	uint16_t slot;		/**< chain slot in that ring */
 	uint8_t dev;		/**< VC_DEV_MAIN or VC_DEV_FALLBACK */
+	uint32_t data_off;	/**< where the output starts in m_src */
 	uint32_t dst_len;	/**< bytes of output before the digest */
 	uint16_t digest_len;	/**< hash result bytes, after dst */
 	uint8_t *digest;	/**< where the PMD writes the hash result */
@@ -81,7 +82,8 @@ struct vhost_crypto {
 	struct rte_vhost_memory *mem;	/**< our copy, freed on refresh */
 	bool mem_table_set;		/**< the frontend sent one */
 	uint64_t features;		/**< negotiated, as far as we are told */
-	struct vc_ring rings[VC_MAX_DATAQUEUES];
+	/* Data rings 0 .. nb_rings - 1, then the control ring (full-device mode). */
+	struct vc_ring rings[VC_MAX_DATAQUEUES + 1];
 	uint16_t nb_rings;
 
 	/* The crypto devices: the main one, and the fallback if any. */

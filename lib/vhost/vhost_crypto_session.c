@@ -109,10 +109,35 @@ auth_xform(const struct vc_session_params *p, struct rte_crypto_sym_xform *x)
 	}
 }
 
+/*
+ * AEAD: the IV length is fixed per session in DPDK but per request in
+ * virtio; sessions take the algorithm's usual one (12 bytes for GCM and
+ * ChaCha20-Poly1305, 13 for CCM) and requests must match it.
+ */
+static void
+aead_xform(const struct vc_session_params *p, struct rte_crypto_sym_xform *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->type = RTE_CRYPTO_SYM_XFORM_AEAD;
+	x->aead.algo = p->cipher->rte_algo;
+	x->aead.op = p->direction == VIRTIO_CRYPTO_OP_ENCRYPT ?
+		RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT;
+	x->aead.key.data = p->cipher_key;
+	x->aead.key.length = p->cipher_key_len;
+	x->aead.iv.offset = VC_OP_IV_OFFSET;
+	x->aead.iv.length = p->cipher->iv_size.max;
+	x->aead.digest_length = p->hash_result_len;
+	x->aead.aad_length = p->aad_len;
+}
+
 static int
 check_params(const struct vc_session_params *p)
 {
 	if (p->cipher != NULL && !range_has(&p->cipher->key_size, p->cipher_key_len))
+		return -EINVAL;
+	if (p->service == VIRTIO_CRYPTO_SERVICE_AEAD &&
+	    (!range_has(&p->cipher->digest_size, p->hash_result_len) ||
+	     p->aad_len > VC_AEAD_MAX_AAD))
 		return -EINVAL;
 	if (p->hash != NULL) {
 		if (!range_has(&p->hash->digest_size, p->hash_result_len))
@@ -147,10 +172,22 @@ vc_session_create(struct vc_session_table *t,
 	if (s == NULL)
 		return -ENOSPC;
 
-	if (p->service != VIRTIO_CRYPTO_SERVICE_CIPHER)
-		return -ENOTSUP;	/* HASH, MAC, AEAD: see issue tracker */
-	cipher_xform(p, &x[0]);
-	if (p->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
+	switch (p->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+		cipher_xform(p, &x[0]);
+		break;
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		auth_xform(p, &x[0]);
+		break;
+	case VIRTIO_CRYPTO_SERVICE_AEAD:
+		aead_xform(p, &x[0]);
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	if (p->service == VIRTIO_CRYPTO_SERVICE_CIPHER &&
+	    p->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
 		if (p->aad_len != 0)
 			return -ENOTSUP;
 		if (p->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH) {
@@ -168,7 +205,8 @@ vc_session_create(struct vc_session_table *t,
 		if (sess == NULL) {
 			rc = rte_errno == ENOMEM ? -ENOSPC : -ENOTSUP;
 			VC_LOG(INFO, "device %u refused a %s%s%s session: %s",
-			       t->cdev_id[d], p->cipher->name, p->hash ? " + " : "",
+			       t->cdev_id[d], p->cipher ? p->cipher->name : "",
+			       p->cipher && p->hash ? " + " : "",
 			       p->hash ? p->hash->name : "", rte_strerror(rte_errno));
 			/* The main device must take it; a fallback may not. */
 			if (d == VC_DEV_MAIN)
@@ -181,8 +219,10 @@ vc_session_create(struct vc_session_table *t,
 	s->service = p->service;
 	s->op_type = p->op_type;
 	s->direction = p->direction;
-	s->iv_len = p->cipher->iv_size.max;
-	s->digest_len = p->hash ? p->hash_result_len : 0;
+	s->iv_len = p->cipher ? p->cipher->iv_size.max :
+		    p->hash ? p->hash->iv_size.max : 0;
+	s->digest_len = p->hash_result_len;
+	s->rte_algo = p->cipher ? p->cipher->rte_algo : p->hash->rte_algo;
 	s->aad_len = p->aad_len;
 	/* Publish: the data path may look the id up from now on. */
 	__atomic_store_n(&s->live, true, __ATOMIC_RELEASE);

@@ -70,6 +70,20 @@ int vc_session_msg_decode(const void *payload, uint32_t size,
 			  enum vc_session_msg_layout *used_layout);
 
 /**
+ * Decode an in-band control-queue create request (opcode
+ * VIRTIO_CRYPTO_*_CREATE_SESSION). `keys` holds the bytes that followed the
+ * 72-byte request in the chain (cipher key, then MAC key), copied out of
+ * guest memory by the caller; key pointers in params point into it.
+ *
+ * @return 0; -EBADMSG for a malformed request (lengths over the limits or
+ *   the bytes given, fields out of range); -ENOTSUP for an algorithm or
+ *   service without a mapping.
+ */
+int vc_session_ctrl_decode(const struct virtio_crypto_op_ctrl_req *req,
+			   const uint8_t *keys, uint32_t keys_len,
+			   struct vc_session_params *params);
+
+/**
  * Write a create-session reply into the payload, in the layout the request
  * came in: the new session id, or a negative value for failure.
  */
@@ -96,6 +110,7 @@ struct vc_session {
 	uint16_t iv_len;		/**< the IV length every request must carry */
 	uint16_t digest_len;		/**< hash result / tag length */
 	uint16_t aad_len;
+	int16_t rte_algo;		/**< cipher or AEAD algorithm, else auth */
 	/** Set (release) once every field above is written; data path acquires. */
 	bool live;
 };
@@ -114,6 +129,9 @@ struct vc_session_table {
 	uint8_t cdev_id[VC_NB_DEVS];	/**< sessions are made on each */
 	struct rte_mempool *pool[VC_NB_DEVS];
 };
+
+/* Largest AAD of an AEAD session: it travels in the first mbuf segment. */
+#define VC_AEAD_MAX_AAD		1024
 
 /** IV offset in every rte_crypto_op of this backend (its private area). */
 #define VC_OP_IV_OFFSET \

@@ -12,6 +12,10 @@
  * the ring itself is corrupt), write nothing outside the buffers the guest
  * described, and leave the ring serving the next good request.
  *
+ * The control queue is handed over too (full-device mode), and sessions of
+ * every symmetric service are made through it: HASH, MAC and AEAD requests
+ * are checked against FIPS 180-2, RFC 4231 and GCM known answers.
+ *
  * Crypto devices: crypto_aesni_mb (main) and crypto_openssl (fallback).
  */
 
@@ -36,6 +40,10 @@
 #define AVAIL_GPA	(GUEST_BASE + 0x1000)
 #define USED_GPA	(GUEST_BASE + 0x2000)
 #define INDIRECT_GPA	(GUEST_BASE + 0x3000)
+#define CTRL_DESC_GPA	(GUEST_BASE + 0x4000)
+#define CTRL_AVAIL_GPA	(GUEST_BASE + 0x5000)
+#define CTRL_USED_GPA	(GUEST_BASE + 0x6000)
+#define CTRL_GPA	(GUEST_BASE + 0x8000)
 #define DATA_GPA	(GUEST_BASE + 0x10000)
 #define GUARD		0x5a	/* fill of guest memory nobody may write */
 
@@ -62,7 +70,10 @@ static struct vhost_crypto *vc;
 static struct vring_desc *desc;
 static struct vring_avail *avail;
 static struct vring_used *used;
-static uint16_t avail_idx, used_seen;
+static uint16_t avail_idx, used_seen, ctrl_avail_idx;
+static struct vring_desc *cdesc;
+static struct vring_avail *cavail;
+static struct vring_used *cused;
 static uint64_t enc_session, dec_session;
 
 static void *
@@ -388,6 +399,233 @@ malformed_chains(void **state)
 	expect_status(b, 1, 0xee);
 }
 
+/* ------------------------------------------------------------------ */
+/* Control queue and the HASH, MAC and AEAD services                   */
+/* ------------------------------------------------------------------ */
+
+/* RFC 4231 case 2; FIPS 180-2 "abc"; GCM test case 2 (all-zero key/IV). */
+static const uint8_t hmac_sha256_jefe[32] = {
+	0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
+	0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43 };
+static const uint8_t sha256_abc[32] = {
+	0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+	0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
+static const uint8_t gcm2_ct_tag[32] = {
+	0x03, 0x88, 0xda, 0xce, 0x60, 0xb6, 0xa3, 0x92, 0xf3, 0x28, 0xc2, 0xb9, 0x71, 0xb2, 0xfe, 0x78,
+	0xab, 0x6e, 0x47, 0xd4, 0x2c, 0xec, 0x13, 0xbd, 0xf5, 0x3a, 0x67, 0xb2, 0x12, 0x57, 0xbd, 0xdf };
+
+/*
+ * Send one control request (72 bytes, then `keys`) and return the
+ * session_input the device wrote (or the status byte, for a destroy).
+ */
+static struct virtio_crypto_session_input
+control(const struct virtio_crypto_op_ctrl_req *req, const void *keys,
+	uint32_t keys_len, bool destroy)
+{
+	struct virtio_crypto_session_input in;
+	uint16_t d = ctrl_avail_idx % RING_SIZE, head = d;
+	unsigned int spins;
+
+	memcpy(gpa(CTRL_GPA), req, sizeof(*req));
+	memcpy(gpa(CTRL_GPA + 0x100), keys, keys_len);
+	memset(gpa(CTRL_GPA + 0x800), 0xee, sizeof(in));
+	cdesc[d] = (struct vring_desc){ CTRL_GPA, sizeof(*req), VRING_DESC_F_NEXT, (d + 1) % RING_SIZE };
+	d = (d + 1) % RING_SIZE;
+	if (keys_len) {
+		cdesc[d] = (struct vring_desc){ CTRL_GPA + 0x100, keys_len, VRING_DESC_F_NEXT,
+						(d + 1) % RING_SIZE };
+		d = (d + 1) % RING_SIZE;
+	}
+	cdesc[d] = (struct vring_desc){ CTRL_GPA + 0x800, destroy ? 1 : sizeof(in),
+					VRING_DESC_F_WRITE, 0 };
+	cavail->ring[ctrl_avail_idx % RING_SIZE] = head;
+	__atomic_store_n(&cavail->idx, ++ctrl_avail_idx, __ATOMIC_RELEASE);
+	for (spins = 0; spins < 100000 &&
+	     __atomic_load_n(&cused->idx, __ATOMIC_ACQUIRE) != ctrl_avail_idx; spins++)
+		vhost_crypto_poll(vc, 32);
+	assert_int_equal(cused->idx, ctrl_avail_idx);
+	memcpy(&in, gpa(CTRL_GPA + 0x800), sizeof(in));
+	if (destroy)
+		in.status = *(uint8_t *)gpa(CTRL_GPA + 0x800);
+	return in;
+}
+
+static uint64_t
+create_ok(const struct virtio_crypto_op_ctrl_req *req, const void *keys, uint32_t keys_len)
+{
+	struct virtio_crypto_session_input in = control(req, keys, keys_len, false);
+
+	assert_int_equal(in.status, VIRTIO_CRYPTO_OK);
+	return in.session_id;
+}
+
+static struct virtio_crypto_op_ctrl_req
+mac_req(uint32_t algo, uint32_t result_len, uint32_t key_len)
+{
+	struct virtio_crypto_op_ctrl_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_MAC_CREATE_SESSION;
+	r.u.mac_create_session.para.algo = algo;
+	r.u.mac_create_session.para.hash_result_len = result_len;
+	r.u.mac_create_session.para.auth_key_len = key_len;
+	return r;
+}
+
+static struct virtio_crypto_op_ctrl_req
+aead_req(uint32_t op, uint32_t aad_len)
+{
+	struct virtio_crypto_op_ctrl_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_AEAD_CREATE_SESSION;
+	r.u.aead_create_session.para.algo = VIRTIO_CRYPTO_AEAD_GCM;
+	r.u.aead_create_session.para.key_len = 16;
+	r.u.aead_create_session.para.hash_result_len = 16;
+	r.u.aead_create_session.para.aad_len = aad_len;
+	r.u.aead_create_session.para.op = op;
+	return r;
+}
+
+/* A HASH or MAC request over `msg`; returns the status, result in RESULT. */
+#define RESULT_GPA	(DATA_GPA + 0x3000)
+static uint8_t
+hash_request(uint32_t opcode, uint64_t session, const void *msg, uint32_t len,
+	     uint32_t result_len)
+{
+	struct virtio_crypto_op_data_req *req = gpa(REQ_GPA);
+	struct buf b[4] = {
+		{ REQ_GPA, sizeof(*req), 0 },
+		{ SRC_GPA, len, 0 },
+		{ RESULT_GPA, result_len, VRING_DESC_F_WRITE },
+		{ STATUS_GPA, 1, VRING_DESC_F_WRITE },
+	};
+
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = opcode;
+	req->header.session_id = session;
+	req->u.hash_req.para.src_data_len = len;
+	req->u.hash_req.para.hash_result_len = result_len;
+	memcpy(gpa(SRC_GPA), msg, len);
+	memset(gpa(RESULT_GPA), 0, 64);
+	*(uint8_t *)gpa(STATUS_GPA) = 0xee;
+	offer_chain(b, 4, avail_idx % RING_SIZE);
+	assert_true(poll_used(1));
+	next_used();
+	return *(uint8_t *)gpa(STATUS_GPA);
+}
+
+static uint8_t
+aead_request(uint32_t opcode, uint64_t session, const void *src, uint32_t src_len,
+	     uint32_t dst_len)
+{
+	struct virtio_crypto_op_data_req *req = gpa(REQ_GPA);
+	struct buf b[5] = {
+		{ REQ_GPA, sizeof(*req), 0 },
+		{ IV_GPA, 12, 0 },
+		{ SRC_GPA, src_len, 0 },
+		{ DST_GPA, dst_len, VRING_DESC_F_WRITE },
+		{ STATUS_GPA, 1, VRING_DESC_F_WRITE },
+	};
+
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = opcode;
+	req->header.session_id = session;
+	req->u.aead_req.para.iv_len = 12;
+	req->u.aead_req.para.src_data_len = src_len;
+	req->u.aead_req.para.dst_data_len = dst_len;
+	memset(gpa(IV_GPA), 0, 12);
+	memcpy(gpa(SRC_GPA), src, src_len);
+	memset(gpa(DST_GPA), GUARD, 0x1000);
+	*(uint8_t *)gpa(STATUS_GPA) = 0xee;
+	offer_chain(b, 5, avail_idx % RING_SIZE);
+	assert_true(poll_used(1));
+	next_used();
+	return *(uint8_t *)gpa(STATUS_GPA);
+}
+
+static void
+control_queue_services(void **state)
+{
+	static const uint8_t zero[16];
+	struct virtio_crypto_op_ctrl_req r;
+	struct virtio_crypto_session_input in;
+	uint64_t hash, mac, enc, dec;
+	uint8_t bad_tag[32];
+
+	(void)state;
+	/* HASH: SHA-256("abc") */
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
+	r.u.hash_create_session.para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
+	r.u.hash_create_session.para.hash_result_len = 32;
+	hash = create_ok(&r, NULL, 0);
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_HASH, hash, "abc", 3, 32), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), sha256_abc, 32);
+
+	/* MAC: HMAC-SHA256, RFC 4231 test case 2 */
+	r = mac_req(VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32, 4);
+	mac = create_ok(&r, "Jefe", 4);
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, mac, "what do ya want for nothing?",
+				      28, 32), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe, 32);
+	/* a MAC request on the HASH session, and a wrong result length */
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, hash, "abc", 3, 32), VIRTIO_CRYPTO_INVSESS);
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_HASH, hash, "abc", 3, 20), VIRTIO_CRYPTO_BADMSG);
+
+	/* AEAD: AES-128-GCM test case 2, both ways, and a forged tag */
+	r = aead_req(VIRTIO_CRYPTO_OP_ENCRYPT, 0);
+	enc = create_ok(&r, zero, 16);
+	r = aead_req(VIRTIO_CRYPTO_OP_DECRYPT, 0);
+	dec = create_ok(&r, zero, 16);
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_ENCRYPT, enc, zero, 16, 32),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), gcm2_ct_tag, 32);
+	assert_int_equal(((uint8_t *)gpa(DST_GPA))[32], GUARD);
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, gcm2_ct_tag, 32, 16),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), zero, 16);
+	memcpy(bad_tag, gcm2_ct_tag, 32);
+	bad_tag[31] ^= 1;
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, bad_tag, 32, 16),
+			 VIRTIO_CRYPTO_BADMSG);
+	/* lengths that do not add up: dst must be src + tag on encrypt */
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_ENCRYPT, enc, zero, 16, 16),
+			 VIRTIO_CRYPTO_BADMSG);
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, zero, 8, 0),
+			 VIRTIO_CRYPTO_BADMSG);
+	good_request_works();
+
+	/* refused creates: unknown algorithm, key past its limit, akcipher */
+	r = mac_req(VIRTIO_CRYPTO_MAC_GMAC_TWOFISH, 16, 16);
+	assert_int_equal(control(&r, zero, 16, false).status, VIRTIO_CRYPTO_NOTSUPP);
+	r = mac_req(VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32, 1000);
+	assert_int_equal(control(&r, zero, 16, false).status, VIRTIO_CRYPTO_BADMSG);
+	r = mac_req(VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32, 64);	/* key bytes missing */
+	assert_int_equal(control(&r, zero, 16, false).status, VIRTIO_CRYPTO_BADMSG);
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION;
+	assert_int_equal(control(&r, NULL, 0, false).status, VIRTIO_CRYPTO_NOTSUPP);
+	r.header.opcode = 0x9999;
+	assert_int_equal(control(&r, NULL, 0, false).status, VIRTIO_CRYPTO_BADMSG);
+
+	/* destroy: then the id is unknown to the data path and to destroy */
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_MAC_DESTROY_SESSION;
+	r.u.destroy_session.session_id = mac;
+	in = control(&r, NULL, 0, true);
+	assert_int_equal(in.status, VIRTIO_CRYPTO_OK);
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, mac, "abc", 3, 32), VIRTIO_CRYPTO_INVSESS);
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_INVSESS);
+	r.u.destroy_session.session_id = hash;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	r.u.destroy_session.session_id = enc;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	r.u.destroy_session.session_id = dec;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	good_request_works();
+}
+
 /* A corrupt avail ring stops the ring: nothing taken, nothing written. */
 static void
 broken_ring_stops(void **state)
@@ -408,7 +646,7 @@ setup(void **state)
 	struct vhost_crypto_conf conf = {
 		.socket_path = "test-backend-requests",
 		.flags = VHOST_CRYPTO_F_NO_NOTIFY | VHOST_CRYPTO_F_FALLBACK,
-		.max_sessions = 8,
+		.max_sessions = 16,
 		.nb_ops = 128,
 	};
 	struct rte_cryptodev_config dconf = { .socket_id = 0, .nb_queue_pairs = 1 };
@@ -459,6 +697,16 @@ setup(void **state)
 	vring.kickfd = -1;
 	if (vc_ring_attach(vc, 0, &vring, 0, 0) != 0)
 		return -1;
+	/* the control queue, handed over as in full-device mode */
+	cdesc = gpa(CTRL_DESC_GPA);
+	cavail = gpa(CTRL_AVAIL_GPA);
+	cused = gpa(CTRL_USED_GPA);
+	memset(cdesc, 0, 0x3000);
+	vring.desc = cdesc;
+	vring.avail = cavail;
+	vring.used = cused;
+	if (vc_ring_attach(vc, 1, &vring, 0, 0) != 0)
+		return -1;
 
 	/* two sessions, as QEMU 7.2 would create them */
 	memset(&msg, 0, sizeof(msg));
@@ -500,6 +748,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(indirect_and_split_buffers),
 		cmocka_unit_test(malformed_requests),
 		cmocka_unit_test(malformed_chains),
+		cmocka_unit_test(control_queue_services),
 		cmocka_unit_test(nothing_leaked),
 		cmocka_unit_test(broken_ring_stops),
 	};
