@@ -18,6 +18,7 @@
 
 #include "vhost_crypto_log.h"
 #include "vhost_crypto_session.h"
+#include "vhost_user_crypto_wire.h"
 
 int
 vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
@@ -64,6 +65,41 @@ vc_session_table_free(struct vc_session_table *t)
 		rte_mempool_free(t->pool[d]);
 	rte_free(t->slots);
 	memset(t, 0, sizeof(*t));
+}
+
+int
+vc_session_params_set_chain(struct vc_session_params *p, uint32_t chain_order,
+			    uint32_t hash_mode, uint32_t hash_algo,
+			    uint32_t hash_result_len, uint32_t auth_key_len,
+			    uint32_t aad_len)
+{
+	if (chain_order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
+	    chain_order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH)
+		return -EBADMSG;
+	if (auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN)
+		return -EBADMSG;
+	switch (hash_mode) {
+	case VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN:
+		if (auth_key_len != 0)
+			return -EBADMSG;
+		p->hash = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_HASH, hash_algo);
+		break;
+	case VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH:
+		p->hash = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_MAC, hash_algo);
+		break;
+	case VIRTIO_CRYPTO_SYM_HASH_MODE_NESTED:
+		return -ENOTSUP;
+	default:
+		return -EBADMSG;
+	}
+	if (p->hash == NULL)
+		return -ENOTSUP;
+	p->chain_order = chain_order;
+	p->hash_mode = hash_mode;
+	p->hash_result_len = hash_result_len;
+	p->auth_key_len = auth_key_len;
+	p->aad_len = aad_len;
+	return 0;
 }
 
 static bool

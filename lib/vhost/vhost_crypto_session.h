@@ -40,6 +40,17 @@ struct vc_session_params {
 	uint32_t aad_len;	/**< AEAD, and chains (0 in practice) */
 };
 
+/**
+ * Fill and check the hash half of a chained CIPHER session, the part both
+ * decoders share. p->auth_key must already point at auth_key_len bytes.
+ * @return 0, -EBADMSG (order, mode or key length out of range, a key for a
+ *   plain hash), or -ENOTSUP (nested mode, an algorithm without a mapping).
+ */
+int vc_session_params_set_chain(struct vc_session_params *p, uint32_t chain_order,
+				uint32_t hash_mode, uint32_t hash_algo,
+				uint32_t hash_result_len, uint32_t auth_key_len,
+				uint32_t aad_len);
+
 /** Layouts of QEMU's vhost-user create-session payload. */
 enum vc_session_msg_layout {
 	VC_SESSION_MSG_AUTO = 0,	/**< by size, then by content */

@@ -66,33 +66,16 @@ decode_sym(const struct virtio_crypto_sym_create_session_req *r,
 	rc = decode_cipher_para(&ch->cipher_param, p);
 	if (rc)
 		return rc;
-	p->chain_order = rte_le_to_cpu_32(ch->alg_chain_order);
-	if (p->chain_order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
-	    p->chain_order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH)
-		return -EBADMSG;
-	p->hash_mode = rte_le_to_cpu_32(ch->hash_mode);
-	p->aad_len = rte_le_to_cpu_32(ch->aad_len);
-	switch (p->hash_mode) {
-	case VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN:
-		p->hash = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_HASH,
-						 rte_le_to_cpu_32(ch->u.hash_param.algo));
-		p->hash_result_len = rte_le_to_cpu_32(ch->u.hash_param.hash_result_len);
-		break;
-	case VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH:
-		p->hash = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_MAC,
-						 rte_le_to_cpu_32(ch->u.mac_param.algo));
-		p->hash_result_len = rte_le_to_cpu_32(ch->u.mac_param.hash_result_len);
-		p->auth_key_len = rte_le_to_cpu_32(ch->u.mac_param.auth_key_len);
-		if (p->auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN)
-			return -EBADMSG;
-		break;
-	case VIRTIO_CRYPTO_SYM_HASH_MODE_NESTED:
-		return -ENOTSUP;
-	default:
-		return -EBADMSG;
-	}
-	if (p->hash == NULL)
-		return -ENOTSUP;
+	/* hash_param and mac_param start alike; only MAC has a key. */
+	rc = vc_session_params_set_chain(p, rte_le_to_cpu_32(ch->alg_chain_order),
+		rte_le_to_cpu_32(ch->hash_mode),
+		rte_le_to_cpu_32(ch->u.mac_param.algo),
+		rte_le_to_cpu_32(ch->u.mac_param.hash_result_len),
+		rte_le_to_cpu_32(ch->hash_mode) == VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH ?
+			rte_le_to_cpu_32(ch->u.mac_param.auth_key_len) : 0,
+		rte_le_to_cpu_32(ch->aad_len));
+	if (rc)
+		return rc;
 	rc = take_key(keys, keys_len, &off, p->cipher_key_len, &p->cipher_key);
 	if (rc == 0)
 		rc = take_key(keys, keys_len, &off, p->auth_key_len, &p->auth_key);

@@ -68,8 +68,7 @@ static int
 sym_fields_to_params(const struct sym_fields *f, struct vc_session_params *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (f->key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN ||
-	    f->auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN)
+	if (f->key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
 		return -EBADMSG;
 
 	/*
@@ -95,32 +94,10 @@ sym_fields_to_params(const struct sym_fields *f, struct vc_session_params *p)
 	if (f->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
 		return 0;
 
-	if (f->chain_order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
-	    f->chain_order != VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH)
-		return -EBADMSG;
-	p->chain_order = f->chain_order;
-	p->hash_mode = f->hash_mode;
-	switch (f->hash_mode) {
-	case VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN:
-		p->hash = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_HASH, f->hash_alg);
-		if (f->auth_key_len != 0)
-			return -EBADMSG;
-		break;
-	case VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH:
-		p->hash = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_MAC, f->hash_alg);
-		break;
-	case VIRTIO_CRYPTO_SYM_HASH_MODE_NESTED:
-		return -ENOTSUP;
-	default:
-		return -EBADMSG;
-	}
-	if (p->hash == NULL)
-		return -ENOTSUP;
-	p->hash_result_len = f->hash_result_len;
 	p->auth_key = f->auth_key;
-	p->auth_key_len = f->auth_key_len;
-	p->aad_len = f->aad_len;
-	return 0;
+	return vc_session_params_set_chain(p, f->chain_order, f->hash_mode,
+					   f->hash_alg, f->hash_result_len,
+					   f->auth_key_len, f->aad_len);
 }
 
 static void
