@@ -21,6 +21,7 @@
 #include <rte_cryptodev.h>
 #include <rte_eal.h>
 
+#include "sim_guest.h"
 #include "vhost_crypto_dev.h"
 #include "vhost_user_crypto_wire.h"
 
@@ -32,6 +33,7 @@
 #define USED_OFF	0x2000
 #define DATA_OFF	0x3000
 
+static struct sim_guest sim;
 static uint8_t *guest;
 static struct vhost_crypto *vc;
 static struct vring_desc *desc;
@@ -105,42 +107,23 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		.nb_ops = 64,
 		.max_size = 65536 + 4096,
 	};
-	struct rte_cryptodev_config dconf = { .socket_id = 0, .nb_queue_pairs = 1 };
-	struct rte_cryptodev_qp_conf qconf = { .nb_descriptors = 128 };
-	struct rte_vhost_vring vring = { 0 };
-	int ids[2], d;
+	int mb, ossl;
 
 	if (rte_eal_init(RTE_DIM(eal_args), eal_args) < 0)
 		die("EAL");
-	ids[0] = rte_cryptodev_get_dev_id("crypto_aesni_mb0");
-	ids[1] = rte_cryptodev_get_dev_id("crypto_openssl0");
-	for (d = 0; d < 2; d++)
-		if (ids[d] < 0 || rte_cryptodev_configure(ids[d], &dconf) ||
-		    rte_cryptodev_queue_pair_setup(ids[d], 0, &qconf, 0) ||
-		    rte_cryptodev_start(ids[d]))
-			die("crypto devices");
-	conf.cdev_id = ids[0];
-	conf.fallback_cdev_id = ids[1];
-
-	guest = aligned_alloc(4096, GUEST_SIZE);
-	vc = calloc(1, sizeof(*vc));
-	if (guest == NULL || vc == NULL || vc_instance_init(vc, &conf))
+	if (sim_crypto_devices_start(&mb, &ossl) != 0)
+		die("crypto devices");
+	conf.cdev_id = mb;
+	conf.fallback_cdev_id = ossl;
+	if (sim_guest_init(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
 		die("instance");
-	vc->mem = calloc(1, sizeof(*vc->mem) + sizeof(vc->mem->regions[0]));
-	vc->mem->nregions = 1;
-	vc->mem->regions[0].guest_phys_addr = GUEST_BASE;
-	vc->mem->regions[0].host_user_addr = (uintptr_t)guest;
-	vc->mem->regions[0].size = GUEST_SIZE;
-	vc->vid = 0;
-	desc = (void *)(guest + DESC_OFF);
-	avail = (void *)(guest + AVAIL_OFF);
-	used = (void *)(guest + USED_OFF);
-	vring.desc = desc;
-	vring.avail = avail;
-	vring.used = used;
-	vring.size = RING_SIZE;
-	vring.callfd = -1;
-	if (vc_ring_attach(vc, 0, &vring, 0, 0))
+	guest = sim.mem;
+	vc = sim.vc;
+	desc = sim_gpa(&sim, GUEST_BASE + DESC_OFF);
+	avail = sim_gpa(&sim, GUEST_BASE + AVAIL_OFF);
+	used = sim_gpa(&sim, GUEST_BASE + USED_OFF);
+	if (sim_guest_ring(&sim, 0, GUEST_BASE + DESC_OFF, GUEST_BASE + AVAIL_OFF,
+			   GUEST_BASE + USED_OFF, RING_SIZE) != 0)
 		die("ring");
 	make_sessions();
 	return 0;

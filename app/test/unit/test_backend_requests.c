@@ -29,6 +29,7 @@
 #include <rte_cryptodev.h>
 #include <rte_eal.h>
 
+#include "sim_guest.h"
 #include "test_report.h"
 #include "vhost_crypto_dev.h"
 #include "vhost_user_crypto_wire.h"
@@ -65,6 +66,7 @@ static const uint8_t kat_ct[64] = {
 	0x73, 0xbe, 0xd6, 0xb8, 0xe3, 0xc1, 0x74, 0x3b, 0x71, 0x16, 0xe6, 0x9e, 0x22, 0x22, 0x95, 0x16,
 	0x3f, 0xf1, 0xca, 0xa1, 0x68, 0x1f, 0xac, 0x09, 0x12, 0x0e, 0xca, 0x30, 0x75, 0x86, 0xe1, 0xa7 };
 
+static struct sim_guest sim;
 static uint8_t *guest;
 static struct vhost_crypto *vc;
 static struct vring_desc *desc;
@@ -649,63 +651,32 @@ setup(void **state)
 		.max_sessions = 16,
 		.nb_ops = 128,
 	};
-	struct rte_cryptodev_config dconf = { .socket_id = 0, .nb_queue_pairs = 1 };
-	struct rte_cryptodev_qp_conf qconf = { .nb_descriptors = 256 };
 	struct vhost_user_crypto_session_v71 msg;
 	struct vc_session_params p;
-	struct rte_vhost_vring vring = { 0 };
-	int mb = rte_cryptodev_get_dev_id("crypto_aesni_mb0");
-	int ossl = rte_cryptodev_get_dev_id("crypto_openssl0");
-	int d;
+	int mb, ossl;
 
 	(void)state;
-	if (mb < 0 || ossl < 0)
+	if (sim_crypto_devices_start(&mb, &ossl) != 0)
 		return -1;
-	for (d = 0; d < 2; d++) {
-		int id = d ? ossl : mb;
-
-		if (rte_cryptodev_configure(id, &dconf) ||
-		    rte_cryptodev_queue_pair_setup(id, 0, &qconf, 0) ||
-		    rte_cryptodev_start(id))
-			return -1;
-	}
 	conf.cdev_id = mb;
 	conf.fallback_cdev_id = ossl;
-
-	guest = aligned_alloc(4096, GUEST_SIZE);
-	memset(guest, GUARD, GUEST_SIZE);
-	vc = calloc(1, sizeof(*vc));
-	if (guest == NULL || vc == NULL || vc_instance_init(vc, &conf) != 0)
+	if (sim_guest_init(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
 		return -1;
-	vc->mem = calloc(1, sizeof(*vc->mem) + sizeof(vc->mem->regions[0]));
-	vc->mem->nregions = 1;
-	vc->mem->regions[0].guest_phys_addr = GUEST_BASE;
-	vc->mem->regions[0].guest_user_addr = 0x7f0000000000ull;
-	vc->mem->regions[0].host_user_addr = (uintptr_t)guest;
-	vc->mem->regions[0].size = GUEST_SIZE;
-	vc->vid = 0;	/* "connected"; no socket behind it */
-
+	guest = sim.mem;
+	vc = sim.vc;
+	memset(guest, GUARD, GUEST_SIZE);
 	desc = gpa(DESC_GPA);
 	avail = gpa(AVAIL_GPA);
 	used = gpa(USED_GPA);
 	memset(desc, 0, 0x3000);
-	vring.desc = desc;
-	vring.avail = avail;
-	vring.used = used;
-	vring.size = RING_SIZE;
-	vring.callfd = -1;
-	vring.kickfd = -1;
-	if (vc_ring_attach(vc, 0, &vring, 0, 0) != 0)
-		return -1;
 	/* the control queue, handed over as in full-device mode */
 	cdesc = gpa(CTRL_DESC_GPA);
 	cavail = gpa(CTRL_AVAIL_GPA);
 	cused = gpa(CTRL_USED_GPA);
 	memset(cdesc, 0, 0x3000);
-	vring.desc = cdesc;
-	vring.avail = cavail;
-	vring.used = cused;
-	if (vc_ring_attach(vc, 1, &vring, 0, 0) != 0)
+	if (sim_guest_ring(&sim, 0, DESC_GPA, AVAIL_GPA, USED_GPA, RING_SIZE) != 0 ||
+	    sim_guest_ring(&sim, 1, CTRL_DESC_GPA, CTRL_AVAIL_GPA, CTRL_USED_GPA,
+			   RING_SIZE) != 0)
 		return -1;
 
 	/* two sessions, as QEMU 7.2 would create them */

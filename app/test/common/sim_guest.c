@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cryptodev.h>
+
+#include "sim_guest.h"
+
+int
+sim_crypto_devices_start(int *aesni_mb, int *openssl)
+{
+	struct rte_cryptodev_config dconf = { .socket_id = 0, .nb_queue_pairs = 1 };
+	struct rte_cryptodev_qp_conf qconf = { .nb_descriptors = 256 };
+	int ids[2], d;
+
+	ids[0] = rte_cryptodev_get_dev_id("crypto_aesni_mb0");
+	ids[1] = rte_cryptodev_get_dev_id("crypto_openssl0");
+	for (d = 0; d < 2; d++)
+		if (ids[d] < 0 || rte_cryptodev_configure(ids[d], &dconf) ||
+		    rte_cryptodev_queue_pair_setup(ids[d], 0, &qconf, 0) ||
+		    rte_cryptodev_start(ids[d]))
+			return -1;
+	*aesni_mb = ids[0];
+	*openssl = ids[1];
+	return 0;
+}
+
+int
+sim_guest_init(struct sim_guest *g, uint64_t base, uint64_t size,
+	       const struct vhost_crypto_conf *conf)
+{
+	struct vhost_crypto *vc;
+
+	memset(g, 0, sizeof(*g));
+	g->mem = aligned_alloc(4096, size);
+	vc = calloc(1, sizeof(*vc));
+	if (g->mem == NULL || vc == NULL || vc_instance_init(vc, conf) != 0)
+		return -1;
+	vc->mem = calloc(1, sizeof(*vc->mem) + sizeof(vc->mem->regions[0]));
+	if (vc->mem == NULL)
+		return -1;
+	vc->mem->nregions = 1;
+	vc->mem->regions[0].guest_phys_addr = base;
+	vc->mem->regions[0].guest_user_addr = 0x7f0000000000ull;
+	vc->mem->regions[0].host_user_addr = (uintptr_t)g->mem;
+	vc->mem->regions[0].size = size;
+	vc->vid = 0;	/* "connected"; no socket behind it */
+	g->vc = vc;
+	g->base = base;
+	g->size = size;
+	return 0;
+}
+
+int
+sim_guest_ring(struct sim_guest *g, uint16_t idx, uint64_t desc_gpa,
+	       uint64_t avail_gpa, uint64_t used_gpa, uint16_t size)
+{
+	struct rte_vhost_vring vring = {
+		.desc = sim_gpa(g, desc_gpa),
+		.avail = sim_gpa(g, avail_gpa),
+		.used = sim_gpa(g, used_gpa),
+		.callfd = -1,
+		.kickfd = -1,
+		.size = size,
+	};
+
+	return vc_ring_attach(g->vc, idx, &vring, 0, 0);
+}

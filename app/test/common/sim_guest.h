@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef SIM_GUEST_H
+#define SIM_GUEST_H
+
+/*
+ * A simulated guest for the backend's tests and fuzz targets: a buffer
+ * registered as one guest memory region, a backend instance with no
+ * socket, and rings placed in that memory, so that the data path runs on
+ * requests built the way a driver builds them.
+ */
+
+#include <stdint.h>
+
+#include "vhost_crypto_dev.h"
+
+struct sim_guest {
+	uint8_t *mem;
+	uint64_t base;		/**< guest physical address of mem[0] */
+	uint64_t size;
+	struct vhost_crypto *vc;
+};
+
+/*
+ * Configure and start crypto_aesni_mb0 and crypto_openssl0 (created with
+ * --vdev) with one queue pair each. Returns 0 and their ids, or -1.
+ */
+int sim_crypto_devices_start(int *aesni_mb, int *openssl);
+
+/* Allocate guest memory and an instance on it; `conf` as for the library. */
+int sim_guest_init(struct sim_guest *g, uint64_t base, uint64_t size,
+		   const struct vhost_crypto_conf *conf);
+
+/* Make ring `idx` (a data ring, or nb_rings for control) live at these GPAs. */
+int sim_guest_ring(struct sim_guest *g, uint16_t idx, uint64_t desc_gpa,
+		   uint64_t avail_gpa, uint64_t used_gpa, uint16_t size);
+
+static inline void *
+sim_gpa(const struct sim_guest *g, uint64_t gpa)
+{
+	return g->mem + (gpa - g->base);
+}
+
+#endif /* SIM_GUEST_H */
