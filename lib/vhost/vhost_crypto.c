@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -244,8 +245,8 @@ stop_ring(struct vhost_crypto *vc, uint16_t idx)
 /* Message hooks                                                       */
 /* ------------------------------------------------------------------ */
 
-static enum rte_vhost_msg_result
-handle_create_session(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
+enum rte_vhost_msg_result
+vc_session_msg_create(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
 		      uint8_t *payload)
 {
 	struct vc_session_params params;
@@ -277,8 +278,8 @@ handle_create_session(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
 	return RTE_VHOST_MSG_RESULT_REPLY;
 }
 
-static enum rte_vhost_msg_result
-handle_close_session(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
+enum rte_vhost_msg_result
+vc_session_msg_close(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
 		     const uint8_t *payload)
 {
 	struct vhost_user_crypto_close m;
@@ -367,9 +368,9 @@ pre_msg_handle(int vid, void *msg)
 
 	switch (hdr->request) {
 	case VHOST_USER_CREATE_CRYPTO_SESSION:
-		return handle_create_session(vc, hdr, payload);
+		return vc_session_msg_create(vc, hdr, payload);
 	case VHOST_USER_CLOSE_CRYPTO_SESSION:
-		return handle_close_session(vc, hdr, payload);
+		return vc_session_msg_close(vc, hdr, payload);
 	case VHOST_USER_GET_CONFIG:
 		return handle_get_config(vc, hdr, payload);
 	case VHOST_USER_SET_CONFIG:
@@ -419,7 +420,7 @@ instance_of_path(const char *path)
 	unsigned int i;
 
 	for (i = 0; i < VC_MAX_INSTANCES; i++)
-		if (instances[i] && strcmp(instances[i]->path, path) == 0)
+		if (instances[i] && strcmp(instances[i]->lib_path, path) == 0)
 			return instances[i];
 	return NULL;
 }
@@ -628,6 +629,7 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 	memset(vc, 0, sizeof(*vc));
 	vc->conf = *conf;
 	vc->conf.socket_path = vc->path;
+	vc->relay.listen_fd = -1;
 	snprintf(vc->path, sizeof(vc->path), "%s", conf->socket_path);
 	if (vc->conf.max_sessions == 0)
 		vc->conf.max_sessions = VC_DEFAULT_MAX_SESSIONS;
@@ -689,15 +691,25 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 		return NULL;
 	}
 
-	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT)
+	/*
+	 * A listening instance puts the session relay in front of
+	 * librte_vhost, which then listens on a private path; see
+	 * vhost_crypto_relay.c. A connecting one talks to it directly.
+	 */
+	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT) {
 		flags |= RTE_VHOST_USER_CLIENT;
-	if (rte_vhost_driver_register(vc->path, flags) != 0) {
+		snprintf(vc->lib_path, sizeof(vc->lib_path), "%s", vc->path);
+	} else {
+		snprintf(vc->lib_path, sizeof(vc->lib_path), "%s.lib", vc->path);
+		unlink(vc->lib_path);
+	}
+	if (rte_vhost_driver_register(vc->lib_path, flags) != 0) {
 		rc = -EINVAL;
 		goto fail_registered;
 	}
-	if (rte_vhost_driver_set_features(vc->path, VC_VIRTIO_FEATURES) != 0 ||
-	    rte_vhost_driver_set_protocol_features(vc->path, VC_PROTOCOL_FEATURES) != 0 ||
-	    rte_vhost_driver_callback_register(vc->path, &device_ops) != 0) {
+	if (rte_vhost_driver_set_features(vc->lib_path, VC_VIRTIO_FEATURES) != 0 ||
+	    rte_vhost_driver_set_protocol_features(vc->lib_path, VC_PROTOCOL_FEATURES) != 0 ||
+	    rte_vhost_driver_callback_register(vc->lib_path, &device_ops) != 0) {
 		rc = -EINVAL;
 		goto fail_driver;
 	}
@@ -706,7 +718,7 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 	return vc;
 
 fail_driver:
-	rte_vhost_driver_unregister(vc->path);
+	rte_vhost_driver_unregister(vc->lib_path);
 fail_registered:
 	instance_slot_release(vc);
 	free_instance(vc);
@@ -717,10 +729,19 @@ fail_registered:
 int
 vhost_crypto_start(struct vhost_crypto *vc)
 {
+	int rc;
+
 	if (vc == NULL)
 		return -EINVAL;
-	if (rte_vhost_driver_start(vc->path) != 0)
+	if (rte_vhost_driver_start(vc->lib_path) != 0)
 		return -EIO;
+	if (!(vc->conf.flags & VHOST_CRYPTO_F_CLIENT)) {
+		rc = vc_relay_start(vc);
+		if (rc != 0) {
+			VC_LOG(ERR, "%s: cannot listen: %s", vc->path, strerror(-rc));
+			return rc;
+		}
+	}
 	vc->started = true;
 	return 0;
 }
@@ -749,10 +770,14 @@ vhost_crypto_destroy(struct vhost_crypto *vc)
 	 * unregistering destroys the vhost device (and unmaps it) without
 	 * calling destroy_connection.
 	 */
+	/* No new frontend, and no session message, from here on. */
+	vc_relay_stop(vc);
 	vc_pause(vc);
 	vc_datapath_drain(vc);
 	vid = vc->vid;
-	rte_vhost_driver_unregister(vc->path);
+	rte_vhost_driver_unregister(vc->lib_path);
+	if (!(vc->conf.flags & VHOST_CRYPTO_F_CLIENT))
+		unlink(vc->lib_path);
 	if (vid >= 0)
 		destroy_connection(vid);
 	instance_slot_release(vc);

@@ -17,6 +17,7 @@
  */
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@
 #include "vhost_crypto.h"
 #include "vhost_crypto_session.h"
 #include "vhost_crypto_vring.h"
+#include "vhost_user_crypto_wire.h"
 
 #define VC_MAX_DATAQUEUES	16
 #define VC_BURST_MAX		64
@@ -68,8 +70,18 @@ struct vc_op_priv {
 	uint8_t *digest;	/**< where the PMD writes the hash result */
 };
 
+/* The session relay in front of librte_vhost (vhost_crypto_relay.c). */
+struct vc_relay {
+	bool running;
+	bool stop;
+	int listen_fd;
+	pthread_t thread;
+};
+
 struct vhost_crypto {
-	char path[PATH_MAX];
+	char path[PATH_MAX];		/**< the socket frontends connect to */
+	char lib_path[PATH_MAX + 8];	/**< librte_vhost's (path + ".lib" with the relay) */
+	struct vc_relay relay;
 	struct vhost_crypto_conf conf;
 	int vid;			/**< connected frontend, or -1 */
 	bool started;
@@ -118,6 +130,16 @@ int vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 unsigned int vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst);
 /* Complete every op inside the cryptodev; caller holds the data path paused. */
 void vc_datapath_drain(struct vhost_crypto *vc);
+
+/* Session messages, from the message hooks or the relay (vhost_crypto.c). */
+enum rte_vhost_msg_result vc_session_msg_create(struct vhost_crypto *vc,
+		struct vhost_user_msg_hdr *hdr, uint8_t *payload);
+enum rte_vhost_msg_result vc_session_msg_close(struct vhost_crypto *vc,
+		struct vhost_user_msg_hdr *hdr, const uint8_t *payload);
+
+/* The session relay (vhost_crypto_relay.c). */
+int vc_relay_start(struct vhost_crypto *vc);
+void vc_relay_stop(struct vhost_crypto *vc);
 
 /* Pause handshake (vhost_crypto.c). */
 void vc_pause(struct vhost_crypto *vc);

@@ -36,6 +36,7 @@ vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
 	if (t->slots == NULL)
 		return -ENOMEM;
 	t->nb_slots = nb_slots;
+	pthread_mutex_init(&t->lock, NULL);
 	for (d = 0; d < nb_devs; d++) {
 		unsigned int priv = rte_cryptodev_sym_get_private_session_size(cdev_ids[d]);
 
@@ -185,9 +186,9 @@ check_params(const struct vc_session_params *p)
 	return 0;
 }
 
-int
-vc_session_create(struct vc_session_table *t,
-		  const struct vc_session_params *p, uint64_t *id)
+static int
+session_create_locked(struct vc_session_table *t,
+		      const struct vc_session_params *p, uint64_t *id)
 {
 	struct rte_crypto_sym_xform x[2];
 	struct vc_session *s = NULL;
@@ -268,7 +269,19 @@ vc_session_create(struct vc_session_table *t,
 }
 
 int
-vc_session_destroy(struct vc_session_table *t, uint64_t id)
+vc_session_create(struct vc_session_table *t,
+		  const struct vc_session_params *p, uint64_t *id)
+{
+	int rc;
+
+	pthread_mutex_lock(&t->lock);
+	rc = session_create_locked(t, p, id);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+static int
+session_destroy_locked(struct vc_session_table *t, uint64_t id)
 {
 	struct vc_session *s;
 	uint8_t d;
@@ -285,12 +298,25 @@ vc_session_destroy(struct vc_session_table *t, uint64_t id)
 	return 0;
 }
 
+int
+vc_session_destroy(struct vc_session_table *t, uint64_t id)
+{
+	int rc;
+
+	pthread_mutex_lock(&t->lock);
+	rc = session_destroy_locked(t, id);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
 uint32_t
 vc_session_destroy_all(struct vc_session_table *t)
 {
 	uint32_t i, n = 0;
 
+	pthread_mutex_lock(&t->lock);
 	for (i = 0; i < t->nb_slots; i++)
-		n += vc_session_destroy(t, i) == 0;
+		n += session_destroy_locked(t, i) == 0;
+	pthread_mutex_unlock(&t->lock);
 	return n;
 }

@@ -12,6 +12,7 @@
  * cryptodev sessions and kept in the device's session table.
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -133,6 +134,11 @@ struct vc_session {
  * quiesced (by the caller) before a slot is destroyed.
  */
 struct vc_session_table {
+	/*
+	 * Serialises create and destroy, which may come from the relay, the
+	 * vhost thread and the worker (control queue); lookups take no lock.
+	 */
+	pthread_mutex_t lock;
 	struct vc_session *slots;
 	uint32_t nb_slots;
 	uint32_t nb_live;
