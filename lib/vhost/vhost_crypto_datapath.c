@@ -165,6 +165,30 @@ mbuf_to_chain(const struct rte_mbuf *m, uint32_t skip, const struct vc_chain *c,
 }
 
 /*
+ * The device an op goes to: the main one, unless it is known to get this
+ * op wrong (see vhost_crypto_quirks.h). VC_STATUS_UNROUTABLE if it is and
+ * there is no fallback (or the fallback has no session): failing beats a
+ * wrong result.
+ */
+#define VC_DEV_NONE	0xff
+
+static uint8_t
+route_op(struct vhost_crypto *vc, const struct vc_session *sess,
+	 uint64_t data_len, bool hashes_nothing)
+{
+	bool avoid = ((vc->quirks & VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K) &&
+		      data_len >= 65536) ||
+		     ((vc->quirks & VC_QUIRK_EMPTY_HASH_CORRUPTS) && hashes_nothing);
+
+	if (!avoid)
+		return VC_DEV_MAIN;
+	if (sess->crypto_sess[VC_DEV_FALLBACK] == NULL)
+		return VC_DEV_NONE;
+	vc->stats.fallback_ops++;
+	return VC_DEV_FALLBACK;
+}
+
+/*
  * Build the op for a symmetric cipher or chain request. Returns a virtio
  * status: OK with the op ready, anything else to complete the chain with.
  */
@@ -229,15 +253,11 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 
 	if (vc_chain_read(c, hdr, priv->iv, iv_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
-	priv->dev = VC_DEV_MAIN;
-	if ((vc->quirks & VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K) &&
-	    (uint64_t)src_len + digest_len >= 65536) {
-		/* Would be wrong on the main device; see vhost_crypto_quirks.h */
-		if (sess->crypto_sess[VC_DEV_FALLBACK] == NULL)
-			return VIRTIO_CRYPTO_ERR;
-		priv->dev = VC_DEV_FALLBACK;
-		vc->stats.fallback_ops++;
-	}
+	priv->dev = route_op(vc, sess, (uint64_t)src_len + digest_len,
+			     op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING &&
+			     sym->auth.data.length == 0);
+	if (priv->dev == VC_DEV_NONE)
+		return VIRTIO_CRYPTO_ERR;
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, src_len,
 				     0, NULL, digest_len, &digest);
 	if (sym->m_src == NULL)
@@ -274,6 +294,9 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if (result_len != sess->digest_len || src_len > vc->conf.max_size ||
 	    (uint64_t)hdr + src_len > c->in_len || (uint64_t)result_len + 1 > c->out_len)
 		return VIRTIO_CRYPTO_BADMSG;
+	priv->dev = route_op(vc, sess, src_len, src_len == 0);
+	if (priv->dev == VC_DEV_NONE)
+		return VIRTIO_CRYPTO_ERR;
 	op->sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr, src_len, 0, NULL,
 					 result_len, &digest);
 	if (op->sym->m_src == NULL)
@@ -283,12 +306,11 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	op->sym->auth.data.length = src_len;
 	op->sym->auth.digest.data = digest;
 	op->sym->auth.digest.phys_addr = mbuf_iova_of(op->sym->m_src, digest);
-	priv->dev = VC_DEV_MAIN;
 	priv->data_off = 0;
 	priv->dst_len = 0;
 	priv->digest_len = result_len;
 	priv->digest = digest;
-	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[VC_DEV_MAIN]);
+	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
 	return VIRTIO_CRYPTO_OK;
 }
 

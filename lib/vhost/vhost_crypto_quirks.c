@@ -13,7 +13,8 @@ static const struct {
 	const char *driver;
 	uint32_t quirks;
 } known_defects[] = {
-	{ "crypto_aesni_mb", VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K },
+	{ "crypto_aesni_mb", VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K |
+			     VC_QUIRK_EMPTY_HASH_CORRUPTS },
 };
 
 uint32_t

@@ -628,6 +628,50 @@ control_queue_services(void **state)
 	good_request_works();
 }
 
+/*
+ * crypto_aesni_mb (IPsec-MB 1.3) computes a wrong HMAC over an empty
+ * message, and after it every HMAC of that hash on the queue pair is wrong,
+ * in the same session or a new one. The backend must give the right answer
+ * anyway, every time.
+ */
+static const uint8_t hmac_sha256_jefe_empty[32] = {
+	0x92, 0x35, 0x98, 0xca, 0x6d, 0x64, 0xaf, 0x2a, 0x5d, 0xba, 0x79, 0xdc, 0xd0, 0x21, 0xa8, 0xa0,
+	0xfe, 0x5c, 0x5f, 0x55, 0x75, 0x19, 0xad, 0xaa, 0xf0, 0xad, 0x53, 0x2d, 0x45, 0x06, 0xdd, 0x30 };
+
+static void
+hmac_of_empty_message(void **state)
+{
+	struct virtio_crypto_op_ctrl_req r;
+	uint64_t mac, later;
+	int i;
+
+	(void)state;
+	r = mac_req(VIRTIO_CRYPTO_MAC_HMAC_SHA_256, 32, 4);
+	mac = create_ok(&r, "Jefe", 4);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, mac, "", 0, 32), VIRTIO_CRYPTO_OK);
+		assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe_empty, 32);
+	}
+	/* the same session, and a session made afterwards, on a real message */
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, mac, "what do ya want for nothing?",
+				      28, 32), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe, 32);
+	later = create_ok(&r, "Jefe", 4);
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, later, "what do ya want for nothing?",
+				      28, 32), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe, 32);
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, later, "", 0, 32), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe_empty, 32);
+	assert_true(vc->stats.fallback_ops >= 3);
+
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_MAC_DESTROY_SESSION;
+	r.u.destroy_session.session_id = mac;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	r.u.destroy_session.session_id = later;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+}
+
 /* A corrupt avail ring stops the ring: nothing taken, nothing written. */
 static void
 broken_ring_stops(void **state)
@@ -720,6 +764,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(malformed_requests),
 		cmocka_unit_test(malformed_chains),
 		cmocka_unit_test(control_queue_services),
+		cmocka_unit_test(hmac_of_empty_message),
 		cmocka_unit_test(nothing_leaked),
 		cmocka_unit_test(broken_ring_stops),
 	};
