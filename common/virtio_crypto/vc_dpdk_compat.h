@@ -30,4 +30,12 @@
 #define VC_RTE_AUTH_SHAKE_256	VC_RTE_ALGO_NONE
 #endif
 
+/* Telemetry: 23.03 renamed the unsigned dict adder and deprecated the old. */
+#include <rte_telemetry.h>
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#define vc_tel_dict_add_uint(d, name, v) rte_tel_data_add_dict_uint(d, name, v)
+#else
+#define vc_tel_dict_add_uint(d, name, v) rte_tel_data_add_dict_u64(d, name, v)
+#endif
+
 #endif /* VC_DPDK_COMPAT_H */

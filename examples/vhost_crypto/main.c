@@ -49,6 +49,7 @@ struct options {
 	const char *fallback;	/* NULL: none */
 	bool client;
 	bool no_notify;
+	uint32_t queues;
 	uint32_t max_sessions;
 	uint32_t max_size;
 	enum vhost_crypto_session_layout layout;
@@ -84,6 +85,7 @@ usage(const char *prog, FILE *f)
 		"                        is known to get wrong (default %s; 'none')\n"
 		"  --client              connect to the sockets instead of listening\n"
 		"  --no-notify           never signal frontends (they poll)\n"
+		"  --queues N            data queues offered to each frontend (default 1)\n"
 		"  --max-sessions N      sessions per socket (default 1024)\n"
 		"  --max-size BYTES      largest request accepted (default 1048576)\n"
 		"  --session-layout L    QEMU session message layout: auto, 7.0, 7.1, 8.1\n"
@@ -121,6 +123,7 @@ parse_options(int argc, char **argv)
 		{ "fallback", required_argument, NULL, 'F' },
 		{ "client", no_argument, NULL, 'C' },
 		{ "no-notify", no_argument, NULL, 'N' },
+		{ "queues", required_argument, NULL, 'q' },
 		{ "max-sessions", required_argument, NULL, 'S' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "session-layout", required_argument, NULL, 'L' },
@@ -153,6 +156,11 @@ parse_options(int argc, char **argv)
 			break;
 		case 'N':
 			opt.no_notify = true;
+			break;
+		case 'q':
+			if (parse_uint(optarg, "--queues", 1, 16, &v))
+				return -1;
+			opt.queues = v;
 			break;
 		case 'S':
 			if (parse_uint(optarg, "--max-sessions", 1, 65536, &v))
@@ -381,6 +389,7 @@ main(int argc, char **argv)
 			.cdev_qp = i,
 			.fallback_cdev_id = fallback >= 0 ? fallback : 0,
 			.fallback_qp = i,
+			.max_dataqueues = opt.queues,
 			.max_sessions = opt.max_sessions,
 			.max_size = opt.max_size,
 			.session_layout = opt.layout,

@@ -77,6 +77,32 @@ instance_of_vid(int vid)
 	return vc;
 }
 
+struct vhost_crypto *
+vc_registry_find(const char *path)
+{
+	struct vhost_crypto *vc = NULL;
+	unsigned int i;
+
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < VC_MAX_INSTANCES && vc == NULL; i++)
+		if (instances[i] && strcmp(instances[i]->path, path) == 0)
+			vc = instances[i];
+	pthread_mutex_unlock(&registry_lock);
+	return vc;
+}
+
+void
+vc_registry_foreach(void (*fn)(struct vhost_crypto *vc, void *arg), void *arg)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < VC_MAX_INSTANCES; i++)
+		if (instances[i])
+			fn(instances[i], arg);
+	pthread_mutex_unlock(&registry_lock);
+}
+
 /* ------------------------------------------------------------------ */
 /* Pause handshake with the worker                                     */
 /* ------------------------------------------------------------------ */

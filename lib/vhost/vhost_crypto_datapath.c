@@ -551,6 +551,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		}
 		r->slot_of_head[c->head] = slot;
 		vc->stats.requests++;
+		r->requests++;
 		if (err == VC_CHAIN_BAD) {
 			vc->stats.bad_requests++;
 			complete_chain(vc, ring, slot, VIRTIO_CRYPTO_BADMSG, 0);
@@ -567,6 +568,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 			r->slot_of_head[c->head] = VC_NO_SLOT;
 			r->free_slots[r->nb_free++] = slot;
 			vc->stats.requests--;
+			r->requests--;
 			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], n - i);
 			break;
 		}
@@ -685,6 +687,7 @@ serve_control_ring(struct vhost_crypto *vc)
 			break;
 		}
 		r->slot_of_head[c->head] = slot;
+		r->requests++;
 		if (err == VC_CHAIN_OK)
 			written = serve_control_request(vc, c);
 		else

@@ -46,6 +46,7 @@ struct vc_ring {
 	uint16_t nb_slots;
 	uint16_t nb_free;
 	uint16_t alloc_size;		/**< ring size the arrays are for */
+	uint64_t requests;		/**< chains taken from this ring */
 };
 
 /** A crypto device queue pair an instance owns. */
@@ -130,6 +131,11 @@ int vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 unsigned int vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst);
 /* Complete every op inside the cryptodev; caller holds the data path paused. */
 void vc_datapath_drain(struct vhost_crypto *vc);
+
+/* The instance registry (vhost_crypto.c), for telemetry. */
+struct vhost_crypto *vc_registry_find(const char *path);
+void vc_registry_foreach(void (*fn)(struct vhost_crypto *vc, void *arg), void *arg);
+void vc_telemetry_add_path(struct vhost_crypto *vc, void *arg);
 
 /* Session messages, from the message hooks or the relay (vhost_crypto.c). */
 enum rte_vhost_msg_result vc_session_msg_create(struct vhost_crypto *vc,

@@ -12,7 +12,9 @@
 """
 
 import argparse
+import json
 import os
+import socket
 import re
 import signal
 import subprocess
@@ -60,6 +62,21 @@ def last_stats(log):
     return stats
 
 
+def telemetry(prefix, cmd):
+    """One DPDK telemetry command to the daemon; the reply's value."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(10)
+    try:
+        s.connect(f'/var/run/dpdk/{prefix}/dpdk_telemetry.v2')
+        s.recv(4096)
+        s.send(cmd.encode())
+        return json.loads(s.recv(65536)).get(cmd.split(',')[0])
+    except (OSError, ValueError) as e:
+        return f'telemetry error: {e}'
+    finally:
+        s.close()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -83,10 +100,11 @@ def main():
     script = (linux_guest.GUEST_SCRIPT.replace('@BUFFERS@', str(a.buffers))
               .replace('@THREADS@', '4').replace('@SEED@', str(a.seed)))
 
+    prefix = f'vc-vm-{os.getpid()}'
     with vmharness.ProcessGroup() as group, open(log_path, 'w') as log:
         daemon = group.popen(
             [a.daemon, '-l', '0', '--no-pci', '--in-memory',
-             f'--file-prefix=vc-vm-{os.getpid()}', '--', '--socket', sock,
+             f'--file-prefix={prefix}', '--', '--socket', sock,
              '--stats-interval', '1'],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
@@ -113,6 +131,10 @@ def main():
                   'virtio_crypto_aes_cbc selftest: passed' in r.output)
             check(f'{run}: AF_ALG differential {a.buffers} passed, 0 failed',
                   re.search(rf'^{a.buffers} passed, 0 failed$', r.output, re.M))
+            t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
+            check(f'{run}: telemetry counts the requests on queue 0',
+                  isinstance(t, dict) and t['requests'] > 0 and
+                  t['queue0_requests'] == t['requests'] and t['bad_requests'] == 0, str(t))
 
         time.sleep(1.5)	# one more stats line, after the last guest left
         daemon.send_signal(signal.SIGTERM)
