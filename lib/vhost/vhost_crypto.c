@@ -140,14 +140,18 @@ vhost_crypto_poll(struct vhost_crypto *vc, unsigned int burst)
 /* Rings and memory, refreshed while paused                            */
 /* ------------------------------------------------------------------ */
 
+/* Forget a ring's setup; its counter lives as long as the instance. */
 static void
 ring_reset(struct vc_ring *r)
 {
+	uint64_t requests = r->requests;
+
 	rte_free(r->slots);
 	rte_free(r->free_slots);
 	rte_free(r->slot_of_head);
 	memset(r, 0, sizeof(*r));
 	r->vr.callfd = -1;
+	r->requests = requests;
 }
 
 /* Per-ring bookkeeping for a ring of `size` entries; control path only. */

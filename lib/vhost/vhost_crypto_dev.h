@@ -46,7 +46,7 @@ struct vc_ring {
 	uint16_t nb_slots;
 	uint16_t nb_free;
 	uint16_t alloc_size;		/**< ring size the arrays are for */
-	uint64_t requests;		/**< chains taken from this ring */
+	uint64_t requests;		/**< chains taken from this ring, ever */
 };
 
 /** A crypto device queue pair an instance owns. */
