@@ -44,9 +44,10 @@
 /* Copy-mode buffers: large enough that common requests fit one segment. */
 #define VC_MBUF_DATA_ROOM	(16384 + RTE_PKTMBUF_HEADROOM)
 
-/* Virtio features offered; the stateless and packed ones are not yet. */
+/* Virtio features offered; the stateless ones are not yet. */
 #define VC_VIRTIO_FEATURES ((1ULL << VIRTIO_F_VERSION_1) | \
 			    (1ULL << VHOST_USER_F_PROTOCOL_FEATURES) | \
+			    (1ULL << VIRTIO_F_RING_PACKED) | \
 			    (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
 			    (1ULL << VIRTIO_RING_F_EVENT_IDX))
 #define VC_PROTOCOL_FEATURES ((1ULL << VHOST_USER_PROTOCOL_F_MQ) | \
@@ -199,7 +200,8 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 		VC_LOG(ERR, "%s: no memory for ring %u", vc->path, idx);
 		return -ENOMEM;
 	}
-	r->vr.desc = vring->desc;
+	r->vr.packed = vc->features & (1ULL << VIRTIO_F_RING_PACKED);
+	r->vr.desc = vring->desc;	/* or desc_packed: the same pointers */
 	r->vr.avail = vring->avail;
 	r->vr.used = vring->used;
 	r->vr.size = vring->size;
@@ -207,9 +209,15 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 	r->vr.mem = vc->mem;
 	r->vr.event_idx = vc->features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
 	if (!was_live) {
-		r->vr.last_avail_idx = last_avail;
-		r->vr.used_idx = last_used;
-		r->vr.signalled_used = last_used;
+		/* Packed rings carry their wrap counter in bit 15 of the base. */
+		uint16_t mask = r->vr.packed ? 0x7fff : 0xffff;
+
+		r->vr.last_avail_idx = last_avail & mask;
+		r->vr.used_idx = last_used & mask;
+		r->vr.signalled_used = r->vr.used_idx;
+		r->vr.avail_wrap = r->vr.packed && (last_avail >> 15);
+		r->vr.used_wrap = r->vr.packed && (last_used >> 15);
+		r->vr.signalled_wrap = r->vr.used_wrap;
 		r->vr.broken = false;
 		VC_LOG(INFO, "%s: ring %u live, size %u, base %u",
 		       vc->path, idx, vring->size, last_avail);
@@ -266,7 +274,13 @@ stop_ring(struct vhost_crypto *vc, uint16_t idx)
 	if (!r->live)
 		return;
 	vc_datapath_drain(vc);
-	rte_vhost_set_vring_base(vc->vid, idx, r->vr.last_avail_idx, r->vr.used_idx);
+	if (r->vr.packed)
+		rte_vhost_set_vring_base(vc->vid, idx,
+			r->vr.last_avail_idx | (uint16_t)(r->vr.avail_wrap << 15),
+			r->vr.used_idx | (uint16_t)(r->vr.used_wrap << 15));
+	else
+		rte_vhost_set_vring_base(vc->vid, idx, r->vr.last_avail_idx,
+					 r->vr.used_idx);
 	r->live = false;
 	VC_LOG(INFO, "%s: ring %u stopped at %u", vc->path, idx, r->vr.last_avail_idx);
 }

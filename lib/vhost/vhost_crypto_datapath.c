@@ -49,7 +49,7 @@ push_chain(struct vc_ring *r, uint16_t slot, uint32_t written)
 {
 	struct vc_chain *c = &r->slots[slot];
 
-	vc_vring_push(&r->vr, c->head, written);
+	vc_vring_push(&r->vr, c, written);
 	r->slot_of_head[c->head] = VC_NO_SLOT;
 	r->free_slots[r->nb_free++] = slot;
 }
@@ -541,9 +541,9 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		uint8_t status;
 
 		err = vc_vring_pop(&r->vr, c);
-		if (err == VC_CHAIN_RING_BROKEN ||
-		    (err == VC_CHAIN_OK && r->slot_of_head[c->head] != VC_NO_SLOT)) {
-			if (err == VC_CHAIN_OK)
+		if (err == VC_CHAIN_EMPTY || err == VC_CHAIN_RING_BROKEN ||
+		    r->slot_of_head[c->head] != VC_NO_SLOT) {
+			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD)
 				vc_vring_set_broken(&r->vr, "a chain made available twice");
 			r->free_slots[r->nb_free++] = slot;
 			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], n - i);
@@ -564,7 +564,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		status = request_to_op(vc, c, ops[i]);
 		if (status == VC_STATUS_RETRY) {
 			/* Give the chain back: it is the last one taken. */
-			r->vr.last_avail_idx--;
+			vc_vring_unpop(&r->vr, c);
 			r->slot_of_head[c->head] = VC_NO_SLOT;
 			r->free_slots[r->nb_free++] = slot;
 			vc->stats.requests--;
@@ -679,9 +679,9 @@ serve_control_ring(struct vhost_crypto *vc)
 		enum vc_chain_error err = vc_vring_pop(&r->vr, c);
 		uint32_t written = 0;
 
-		if (err == VC_CHAIN_RING_BROKEN ||
-		    (err == VC_CHAIN_OK && r->slot_of_head[c->head] != VC_NO_SLOT)) {
-			if (err == VC_CHAIN_OK)
+		if (err == VC_CHAIN_EMPTY || err == VC_CHAIN_RING_BROKEN ||
+		    r->slot_of_head[c->head] != VC_NO_SLOT) {
+			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD)
 				vc_vring_set_broken(&r->vr, "a chain made available twice");
 			r->free_slots[r->nb_free++] = slot;
 			break;

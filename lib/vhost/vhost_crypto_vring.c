@@ -13,6 +13,14 @@
 #include "vhost_crypto_log.h"
 #include "vhost_crypto_vring.h"
 
+/* Packed: a descriptor is the device's when AVAIL == wrap != USED. */
+static inline bool
+desc_is_avail(uint16_t flags, bool wrap)
+{
+	return !!(flags & (1u << VRING_PACKED_DESC_F_AVAIL)) == wrap &&
+	       !!(flags & (1u << VRING_PACKED_DESC_F_USED)) != wrap;
+}
+
 /* ------------------------------------------------------------------ */
 /* Split ring specific functions - *_split()                           */
 /* ------------------------------------------------------------------ */
@@ -34,6 +42,10 @@ vc_vring_avail_count(struct vc_vring *vr)
 
 	if (vr->broken || vr->avail == NULL)
 		return 0;
+	if (vr->packed)	/* no count: vc_vring_pop() finds where it ends */
+		return desc_is_avail(__atomic_load_n(&vr->desc_packed[vr->last_avail_idx].flags,
+						     __ATOMIC_ACQUIRE), vr->avail_wrap) ?
+			vr->size : 0;
 	n = avail_idx_load(vr) - vr->last_avail_idx;
 	/* The driver cannot have more than size entries outstanding. */
 	if (n > vr->size) {
@@ -163,6 +175,7 @@ vring_pop_split(struct vc_vring *vr, struct vc_chain *c)
 	vr->last_avail_idx++;
 
 	c->head = head;
+	c->ndescs = 1;
 	c->nb_in = c->nb_out = 0;
 	c->in_len = c->out_len = 0;
 	c->status_ok = false;
@@ -198,11 +211,18 @@ vring_pop_split(struct vc_vring *vr, struct vc_chain *c)
 }
 
 static void
-vring_push_split(struct vc_vring *vr, uint16_t head, uint32_t written)
+vring_unpop_split(struct vc_vring *vr, const struct vc_chain *c)
+{
+	RTE_SET_USED(c);
+	vr->last_avail_idx--;
+}
+
+static void
+vring_push_split(struct vc_vring *vr, const struct vc_chain *c, uint32_t written)
 {
 	struct vring_used_elem *e = &vr->used->ring[vr->used_idx & (vr->size - 1)];
 
-	e->id = head;
+	e->id = c->head;
 	e->len = written;
 	vr->used_idx++;
 }
@@ -248,13 +268,192 @@ vring_flush_split(struct vc_vring *vr, bool notify)
 }
 
 /* ------------------------------------------------------------------ */
+/* Packed ring specific functions - *_packed()                         */
+/* ------------------------------------------------------------------ */
+
+/* An indirect table of packed descriptors: consecutive, no links. */
+static bool
+chain_walk_indirect_packed(const struct vc_vring *vr, struct vc_chain *c,
+			   uint64_t addr, uint32_t len, bool *bad)
+{
+	const struct vring_packed_desc *table;
+	uint64_t got = len;
+	uint32_t i, n;
+
+	if (len == 0 || len % sizeof(struct vring_packed_desc) != 0)
+		return false;
+	table = vc_gpa_to_va(vr->mem, addr, &got);
+	if (table == NULL || got != len)
+		return false;
+	n = len / sizeof(struct vring_packed_desc);
+	for (i = 0; i < n; i++) {
+		struct vring_packed_desc p;
+		struct vring_desc d;
+
+		memcpy(&p, &table[i], sizeof(p));
+		if (p.flags & VRING_DESC_F_INDIRECT)
+			return false;	/* nested */
+		d.addr = p.addr;
+		d.len = p.len;
+		d.flags = p.flags & VRING_DESC_F_WRITE;
+		if (!chain_add_desc(vr, c, &d))
+			*bad = true;
+	}
+	return true;
+}
+
+static enum vc_chain_error
+vring_pop_packed(struct vc_vring *vr, struct vc_chain *c)
+{
+	uint16_t idx = vr->last_avail_idx, n = 0;
+	bool wrap = vr->avail_wrap, bad = false, more;
+	struct vring_packed_desc p;
+
+	/* Acquire: the descriptor body is read after its flags said "mine". */
+	if (!desc_is_avail(__atomic_load_n(&vr->desc_packed[idx].flags,
+					   __ATOMIC_ACQUIRE), wrap))
+		return VC_CHAIN_EMPTY;
+
+	c->nb_in = c->nb_out = 0;
+	c->in_len = c->out_len = 0;
+	c->status_ok = false;
+	do {
+		if (n == vr->size) {
+			vc_vring_set_broken(vr, "packed chain longer than the ring");
+			return VC_CHAIN_RING_BROKEN;
+		}
+		memcpy(&p, &vr->desc_packed[idx], sizeof(p));
+		if (!desc_is_avail(p.flags, wrap)) {
+			/* A chain's descriptors are all made available together. */
+			vc_vring_set_broken(vr, "packed chain with an unavailable descriptor");
+			return VC_CHAIN_RING_BROKEN;
+		}
+		more = p.flags & VRING_DESC_F_NEXT;
+		if (p.flags & VRING_DESC_F_INDIRECT) {
+			if (n != 0 || more ||
+			    !chain_walk_indirect_packed(vr, c, p.addr, p.len, &bad))
+				bad = true;
+		} else {
+			struct vring_desc d = {
+				.addr = p.addr, .len = p.len,
+				.flags = p.flags & VRING_DESC_F_WRITE,
+			};
+
+			if (!chain_add_desc(vr, c, &d))
+				bad = true;
+		}
+		n++;
+		if (++idx == vr->size) {
+			idx = 0;
+			wrap = !wrap;
+		}
+	} while (more);
+
+	/* The buffer id comes from the chain's last descriptor. */
+	if (p.id >= vr->size) {
+		vc_vring_set_broken(vr, "packed buffer id out of range");
+		return VC_CHAIN_RING_BROKEN;
+	}
+	c->head = p.id;
+	c->ndescs = n;
+	vr->last_avail_idx = idx;
+	vr->avail_wrap = wrap;
+	return bad ? VC_CHAIN_BAD : VC_CHAIN_OK;
+}
+
+static void
+vring_unpop_packed(struct vc_vring *vr, const struct vc_chain *c)
+{
+	if (vr->last_avail_idx < c->ndescs) {
+		vr->last_avail_idx += vr->size - c->ndescs;
+		vr->avail_wrap = !vr->avail_wrap;
+	} else {
+		vr->last_avail_idx -= c->ndescs;
+	}
+}
+
+/*
+ * A used descriptor is published by its flags: id and length first, then
+ * (release) both wrap bits set to the device's used wrap counter. Out of
+ * order completion is fine: the driver finds the buffer by id, and the
+ * device skips as many slots as the buffer took.
+ */
+static void
+vring_push_packed(struct vc_vring *vr, const struct vc_chain *c, uint32_t written)
+{
+	struct vring_packed_desc *d = &vr->desc_packed[vr->used_idx];
+	uint16_t flags = vr->used_wrap ?
+		(1u << VRING_PACKED_DESC_F_AVAIL) | (1u << VRING_PACKED_DESC_F_USED) : 0;
+
+	d->id = c->head;
+	d->len = written;
+	if (written)
+		flags |= VRING_DESC_F_WRITE;
+	__atomic_store_n(&d->flags, flags, __ATOMIC_RELEASE);
+	vr->used_idx += c->ndescs;
+	if (vr->used_idx >= vr->size) {
+		vr->used_idx -= vr->size;
+		vr->used_wrap = !vr->used_wrap;
+	}
+}
+
+static void
+vring_flush_packed(struct vc_vring *vr, bool notify)
+{
+	uint16_t flags;
+
+	if (vr->used_idx == vr->signalled_used && vr->used_wrap == vr->signalled_wrap)
+		return;
+	vr->signalled_used = vr->used_idx;
+	vr->signalled_wrap = vr->used_wrap;
+	if (!notify || vr->callfd < 0)
+		return;
+	/* Order the used descriptors before reading the driver's wishes. */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	flags = __atomic_load_n(&vr->driver_event->flags, __ATOMIC_RELAXED);
+	/*
+	 * DESC (notify at a given index) is treated as ENABLE: one extra
+	 * notification is harmless, a missed one stalls the driver.
+	 */
+	if (flags != VRING_PACKED_EVENT_FLAG_DISABLE)
+		eventfd_write(vr->callfd, 1);
+}
+
+/* ------------------------------------------------------------------ */
 /* Layout-neutral entry points                                         */
 /* ------------------------------------------------------------------ */
 
 enum vc_chain_error
 vc_vring_pop(struct vc_vring *vr, struct vc_chain *chain)
 {
-	return vring_pop_split(vr, chain);
+	return vr->packed ? vring_pop_packed(vr, chain) : vring_pop_split(vr, chain);
+}
+
+void
+vc_vring_unpop(struct vc_vring *vr, const struct vc_chain *chain)
+{
+	if (vr->packed)
+		vring_unpop_packed(vr, chain);
+	else
+		vring_unpop_split(vr, chain);
+}
+
+void
+vc_vring_push(struct vc_vring *vr, const struct vc_chain *chain, uint32_t written)
+{
+	if (vr->packed)
+		vring_push_packed(vr, chain, written);
+	else
+		vring_push_split(vr, chain, written);
+}
+
+void
+vc_vring_flush(struct vc_vring *vr, bool notify)
+{
+	if (vr->packed)
+		vring_flush_packed(vr, notify);
+	else
+		vring_flush_split(vr, notify);
 }
 
 void
@@ -262,18 +461,6 @@ vc_vring_set_broken(struct vc_vring *vr, const char *why)
 {
 	VC_LOG(ERR, "ring broken: %s", why);
 	vr->broken = true;
-}
-
-void
-vc_vring_push(struct vc_vring *vr, uint16_t head, uint32_t written)
-{
-	vring_push_split(vr, head, written);
-}
-
-void
-vc_vring_flush(struct vc_vring *vr, bool notify)
-{
-	vring_flush_split(vr, notify);
 }
 
 int

@@ -41,6 +41,7 @@ struct vc_seg {
  */
 struct vc_chain {
 	uint16_t head;		/**< id to return in the used ring */
+	uint16_t ndescs;	/**< ring slots it took (packed rings skip them) */
 	uint16_t nb_in;		/**< readable segments: segs[0 .. nb_in) */
 	uint16_t nb_out;	/**< writable: segs[nb_in .. nb_in + nb_out) */
 	uint32_t in_len;	/**< bytes readable */
@@ -56,6 +57,8 @@ struct vc_chain {
 /** Why a chain could not be taken. */
 enum vc_chain_error {
 	VC_CHAIN_OK = 0,
+	/* Nothing available (packed rings have no count to check first). */
+	VC_CHAIN_EMPTY,
 	/*
 	 * The chain is unusable but its head is known: complete it with
 	 * BADMSG if it has a writable byte, else with no status.
@@ -68,12 +71,26 @@ enum vc_chain_error {
 	VC_CHAIN_RING_BROKEN,
 };
 
-/** Device-side state of one split virtqueue. */
+/**
+ * Device-side state of one virtqueue, split or packed (VIRTIO_F_RING_PACKED
+ * negotiated); the layout is fixed when the ring is attached.
+ */
 struct vc_vring {
 	/* Set up from the vhost-user messages, refreshed while quiesced. */
-	struct vring_desc *desc;	/**< driver-written table */
-	struct vring_avail *avail;	/**< driver-written */
-	struct vring_used *used;	/**< device-written (by us) */
+	bool packed;
+	union {
+		struct {
+			struct vring_desc *desc;	/**< driver-written table */
+			struct vring_avail *avail;	/**< driver-written */
+			struct vring_used *used;	/**< device-written (by us) */
+		};
+		struct {
+			/* one ring: the driver makes entries available, we mark them used */
+			struct vring_packed_desc *desc_packed;
+			struct vring_packed_desc_event *driver_event; /**< driver-written */
+			struct vring_packed_desc_event *device_event; /**< ours */
+		};
+	};
 	uint16_t size;			/**< power of two */
 	int callfd;			/**< eventfd to notify the driver, or -1 */
 	struct rte_vhost_memory *mem;	/**< our copy of the memory table */
@@ -86,6 +103,14 @@ struct vc_vring {
 	uint16_t last_avail_idx;	/**< next avail entry to take */
 	uint16_t used_idx;		/**< next used entry to write */
 	uint16_t signalled_used;	/**< used_idx when we last notified */
+	/*
+	 * Packed: indices stay below size and wrap counters flip instead; a
+	 * descriptor is available when its AVAIL bit equals avail_wrap and
+	 * its USED bit does not.
+	 */
+	bool avail_wrap;
+	bool used_wrap;
+	bool signalled_wrap;		/**< used_wrap when we last notified */
 	bool broken;			/**< a fatal driver error was seen */
 };
 
@@ -118,7 +143,8 @@ vc_gpa_to_va(const struct rte_vhost_memory *mem, uint64_t gpa, uint64_t *len)
 }
 
 /**
- * Chains available to take (0 if none or the ring is broken).
+ * Chains available to take, or for a packed ring the most that may be
+ * (vc_vring_pop() then says VC_CHAIN_EMPTY); 0 if the ring is broken.
  */
 uint16_t vc_vring_avail_count(struct vc_vring *vr);
 
@@ -138,7 +164,11 @@ void vc_vring_set_broken(struct vc_vring *vr, const char *why);
  * Put a completed chain in the used ring (not yet visible to the driver
  * until vc_vring_flush()). Completions may come in any order.
  */
-void vc_vring_push(struct vc_vring *vr, uint16_t head, uint32_t written);
+void vc_vring_push(struct vc_vring *vr, const struct vc_chain *chain,
+		   uint32_t written);
+
+/** Give back the chain just taken (untouched), to be taken again later. */
+void vc_vring_unpop(struct vc_vring *vr, const struct vc_chain *chain);
 
 /**
  * Publish every pushed entry and notify the driver if it asked to be

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/virtio_config.h>
+
 #include <rte_cryptodev.h>
 #include <rte_eal.h>
 
@@ -672,6 +674,150 @@ hmac_of_empty_message(void **state)
 	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
 }
 
+/* ------------------------------------------------------------------ */
+/* Packed ring                                                         */
+/* ------------------------------------------------------------------ */
+
+#define PDESC_GPA	(GUEST_BASE + 0x20000)
+#define PDRV_EVT_GPA	(GUEST_BASE + 0x21000)
+#define PDEV_EVT_GPA	(GUEST_BASE + 0x21100)
+#define PDATA_GPA	(GUEST_BASE + 0x30000)	/* 0x1000 per request */
+#define F_AVAIL		(1u << VRING_PACKED_DESC_F_AVAIL)
+#define F_USED		(1u << VRING_PACKED_DESC_F_USED)
+
+static uint16_t p_avail, p_used;	/* driver's next avail / used slot */
+static bool p_avail_wrap = true, p_used_wrap = true;
+
+/* Offer one 5-descriptor AES-CBC request (buffer id `id`) from slot p_avail. */
+static void
+packed_offer(uint16_t id, uint32_t opcode, uint64_t session, const uint8_t *src)
+{
+	struct vring_packed_desc *ring = gpa(PDESC_GPA);
+	uint64_t base = PDATA_GPA + (uint64_t)id * 0x1000;
+	struct virtio_crypto_op_data_req *req = gpa(base);
+	struct buf b[5] = {
+		{ base, sizeof(*req), 0 },
+		{ base + 0x100, 16, 0 },
+		{ base + 0x200, 64, 0 },
+		{ base + 0x400, 64, VRING_DESC_F_WRITE },
+		{ base + 0x800, 1, VRING_DESC_F_WRITE },
+	};
+	uint16_t first = p_avail, first_flags = 0;
+	unsigned int i;
+
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = opcode;
+	req->header.session_id = session;
+	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	req->u.sym_req.u.cipher.para.iv_len = 16;
+	req->u.sym_req.u.cipher.para.src_data_len = 64;
+	req->u.sym_req.u.cipher.para.dst_data_len = 64;
+	memcpy(gpa(base + 0x100), kat_iv, 16);
+	memcpy(gpa(base + 0x200), src, 64);
+	*(uint8_t *)gpa(base + 0x800) = 0xee;
+	for (i = 0; i < 5; i++) {
+		struct vring_packed_desc *d = &ring[p_avail];
+		uint16_t flags = b[i].flags | (i < 4 ? VRING_DESC_F_NEXT : 0) |
+				 (p_avail_wrap ? F_AVAIL : F_USED);
+
+		d->addr = b[i].addr;
+		d->len = b[i].len;
+		d->id = id;
+		/* the head's flags go last, so the chain appears at once */
+		if (i == 0)
+			first_flags = flags;
+		else
+			d->flags = flags;
+		if (++p_avail == RING_SIZE) {
+			p_avail = 0;
+			p_avail_wrap = !p_avail_wrap;
+		}
+	}
+	__atomic_store_n(&ring[first].flags, first_flags, __ATOMIC_RELEASE);
+}
+
+/* Take the next used descriptor if there is one; returns its id or -1. */
+static int
+packed_used(void)
+{
+	struct vring_packed_desc *d = &((struct vring_packed_desc *)gpa(PDESC_GPA))[p_used];
+	uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+	int id;
+
+	if (!!(flags & F_USED) != p_used_wrap || !!(flags & F_AVAIL) != p_used_wrap)
+		return -1;
+	id = d->id;
+	p_used += 5;	/* the device skips the slots the buffer took */
+	if (p_used >= RING_SIZE) {
+		p_used -= RING_SIZE;
+		p_used_wrap = !p_used_wrap;
+	}
+	return id;
+}
+
+static void
+packed_ring(void **state)
+{
+	struct rte_vhost_vring vring = {
+		.desc_packed = gpa(PDESC_GPA),
+		.driver_event = gpa(PDRV_EVT_GPA),
+		.device_event = gpa(PDEV_EVT_GPA),
+		.callfd = -1, .kickfd = -1, .size = RING_SIZE,
+	};
+	unsigned int round, i, spins;
+
+	(void)state;
+	memset(gpa(PDESC_GPA), 0, RING_SIZE * sizeof(struct vring_packed_desc));
+	vc->rings[0].live = false;	/* idle: re-attach it as a packed ring */
+	vc->features |= 1ULL << VIRTIO_F_RING_PACKED;
+	assert_int_equal(vc_ring_attach(vc, 0, &vring, 0x8000, 0x8000), 0);
+	assert_true(vc->rings[0].vr.packed);
+
+	/* 3 x 3 requests of 5 descriptors: the ring of 16 wraps twice */
+	for (round = 0; round < 3; round++) {
+		bool seen[3] = { false, false, false };
+		unsigned int got = 0;
+
+		for (i = 0; i < 3; i++)
+			packed_offer(i, i == 1 ? VIRTIO_CRYPTO_CIPHER_DECRYPT :
+				     VIRTIO_CRYPTO_CIPHER_ENCRYPT,
+				     i == 1 ? dec_session : enc_session,
+				     i == 1 ? kat_ct : kat_pt);
+		for (spins = 0; got < 3 && spins < 1000000; spins++) {
+			int id;
+
+			vhost_crypto_poll(vc, 32);
+			while ((id = packed_used()) >= 0) {
+				uint64_t base = PDATA_GPA + (uint64_t)id * 0x1000;
+
+				assert_true(id < 3 && !seen[id]);
+				seen[id] = true;
+				got++;
+				assert_int_equal(*(uint8_t *)gpa(base + 0x800), VIRTIO_CRYPTO_OK);
+				assert_memory_equal(gpa(base + 0x400), id == 1 ? kat_pt : kat_ct, 64);
+			}
+		}
+		assert_int_equal(got, 3);
+	}
+	assert_false(vc->rings[0].vr.broken);
+
+	/* a buffer id out of range breaks the ring */
+	packed_offer(RING_SIZE + 2, VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, kat_pt);
+	for (spins = 0; spins < 1000; spins++)
+		vhost_crypto_poll(vc, 32);
+	assert_true(vc->rings[0].vr.broken);
+	assert_int_equal(packed_used(), -1);
+
+	/* back to the split ring the other tests use, where it was */
+	vc->rings[0].live = false;
+	vc->features &= ~(1ULL << VIRTIO_F_RING_PACKED);
+	vring.desc = desc;
+	vring.avail = avail;
+	vring.used = used;
+	assert_int_equal(vc_ring_attach(vc, 0, &vring, avail_idx, used->idx), 0);
+	good_request_works();
+}
+
 /* A corrupt avail ring stops the ring: nothing taken, nothing written. */
 static void
 broken_ring_stops(void **state)
@@ -765,6 +911,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(malformed_chains),
 		cmocka_unit_test(control_queue_services),
 		cmocka_unit_test(hmac_of_empty_message),
+		cmocka_unit_test(packed_ring),
 		cmocka_unit_test(nothing_leaked),
 		cmocka_unit_test(broken_ring_stops),
 	};
