@@ -543,8 +543,11 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		err = vc_vring_pop(&r->vr, c);
 		if (err == VC_CHAIN_EMPTY || err == VC_CHAIN_RING_BROKEN ||
 		    r->slot_of_head[c->head] != VC_NO_SLOT) {
-			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD)
+			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD) {
+				/* not taken: the device still owns the first one */
+				vc_vring_unpop(&r->vr, c);
 				vc_vring_set_broken(&r->vr, "a chain made available twice");
+			}
 			r->free_slots[r->nb_free++] = slot;
 			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], n - i);
 			break;
@@ -681,8 +684,11 @@ serve_control_ring(struct vhost_crypto *vc)
 
 		if (err == VC_CHAIN_EMPTY || err == VC_CHAIN_RING_BROKEN ||
 		    r->slot_of_head[c->head] != VC_NO_SLOT) {
-			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD)
+			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD) {
+				/* not taken: the device still owns the first one */
+				vc_vring_unpop(&r->vr, c);
 				vc_vring_set_broken(&r->vr, "a chain made available twice");
+			}
 			r->free_slots[r->nb_free++] = slot;
 			break;
 		}
