@@ -165,6 +165,25 @@ mbuf_to_chain(const struct rte_mbuf *m, uint32_t skip, const struct vc_chain *c,
 }
 
 /*
+ * The op is built: record what goes back to the guest on completion (the
+ * output from data_off in m_src, then digest_len bytes from digest) and
+ * attach the session of the device the op was routed to.
+ */
+static uint8_t
+op_ready(struct rte_crypto_op *op, const struct vc_session *sess,
+	 uint32_t data_off, uint32_t dst_len, uint16_t digest_len, uint8_t *digest)
+{
+	struct vc_op_priv *priv = op_priv(op);
+
+	priv->data_off = data_off;
+	priv->dst_len = dst_len;
+	priv->digest_len = digest_len;
+	priv->digest = digest;
+	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
+	return VIRTIO_CRYPTO_OK;
+}
+
+/*
  * The device an op goes to: the main one, unless it is known to get this
  * op wrong (see vhost_crypto_quirks.h). VC_STATUS_UNROUTABLE if it is and
  * there is no fallback (or the fallback has no session): failing beats a
@@ -270,12 +289,7 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		sym->auth.digest.data = digest;
 		sym->auth.digest.phys_addr = mbuf_iova_of(sym->m_src, digest);
 	}
-	priv->data_off = 0;
-	priv->dst_len = dst_len;
-	priv->digest_len = digest_len;
-	priv->digest = digest;
-	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
-	return VIRTIO_CRYPTO_OK;
+	return op_ready(op, sess, 0, dst_len, digest_len, digest);
 }
 
 /* HASH and MAC requests: src | hash_result, status. */
@@ -306,12 +320,7 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	op->sym->auth.data.length = src_len;
 	op->sym->auth.digest.data = digest;
 	op->sym->auth.digest.phys_addr = mbuf_iova_of(op->sym->m_src, digest);
-	priv->data_off = 0;
-	priv->dst_len = 0;
-	priv->digest_len = result_len;
-	priv->digest = digest;
-	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
-	return VIRTIO_CRYPTO_OK;
+	return op_ready(op, sess, 0, 0, result_len, digest);
 }
 
 /*
@@ -375,12 +384,7 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	sym->aead.digest.data = digest;
 	sym->aead.digest.phys_addr = mbuf_iova_of(sym->m_src, digest);
 	priv->dev = VC_DEV_MAIN;
-	priv->data_off = lead;
-	priv->dst_len = text_len;
-	priv->digest_len = enc ? tag : 0;
-	priv->digest = digest;
-	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[VC_DEV_MAIN]);
-	return VIRTIO_CRYPTO_OK;
+	return op_ready(op, sess, lead, text_len, enc ? tag : 0, digest);
 }
 
 /*
