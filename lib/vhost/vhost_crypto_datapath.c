@@ -195,7 +195,8 @@ static uint8_t
 route_op(struct vhost_crypto *vc, const struct vc_session *sess,
 	 uint64_t data_len, bool hashes_nothing)
 {
-	bool avoid = ((vc->quirks & VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K) &&
+	bool avoid = sess->crypto_sess[VC_DEV_MAIN] == NULL ||
+		     ((vc->quirks & VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K) &&
 		      data_len >= 65536) ||
 		     ((vc->quirks & VC_QUIRK_EMPTY_HASH_CORRUPTS) && hashes_nothing);
 
@@ -359,6 +360,9 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if ((uint64_t)hdr + iv_len + src_len + aad_len > c->in_len ||
 	    (uint64_t)dst_len + 1 > c->out_len)
 		return VIRTIO_CRYPTO_BADMSG;
+	priv->dev = route_op(vc, sess, 0, false);	/* AEAD avoids both defects */
+	if (priv->dev == VC_DEV_NONE)
+		return VIRTIO_CRYPTO_ERR;
 	text_len = enc ? src_len : src_len - tag;
 	aad_at = ccm ? 18 : 0;
 	lead = RTE_ALIGN_CEIL(aad_at + aad_len, 16);
@@ -383,7 +387,6 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	sym->aead.aad.phys_addr = rte_pktmbuf_iova(sym->m_src);
 	sym->aead.digest.data = digest;
 	sym->aead.digest.phys_addr = mbuf_iova_of(sym->m_src, digest);
-	priv->dev = VC_DEV_MAIN;
 	return op_ready(op, sess, lead, text_len, enc ? tag : 0, digest);
 }
 

@@ -237,21 +237,27 @@ session_create_locked(struct vc_session_table *t,
 		}
 	}
 
+	/*
+	 * A session is made on every device; one of them must take it. If
+	 * only the fallback does (aesni_mb has no chain that decrypts and
+	 * generates a hash), every op of the session goes there.
+	 */
+	rc = -ENOTSUP;
 	for (d = 0; d < t->nb_devs; d++) {
 		sess = rte_cryptodev_sym_session_create(t->cdev_id[d], x, t->pool[d]);
 		if (sess == NULL) {
-			rc = rte_errno == ENOMEM ? -ENOSPC : -ENOTSUP;
+			if (rte_errno == ENOMEM)
+				rc = -ENOSPC;
 			VC_LOG(INFO, "device %u refused a %s%s%s session: %s",
 			       t->cdev_id[d], p->cipher ? p->cipher->name : "",
 			       p->cipher && p->hash ? " + " : "",
 			       p->hash ? p->hash->name : "", rte_strerror(rte_errno));
-			/* The main device must take it; a fallback may not. */
-			if (d == VC_DEV_MAIN)
-				return rc;
 			continue;
 		}
 		s->crypto_sess[d] = sess;
 	}
+	if (s->crypto_sess[VC_DEV_MAIN] == NULL && s->crypto_sess[VC_DEV_FALLBACK] == NULL)
+		return rc;
 
 	s->service = p->service;
 	s->op_type = p->op_type;
