@@ -23,6 +23,7 @@
 
 #include <rte_common.h>
 #include <rte_cryptodev.h>
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "vhost_crypto_dev.h"
@@ -735,9 +736,15 @@ vc_datapath_poll(struct vhost_crypto *vc, unsigned int burst)
 	return done;
 }
 
+/*
+ * Wait for every op to come back. There is no giving up: an op still in a
+ * device points into guest memory that is about to change or go away. A
+ * device that never returns one is logged once a second.
+ */
 void
 vc_datapath_drain(struct vhost_crypto *vc)
 {
+	uint64_t hz = rte_get_timer_hz(), next_log = rte_get_timer_cycles() + hz;
 	bool busy;
 	uint16_t i;
 
@@ -749,6 +756,14 @@ vc_datapath_drain(struct vhost_crypto *vc)
 			enqueue_backlog(vc, d);
 			dequeue_completed(vc, d);
 			busy |= d->nb_backlog > 0 || d->inflight > 0;
+		}
+		if (busy && rte_get_timer_cycles() > next_log) {
+			VC_LOG(WARNING, "%s: still waiting for crypto ops: %u+%u in "
+			       "device %u, %u+%u in device %u", vc->path,
+			       vc->cdevs[0].inflight, vc->cdevs[0].nb_backlog,
+			       vc->cdevs[0].id, vc->cdevs[1].inflight,
+			       vc->cdevs[1].nb_backlog, vc->cdevs[1].id);
+			next_log += hz;
 		}
 	} while (busy);
 	for (i = 0; i < vc->nb_rings; i++)
