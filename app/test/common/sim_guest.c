@@ -69,3 +69,21 @@ sim_guest_ring(struct sim_guest *g, uint16_t idx, uint64_t desc_gpa,
 
 	return vc_ring_attach(g->vc, idx, &vring, 0, 0);
 }
+
+int
+sim_cbc_session(struct sim_guest *g, const uint8_t key[16], uint32_t direction,
+		uint64_t *id)
+{
+	struct vhost_user_crypto_session_v71 msg;
+	struct vc_session_params p;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.info.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	msg.info.key_len = 16;
+	msg.info.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	msg.info.direction = direction;
+	memcpy(msg.key, key, 16);
+	if (vc_session_msg_decode(&msg, sizeof(msg), VC_SESSION_MSG_AUTO, &p, NULL))
+		return -1;
+	return vc_session_create(&g->vc->sessions, &p, id);
+}

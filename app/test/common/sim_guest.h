@@ -37,6 +37,13 @@ int sim_guest_init(struct sim_guest *g, uint64_t base, uint64_t size,
 int sim_guest_ring(struct sim_guest *g, uint16_t idx, uint64_t desc_gpa,
 		   uint64_t avail_gpa, uint64_t used_gpa, uint16_t size);
 
+/*
+ * An AES-CBC session with a 16-byte key, made the way QEMU 7.2 asks for
+ * one (a 632-byte vhost-user session message). Returns 0 and its id.
+ */
+int sim_cbc_session(struct sim_guest *g, const uint8_t key[16], uint32_t direction,
+		    uint64_t *id);
+
 static inline void *
 sim_gpa(const struct sim_guest *g, uint64_t gpa)
 {

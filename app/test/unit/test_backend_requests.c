@@ -949,8 +949,6 @@ setup(void **state)
 		.max_sessions = 16,
 		.nb_ops = 128,
 	};
-	struct vhost_user_crypto_session_v71 msg;
-	struct vc_session_params p;
 	int mb, ossl;
 
 	(void)state;
@@ -978,18 +976,8 @@ setup(void **state)
 		return -1;
 
 	/* two sessions, as QEMU 7.2 would create them */
-	memset(&msg, 0, sizeof(msg));
-	msg.info.cipher_alg = VIRTIO_CRYPTO_CIPHER_AES_CBC;
-	msg.info.key_len = 16;
-	msg.info.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
-	msg.info.direction = VIRTIO_CRYPTO_OP_ENCRYPT;
-	memcpy(msg.key, kat_key, 16);
-	if (vc_session_msg_decode(&msg, sizeof(msg), VC_SESSION_MSG_AUTO, &p, NULL) ||
-	    vc_session_create(&vc->sessions, &p, &enc_session))
-		return -1;
-	msg.info.direction = VIRTIO_CRYPTO_OP_DECRYPT;
-	if (vc_session_msg_decode(&msg, sizeof(msg), VC_SESSION_MSG_AUTO, &p, NULL) ||
-	    vc_session_create(&vc->sessions, &p, &dec_session))
+	if (sim_cbc_session(&sim, kat_key, VIRTIO_CRYPTO_OP_ENCRYPT, &enc_session) ||
+	    sim_cbc_session(&sim, kat_key, VIRTIO_CRYPTO_OP_DECRYPT, &dec_session))
 		return -1;
 	return 0;
 }
