@@ -49,6 +49,7 @@ struct options {
 	const char *fallback;	/* NULL: none */
 	bool client;
 	bool no_notify;
+	bool zero_copy;
 	uint32_t queues;
 	uint32_t max_sessions;
 	uint32_t max_size;
@@ -86,6 +87,8 @@ usage(const char *prog, FILE *f)
 		"  --client              connect to the sockets instead of listening\n"
 		"  --no-notify           never signal frontends (they poll)\n"
 		"  --queues N            data queues offered to each frontend (default 1)\n"
+		"  --zero-copy           let the crypto device work on guest buffers\n"
+		"                        where a request allows it (software devices)\n"
 		"  --max-sessions N      sessions per socket (default 1024)\n"
 		"  --max-size BYTES      largest request accepted (default 1048576)\n"
 		"  --session-layout L    QEMU session message layout: auto, 7.0, 7.1, 8.1\n"
@@ -124,6 +127,7 @@ parse_options(int argc, char **argv)
 		{ "client", no_argument, NULL, 'C' },
 		{ "no-notify", no_argument, NULL, 'N' },
 		{ "queues", required_argument, NULL, 'q' },
+		{ "zero-copy", no_argument, NULL, 'z' },
 		{ "max-sessions", required_argument, NULL, 'S' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "session-layout", required_argument, NULL, 'L' },
@@ -156,6 +160,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'N':
 			opt.no_notify = true;
+			break;
+		case 'z':
+			opt.zero_copy = true;
 			break;
 		case 'q':
 			if (parse_uint(optarg, "--queues", 1, 16, &v))
@@ -272,10 +279,11 @@ print_stats(void)
 		printf("vhost-crypto: %s: requests %" PRIu64 " ok %" PRIu64
 		       " err %" PRIu64 " bad %" PRIu64 " sessions +%" PRIu64
 		       " -%" PRIu64 " !%" PRIu64 " fallback %" PRIu64
-		       " connections %" PRIu64 " live: sessions %u ops %u mbufs %u\n",
+		       " zero-copy %" PRIu64 " connections %" PRIu64
+		       " live: sessions %u ops %u mbufs %u\n",
 		       opt.sockets[i], s.requests, s.completed_ok, s.completed_err,
 		       s.bad_requests, s.sessions_created, s.sessions_destroyed,
-		       s.session_errors, s.fallback_ops, s.connections,
+		       s.session_errors, s.fallback_ops, s.zero_copy_ops, s.connections,
 		       s.sessions_live, s.ops_in_use, s.mbufs_in_use);
 	}
 	fflush(stdout);
@@ -384,6 +392,7 @@ main(int argc, char **argv)
 			.socket_path = opt.sockets[i],
 			.flags = (opt.client ? VHOST_CRYPTO_F_CLIENT : 0) |
 				 (opt.no_notify ? VHOST_CRYPTO_F_NO_NOTIFY : 0) |
+				 (opt.zero_copy ? VHOST_CRYPTO_F_ZERO_COPY : 0) |
 				 (fallback >= 0 ? VHOST_CRYPTO_F_FALLBACK : 0),
 			.cdev_id = dev,
 			.cdev_qp = i,

@@ -696,6 +696,18 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 		vc->nb_cdevs = 2;
 	}
 	vc->quirks = vc_quirks_of(vc->conf.cdev_id);
+	vc->zero_copy = vc->conf.flags & VHOST_CRYPTO_F_ZERO_COPY;
+	for (i = 0; i < vc->nb_cdevs && vc->zero_copy; i++) {
+		struct rte_cryptodev_info info;
+
+		/* Guest buffers have no IOVA a device could use. */
+		rte_cryptodev_info_get(vc->cdevs[i].id, &info);
+		if (info.feature_flags & RTE_CRYPTODEV_FF_HW_ACCELERATED) {
+			VC_LOG(WARNING, "%s: device %u is hardware: no zero-copy",
+			       vc->path, vc->cdevs[i].id);
+			vc->zero_copy = false;
+		}
+	}
 	if (vc->quirks && vc->nb_cdevs == 1)
 		VC_LOG(WARNING, "%s: device %u has known defects (quirks %#x) and no "
 		       "fallback device: requests that hit them fail", vc->path,

@@ -62,6 +62,15 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
  * requests the main device is known to get wrong.
  */
 #define VHOST_CRYPTO_F_FALLBACK		(1u << 2)
+/**
+ * Let the crypto device work on guest buffers in place of copies where a
+ * request allows it (a cipher request whose source and destination are
+ * each contiguous in host memory and under 64 KiB). Only for devices that
+ * address memory by virtual address (software PMDs): the instance ignores
+ * the flag otherwise. The guest can change its source while the device
+ * reads it; that only spoils its own result.
+ */
+#define VHOST_CRYPTO_F_ZERO_COPY	(1u << 3)
 
 /** Layout of QEMU's create-session payload, when it cannot be told. */
 enum vhost_crypto_session_layout {
@@ -95,6 +104,7 @@ struct vhost_crypto_stats {
 	uint64_t bad_requests;		/**< malformed chains or headers */
 	uint64_t enqueue_retries;	/**< polls the cryptodev took less */
 	uint64_t fallback_ops;		/**< routed around a known PMD defect */
+	uint64_t zero_copy_ops;		/**< served without copying data */
 	uint64_t sessions_created;
 	uint64_t sessions_destroyed;	/**< by the frontend or its going away */
 	uint64_t session_errors;

@@ -165,6 +165,73 @@ mbuf_to_chain(const struct rte_mbuf *m, uint32_t skip, const struct vc_chain *c,
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Zero-copy                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Not a virtio status: the request cannot go zero-copy; copy it. */
+#define VC_STATUS_COPY	0xfe
+
+static void
+guest_buffer_free(void *addr, void *opaque)
+{
+	/* The guest's memory: nothing to free. */
+	RTE_SET_USED(addr);
+	RTE_SET_USED(opaque);
+}
+
+/* An mbuf whose data is `len` bytes of guest memory at `va`. */
+static struct rte_mbuf *
+mbuf_on_guest(struct rte_mempool *mp, uint8_t *va, uint16_t len,
+	      struct rte_mbuf_ext_shared_info *shinfo)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+
+	if (m == NULL)
+		return NULL;
+	rte_pktmbuf_attach_extbuf(m, va, RTE_BAD_IOVA, len, shinfo);
+	m->data_off = 0;
+	m->data_len = len;
+	m->pkt_len = len;
+	return m;
+}
+
+/*
+ * A cipher request out of place, guest source to guest destination, when
+ * each is one contiguous host range under 64 KiB: OK (op ready), RETRY,
+ * or VC_STATUS_COPY.
+ */
+static uint8_t
+zero_copy_cipher(struct vhost_crypto *vc, const struct vc_chain *c,
+		 struct rte_crypto_op *op, uint32_t src_off, uint32_t len)
+{
+	struct vc_op_priv *priv = op_priv(op);
+	uint8_t *src, *dst;
+
+	if (len == 0 || len > UINT16_MAX)
+		return VC_STATUS_COPY;
+	src = vc_chain_contig(c, false, src_off, len);
+	dst = vc_chain_contig(c, true, 0, len);
+	if (src == NULL || dst == NULL)
+		return VC_STATUS_COPY;
+	priv->shinfo.free_cb = guest_buffer_free;
+	priv->shinfo.fcb_opaque = NULL;
+	rte_mbuf_ext_refcnt_set(&priv->shinfo, 2);
+	op->sym->m_src = mbuf_on_guest(vc->mbuf_pool, src, len, &priv->shinfo);
+	op->sym->m_dst = mbuf_on_guest(vc->mbuf_pool, dst, len, &priv->shinfo);
+	if (op->sym->m_src == NULL || op->sym->m_dst == NULL) {
+		rte_pktmbuf_free(op->sym->m_src);
+		rte_pktmbuf_free(op->sym->m_dst);
+		op->sym->m_src = op->sym->m_dst = NULL;
+		return VC_STATUS_RETRY;
+	}
+	op->sym->cipher.data.offset = 0;
+	op->sym->cipher.data.length = len;
+	priv->zero_copy = true;
+	vc->stats.zero_copy_ops++;
+	return VIRTIO_CRYPTO_OK;
+}
+
 /*
  * The op is built: record what goes back to the guest on completion (the
  * output from data_off in m_src, then digest_len bytes from digest) and
@@ -279,6 +346,14 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 			     sym->auth.data.length == 0);
 	if (priv->dev == VC_DEV_NONE)
 		return VIRTIO_CRYPTO_ERR;
+	if (vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+		uint8_t status = zero_copy_cipher(vc, c, op, hdr + iv_len, src_len);
+
+		/* The output lands in the guest: dst_len counts it, none to copy. */
+		if (status != VC_STATUS_COPY)
+			return status == VIRTIO_CRYPTO_OK ?
+				op_ready(op, sess, 0, dst_len, 0, NULL) : status;
+	}
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, src_len,
 				     0, NULL, digest_len, &digest);
 	if (sym->m_src == NULL)
@@ -473,13 +548,15 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 	uint32_t written = 0;
 
 	if (status == VIRTIO_CRYPTO_OK) {
-		mbuf_to_chain(op->sym->m_src, priv->data_off, c, 0, priv->dst_len);
+		if (!priv->zero_copy)
+			mbuf_to_chain(op->sym->m_src, priv->data_off, c, 0, priv->dst_len);
 		if (priv->digest_len)
 			vc_chain_write(c, priv->dst_len, priv->digest, priv->digest_len);
 		written = priv->dst_len + priv->digest_len;
 	}
 	complete_chain(vc, priv->ring, priv->slot, status, written);
 	rte_pktmbuf_free(op->sym->m_src);
+	rte_pktmbuf_free(op->sym->m_dst);
 	rte_crypto_op_free(op);
 }
 
@@ -572,6 +649,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		}
 		op_priv(ops[i])->ring = ring;
 		op_priv(ops[i])->slot = slot;
+		op_priv(ops[i])->zero_copy = false;
 		status = request_to_op(vc, c, ops[i]);
 		if (status == VC_STATUS_RETRY) {
 			/* Give the chain back: it is the last one taken. */

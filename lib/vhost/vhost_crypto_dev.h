@@ -69,6 +69,8 @@ struct vc_op_priv {
 	uint32_t dst_len;	/**< bytes of output before the digest */
 	uint16_t digest_len;	/**< hash result bytes, after dst */
 	uint8_t *digest;	/**< where the PMD writes the hash result */
+	bool zero_copy;		/**< the mbufs are the guest's buffers */
+	struct rte_mbuf_ext_shared_info shinfo;	/**< of those two buffers */
 };
 
 /* The session relay in front of librte_vhost (vhost_crypto_relay.c). */
@@ -103,6 +105,7 @@ struct vhost_crypto {
 	struct vc_cdev cdevs[VC_NB_DEVS];
 	uint8_t nb_cdevs;
 	uint32_t quirks;		/**< VC_QUIRK_* of the main device */
+	bool zero_copy;			/**< VHOST_CRYPTO_F_ZERO_COPY, and allowed */
 
 	/*
 	 * Pause handshake. The control thread sets `paused` then waits for

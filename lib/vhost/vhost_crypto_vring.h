@@ -178,6 +178,13 @@ void vc_vring_unpop(struct vc_vring *vr, const struct vc_chain *chain);
 void vc_vring_flush(struct vc_vring *vr, bool notify);
 
 /**
+ * Where `len` bytes at `off` of the chain's readable (or writable) stream
+ * are, if they are contiguous in host memory; NULL otherwise.
+ */
+uint8_t *vc_chain_contig(const struct vc_chain *c, bool writable, uint32_t off,
+			 uint32_t len);
+
+/**
  * Copy `len` bytes of the chain's readable stream from `off` into `dst`.
  * @return 0, or -1 if the stream is shorter.
  */

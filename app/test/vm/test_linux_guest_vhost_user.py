@@ -56,6 +56,9 @@ def last_stats(log):
     m = re.search(r'sessions \+(\d+) -(\d+) !(\d+)', line)
     if m:
         stats['created'], stats['destroyed'], stats['session_errors'] = map(int, m.groups())
+    m = re.search(r'zero-copy (\d+)', line)
+    if m:
+        stats['zero_copy'] = int(m.group(1))
     m = re.search(r'live: sessions (\d+) ops (\d+) mbufs (\d+)', line)
     if m:
         stats['live_sessions'], stats['live_ops'], stats['live_mbufs'] = map(int, m.groups())
@@ -84,6 +87,7 @@ def main():
     ap.add_argument('--afalg', required=True, help='path of afalg_skcipher_diff')
     ap.add_argument('--buffers', type=int, default=256)
     ap.add_argument('--seed', type=int, default=int.from_bytes(os.urandom(4), 'little'))
+    ap.add_argument('--zero-copy', action='store_true', help='run the daemon with --zero-copy')
     a = ap.parse_args()
 
     # QEMU 8.1+ sends 1072-byte session messages, which librte_vhost
@@ -105,7 +109,7 @@ def main():
         daemon = group.popen(
             [a.daemon, '-l', '0', '--no-pci', '--in-memory',
              f'--file-prefix={prefix}', '--', '--socket', sock,
-             '--stats-interval', '1'],
+             '--stats-interval', '1'] + (['--zero-copy'] if a.zero_copy else []),
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while not os.path.exists(sock) and time.monotonic() < deadline:
@@ -157,6 +161,8 @@ def main():
     check('every request completed OK',
           stats.get('requests', 0) > 0 and stats.get('requests') == stats.get('ok')
           and stats.get('bad') == 0, str(stats))
+    if a.zero_copy:
+        check('some requests went zero-copy', stats.get('zero_copy', 0) > 0, str(stats))
     if not all(results):
         print('--- daemon log (last 40 lines) ---')
         print('\n'.join(log_text.splitlines()[-40:]))
