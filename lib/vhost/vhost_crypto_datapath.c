@@ -486,32 +486,11 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	switch (opcode) {
 	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
 	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
-		sess = vc_session_lookup(&vc->sessions,
-					 rte_le_to_cpu_64(req.header.session_id));
-		if (sess == NULL || sess->service != VIRTIO_CRYPTO_SERVICE_CIPHER)
-			return VIRTIO_CRYPTO_INVSESS;
-		/* The session fixes the direction; the opcode must agree. */
-		if ((opcode == VIRTIO_CRYPTO_CIPHER_ENCRYPT) !=
-		    (sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT))
-			return VIRTIO_CRYPTO_BADMSG;
-		return build_cipher_op(vc, c, &req, sess, op);
 	case VIRTIO_CRYPTO_HASH:
 	case VIRTIO_CRYPTO_MAC:
-		sess = vc_session_lookup(&vc->sessions,
-					 rte_le_to_cpu_64(req.header.session_id));
-		if (sess == NULL || sess->service != VIRTIO_CRYPTO_OPCODE_SERVICE(opcode))
-			return VIRTIO_CRYPTO_INVSESS;
-		return build_hash_op(vc, c, &req, sess, op);
 	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
 	case VIRTIO_CRYPTO_AEAD_DECRYPT:
-		sess = vc_session_lookup(&vc->sessions,
-					 rte_le_to_cpu_64(req.header.session_id));
-		if (sess == NULL || sess->service != VIRTIO_CRYPTO_SERVICE_AEAD)
-			return VIRTIO_CRYPTO_INVSESS;
-		if ((opcode == VIRTIO_CRYPTO_AEAD_ENCRYPT) !=
-		    (sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT))
-			return VIRTIO_CRYPTO_BADMSG;
-		return build_aead_op(vc, c, &req, sess, op);
+		break;
 	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
 	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
 	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
@@ -519,6 +498,22 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		return VIRTIO_CRYPTO_NOTSUPP;
 	default:
 		return VIRTIO_CRYPTO_BADMSG;
+	}
+
+	sess = vc_session_lookup(&vc->sessions, rte_le_to_cpu_64(req.header.session_id));
+	if (sess == NULL || sess->service != VIRTIO_CRYPTO_OPCODE_SERVICE(opcode))
+		return VIRTIO_CRYPTO_INVSESS;
+	switch (sess->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+	case VIRTIO_CRYPTO_SERVICE_AEAD:
+		/* The session fixes the direction; the opcode (op 0: encrypt) must agree. */
+		if (((opcode & 0xff) == 0) != (sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT))
+			return VIRTIO_CRYPTO_BADMSG;
+		return sess->service == VIRTIO_CRYPTO_SERVICE_CIPHER ?
+			build_cipher_op(vc, c, &req, sess, op) :
+			build_aead_op(vc, c, &req, sess, op);
+	default:
+		return build_hash_op(vc, c, &req, sess, op);
 	}
 }
 
