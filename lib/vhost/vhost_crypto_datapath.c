@@ -598,6 +598,34 @@ backlog_room(const struct vhost_crypto *vc)
 	return VC_BURST_MAX - used;
 }
 
+/*
+ * Take the next chain of a ring into a free slot. Returns the slot, with
+ * *err OK or BAD (the chain is the device's until pushed), or VC_NO_SLOT
+ * when there is nothing to take: the ring is empty or broken, or the driver
+ * offered a chain the device still owns (then the ring breaks, and that
+ * chain is left where it was).
+ */
+static uint16_t
+take_chain(struct vc_ring *r, enum vc_chain_error *err)
+{
+	uint16_t slot = r->free_slots[--r->nb_free];
+	struct vc_chain *c = &r->slots[slot];
+
+	*err = vc_vring_pop(&r->vr, c);
+	if (*err == VC_CHAIN_EMPTY || *err == VC_CHAIN_RING_BROKEN ||
+	    r->slot_of_head[c->head] != VC_NO_SLOT) {
+		if (*err == VC_CHAIN_OK || *err == VC_CHAIN_BAD) {
+			vc_vring_unpop(&r->vr, c);
+			vc_vring_set_broken(&r->vr, "a chain made available twice");
+		}
+		r->free_slots[r->nb_free++] = slot;
+		return VC_NO_SLOT;
+	}
+	r->slot_of_head[c->head] = slot;
+	r->requests++;
+	return slot;
+}
+
 static unsigned int
 take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 {
@@ -614,27 +642,18 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		return 0;	/* op pool empty: wait for completions */
 
 	for (i = 0; i < n; i++) {
-		uint16_t slot = r->free_slots[--r->nb_free];
-		struct vc_chain *c = &r->slots[slot];
 		enum vc_chain_error err;
+		uint16_t slot = take_chain(r, &err);
+		struct vc_chain *c;
 		struct vc_cdev *d;
 		uint8_t status;
 
-		err = vc_vring_pop(&r->vr, c);
-		if (err == VC_CHAIN_EMPTY || err == VC_CHAIN_RING_BROKEN ||
-		    r->slot_of_head[c->head] != VC_NO_SLOT) {
-			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD) {
-				/* not taken: the device still owns the first one */
-				vc_vring_unpop(&r->vr, c);
-				vc_vring_set_broken(&r->vr, "a chain made available twice");
-			}
-			r->free_slots[r->nb_free++] = slot;
+		if (slot == VC_NO_SLOT) {
 			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], n - i);
 			break;
 		}
-		r->slot_of_head[c->head] = slot;
+		c = &r->slots[slot];
 		vc->stats.requests++;
-		r->requests++;
 		if (err == VC_CHAIN_BAD) {
 			vc->stats.bad_requests++;
 			complete_chain(vc, ring, slot, VIRTIO_CRYPTO_BADMSG, 0);
@@ -758,25 +777,14 @@ serve_control_ring(struct vhost_crypto *vc)
 		return;
 	n = RTE_MIN(vc_vring_avail_count(&r->vr), (unsigned int)r->nb_free);
 	while (n-- > 0) {
-		uint16_t slot = r->free_slots[--r->nb_free];
-		struct vc_chain *c = &r->slots[slot];
-		enum vc_chain_error err = vc_vring_pop(&r->vr, c);
+		enum vc_chain_error err;
+		uint16_t slot = take_chain(r, &err);
 		uint32_t written = 0;
 
-		if (err == VC_CHAIN_EMPTY || err == VC_CHAIN_RING_BROKEN ||
-		    r->slot_of_head[c->head] != VC_NO_SLOT) {
-			if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD) {
-				/* not taken: the device still owns the first one */
-				vc_vring_unpop(&r->vr, c);
-				vc_vring_set_broken(&r->vr, "a chain made available twice");
-			}
-			r->free_slots[r->nb_free++] = slot;
+		if (slot == VC_NO_SLOT)
 			break;
-		}
-		r->slot_of_head[c->head] = slot;
-		r->requests++;
 		if (err == VC_CHAIN_OK)
-			written = serve_control_request(vc, c);
+			written = serve_control_request(vc, &r->slots[slot]);
 		else
 			vc->stats.bad_requests++;
 		push_chain(r, slot, written);

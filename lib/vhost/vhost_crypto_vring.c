@@ -478,13 +478,18 @@ vc_chain_contig(const struct vc_chain *c, bool writable, uint32_t off, uint32_t 
 	return NULL;
 }
 
-int
-vc_chain_read(const struct vc_chain *c, uint32_t off, void *dst, uint32_t len)
+/*
+ * Copy between `buf` and bytes [off, off + len) of the segments
+ * [first, end) of a chain: into the chain when `to_chain`, out of it
+ * otherwise. Returns 0, or -1 if the segments hold fewer bytes.
+ */
+static int
+chain_copy(const struct vc_chain *c, uint16_t first, uint16_t end, uint32_t off,
+	   uint8_t *buf, uint32_t len, bool to_chain)
 {
-	uint8_t *out = dst;
 	uint16_t i;
 
-	for (i = 0; i < c->nb_in && len > 0; i++) {
+	for (i = first; i < end && len > 0; i++) {
 		const struct vc_seg *s = &c->segs[i];
 		uint32_t n;
 
@@ -493,8 +498,11 @@ vc_chain_read(const struct vc_chain *c, uint32_t off, void *dst, uint32_t len)
 			continue;
 		}
 		n = RTE_MIN(len, s->len - off);
-		memcpy(out, s->addr + off, n);
-		out += n;
+		if (to_chain)
+			memcpy(s->addr + off, buf, n);
+		else
+			memcpy(buf, s->addr + off, n);
+		buf += n;
 		len -= n;
 		off = 0;
 	}
@@ -502,24 +510,15 @@ vc_chain_read(const struct vc_chain *c, uint32_t off, void *dst, uint32_t len)
 }
 
 int
+vc_chain_read(const struct vc_chain *c, uint32_t off, void *dst, uint32_t len)
+{
+	return chain_copy(c, 0, c->nb_in, off, dst, len, false);
+}
+
+int
 vc_chain_write(const struct vc_chain *c, uint32_t off, const void *src, uint32_t len)
 {
-	const uint8_t *in = src;
-	uint16_t i;
-
-	for (i = c->nb_in; i < c->nb_in + c->nb_out && len > 0; i++) {
-		const struct vc_seg *s = &c->segs[i];
-		uint32_t n;
-
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		n = RTE_MIN(len, s->len - off);
-		memcpy(s->addr + off, in, n);
-		in += n;
-		len -= n;
-		off = 0;
-	}
-	return len == 0 ? 0 : -1;
+	/* chain_copy only reads `buf` when copying into the chain */
+	return chain_copy(c, c->nb_in, c->nb_in + c->nb_out, off,
+			  (uint8_t *)(uintptr_t)src, len, true);
 }
