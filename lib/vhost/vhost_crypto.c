@@ -44,7 +44,7 @@
 /* Copy-mode buffers: large enough that common requests fit one segment. */
 #define VC_MBUF_DATA_ROOM	(16384 + RTE_PKTMBUF_HEADROOM)
 
-/* Virtio features offered; the stateless ones are not yet. */
+/* Virtio features offered, besides REVISION_1 and stateless modes. */
 #define VC_VIRTIO_FEATURES ((1ULL << VIRTIO_F_VERSION_1) | \
 			    (1ULL << VHOST_USER_F_PROTOCOL_FEATURES) | \
 			    (1ULL << VIRTIO_F_RING_PACKED) | \
@@ -593,6 +593,23 @@ instance_slot_release(struct vhost_crypto *vc)
 	pthread_mutex_unlock(&registry_lock);
 }
 
+/*
+ * REVISION_1, and the stateless mode of every symmetric service the device
+ * offers (their requests get a session per op from the same table).
+ */
+static uint64_t
+crypto_features(const struct virtio_crypto_config *cfg)
+{
+	uint32_t services = rte_le_to_cpu_32(cfg->crypto_services);
+	uint64_t f = 1ULL << VIRTIO_CRYPTO_F_REVISION_1;
+	uint32_t s;
+
+	for (s = VIRTIO_CRYPTO_SERVICE_CIPHER; s <= VIRTIO_CRYPTO_SERVICE_AEAD; s++)
+		if (services & (1u << s))
+			f |= 1ULL << (VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE + s);
+	return f;
+}
+
 static int
 create_pools(struct vhost_crypto *vc, unsigned int id)
 {
@@ -605,8 +622,10 @@ create_pools(struct vhost_crypto *vc, unsigned int id)
 	for (d = 0; d < vc->nb_cdevs; d++)
 		ids[d] = vc->cdevs[d].id;
 	snprintf(name, sizeof(name), "vc%u", id);
-	rc = vc_session_table_init(&vc->sessions, vc->conf.max_sessions, ids,
-				   vc->nb_cdevs, vc->conf.socket_id, name);
+	/* Every op in flight may be a stateless one, with a session of its own. */
+	rc = vc_session_table_init(&vc->sessions, vc->conf.max_sessions,
+				   vc->conf.nb_ops, ids, vc->nb_cdevs,
+				   vc->conf.socket_id, name);
 	if (rc)
 		return rc;
 	snprintf(name, sizeof(name), "vco_%u", id);
@@ -763,7 +782,8 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 		rc = -EINVAL;
 		goto fail_registered;
 	}
-	if (rte_vhost_driver_set_features(vc->lib_path, VC_VIRTIO_FEATURES) != 0 ||
+	if (rte_vhost_driver_set_features(vc->lib_path,
+			VC_VIRTIO_FEATURES | crypto_features(&vc->config)) != 0 ||
 	    rte_vhost_driver_set_protocol_features(vc->lib_path, VC_PROTOCOL_FEATURES) != 0 ||
 	    rte_vhost_driver_callback_register(vc->lib_path, &device_ops) != 0) {
 		rc = -EINVAL;

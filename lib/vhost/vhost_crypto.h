@@ -105,6 +105,7 @@ struct vhost_crypto_stats {
 	uint64_t enqueue_retries;	/**< polls the cryptodev took less */
 	uint64_t fallback_ops;		/**< routed around a known PMD defect */
 	uint64_t zero_copy_ops;		/**< served without copying data */
+	uint64_t stateless_ops;		/**< requests with their session inline */
 	uint64_t sessions_created;
 	uint64_t sessions_destroyed;	/**< by the frontend or its going away */
 	uint64_t session_errors;

@@ -24,11 +24,13 @@
 #include <rte_common.h>
 #include <rte_cryptodev.h>
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_mbuf.h>
 
 #include "vhost_crypto_dev.h"
 #include "vhost_crypto_log.h"
 #include "vhost_crypto_quirks.h"
+#include "vhost_crypto_request.h"
 #include "vhost_user_crypto_wire.h"
 #include "virtio_crypto_wire.h"
 
@@ -247,7 +249,8 @@ op_ready(struct rte_crypto_op *op, const struct vc_session *sess,
 	priv->dst_len = dst_len;
 	priv->digest_len = digest_len;
 	priv->digest = digest;
-	rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
+	if (!sess->stateless)
+		rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
 	return VIRTIO_CRYPTO_OK;
 }
 
@@ -263,14 +266,15 @@ static uint8_t
 route_op(struct vhost_crypto *vc, const struct vc_session *sess,
 	 uint64_t data_len, bool hashes_nothing)
 {
-	bool avoid = sess->crypto_sess[VC_DEV_MAIN] == NULL ||
+	bool avoid = (!sess->stateless && sess->crypto_sess[VC_DEV_MAIN] == NULL) ||
 		     ((vc->quirks & VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K) &&
 		      data_len >= 65536) ||
 		     ((vc->quirks & VC_QUIRK_EMPTY_HASH_CORRUPTS) && hashes_nothing);
 
 	if (!avoid)
 		return VC_DEV_MAIN;
-	if (sess->crypto_sess[VC_DEV_FALLBACK] == NULL)
+	/* A stateless request's session is made later, on the device chosen. */
+	if (sess->stateless ? vc->nb_cdevs < 2 : sess->crypto_sess[VC_DEV_FALLBACK] == NULL)
 		return VC_DEV_NONE;
 	vc->stats.fallback_ops++;
 	return VC_DEV_FALLBACK;
@@ -282,44 +286,31 @@ route_op(struct vhost_crypto *vc, const struct vc_session *sess,
  */
 static uint8_t
 build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
-		const struct virtio_crypto_op_data_req *req,
+		const struct vc_data_request *rq,
 		const struct vc_session *sess, struct rte_crypto_op *op)
 {
-	const uint32_t hdr = sizeof(*req);
+	const uint32_t hdr = rq->fixed_len + rq->keys_len;
 	struct vc_op_priv *priv = op_priv(op);
 	struct rte_crypto_sym_op *sym = op->sym;
-	uint32_t op_type = rte_le_to_cpu_32(req->u.sym_req.op_type);
-	uint32_t iv_len, src_len, dst_len, digest_len = 0;
+	uint32_t op_type = rq->op_type;
+	uint32_t iv_len = rq->iv_len, src_len = rq->src_len, dst_len = rq->dst_len;
+	uint32_t digest_len = 0;
 	uint8_t *digest = NULL;
 
 	if (op_type != sess->op_type)
 		return VIRTIO_CRYPTO_BADMSG;
-	if (op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
-		const struct virtio_crypto_cipher_para *p = &req->u.sym_req.u.cipher.para;
-
-		iv_len = rte_le_to_cpu_32(p->iv_len);
-		src_len = rte_le_to_cpu_32(p->src_data_len);
-		dst_len = rte_le_to_cpu_32(p->dst_data_len);
-	} else {
-		const struct virtio_crypto_alg_chain_data_para *p = &req->u.sym_req.u.chain.para;
-		uint32_t cso = rte_le_to_cpu_32(p->cipher_start_src_offset);
-		uint32_t ltc = rte_le_to_cpu_32(p->len_to_cipher);
-		uint32_t hso = rte_le_to_cpu_32(p->hash_start_src_offset);
-		uint32_t lth = rte_le_to_cpu_32(p->len_to_hash);
-
-		iv_len = rte_le_to_cpu_32(p->iv_len);
-		src_len = rte_le_to_cpu_32(p->src_data_len);
-		dst_len = rte_le_to_cpu_32(p->dst_data_len);
-		digest_len = rte_le_to_cpu_32(p->hash_result_len);
-		if (rte_le_to_cpu_32(p->aad_len) != 0 || digest_len != sess->digest_len)
+	if (op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
+		digest_len = rq->result_len;
+		if (rq->aad_len != 0 || digest_len != sess->digest_len)
 			return VIRTIO_CRYPTO_BADMSG;
 		/* 64-bit sums: offsets and lengths are guest-chosen. */
-		if ((uint64_t)cso + ltc > src_len || (uint64_t)hso + lth > src_len)
+		if ((uint64_t)rq->cipher_off + rq->cipher_len > src_len ||
+		    (uint64_t)rq->hash_off + rq->hash_len > src_len)
 			return VIRTIO_CRYPTO_BADMSG;
-		sym->cipher.data.offset = cso;
-		sym->cipher.data.length = ltc;
-		sym->auth.data.offset = hso;
-		sym->auth.data.length = lth;
+		sym->cipher.data.offset = rq->cipher_off;
+		sym->cipher.data.length = rq->cipher_len;
+		sym->auth.data.offset = rq->hash_off;
+		sym->auth.data.length = rq->hash_len;
 	}
 	if (iv_len != sess->iv_len || iv_len > sizeof(priv->iv) ||
 	    dst_len != src_len || src_len > vc->conf.max_size) {
@@ -372,14 +363,13 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 /* HASH and MAC requests: src | hash_result, status. */
 static uint8_t
 build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
-	      const struct virtio_crypto_op_data_req *req,
+	      const struct vc_data_request *rq,
 	      const struct vc_session *sess, struct rte_crypto_op *op)
 {
-	const uint32_t hdr = sizeof(*req);
-	const struct virtio_crypto_hash_para *p = &req->u.hash_req.para;
+	const uint32_t hdr = rq->fixed_len + rq->keys_len;
 	struct vc_op_priv *priv = op_priv(op);
-	uint32_t src_len = rte_le_to_cpu_32(p->src_data_len);
-	uint32_t result_len = rte_le_to_cpu_32(p->hash_result_len);
+	uint32_t src_len = rq->src_len;
+	uint32_t result_len = rq->result_len;
 	uint8_t *digest = NULL;
 
 	if (result_len != sess->digest_len || src_len > vc->conf.max_size ||
@@ -411,19 +401,18 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
  */
 static uint8_t
 build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
-	      const struct virtio_crypto_op_data_req *req,
+	      const struct vc_data_request *rq,
 	      const struct vc_session *sess, struct rte_crypto_op *op)
 {
-	const uint32_t hdr = sizeof(*req);
-	const struct virtio_crypto_aead_para *p = &req->u.aead_req.para;
+	const uint32_t hdr = rq->fixed_len + rq->keys_len;
 	struct vc_op_priv *priv = op_priv(op);
 	struct rte_crypto_sym_op *sym = op->sym;
 	bool ccm = sess->rte_algo == RTE_CRYPTO_AEAD_AES_CCM;
 	bool enc = sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT;
-	uint32_t iv_len = rte_le_to_cpu_32(p->iv_len);
-	uint32_t aad_len = rte_le_to_cpu_32(p->aad_len);
-	uint32_t src_len = rte_le_to_cpu_32(p->src_data_len);
-	uint32_t dst_len = rte_le_to_cpu_32(p->dst_data_len);
+	uint32_t iv_len = rq->iv_len;
+	uint32_t aad_len = rq->aad_len;
+	uint32_t src_len = rq->src_len;
+	uint32_t dst_len = rq->dst_len;
 	uint32_t tag = sess->digest_len, text_len, aad_at, lead;
 	uint8_t *aad = NULL, *digest = NULL;
 
@@ -451,11 +440,10 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if (sym->m_src == NULL)
 		return VC_STATUS_RETRY;
 	memset(aad, 0, lead);
+	/* On failure the caller frees m_src with the op. */
 	if (vc_chain_read(c, hdr + iv_len + src_len, aad + aad_at, aad_len) != 0 ||
-	    (!enc && vc_chain_read(c, hdr + iv_len + text_len, digest, tag) != 0)) {
-		rte_pktmbuf_free(sym->m_src);
+	    (!enc && vc_chain_read(c, hdr + iv_len + text_len, digest, tag) != 0))
 		return VIRTIO_CRYPTO_BADMSG;
-	}
 	sym->m_dst = NULL;
 	sym->aead.data.offset = lead;
 	sym->aead.data.length = text_len;
@@ -467,6 +455,63 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 }
 
 /*
+ * A stateless request: read its keys (after the fixed part), check its
+ * inline session and build the transforms its op will get a session from.
+ * `keys` and `x` must live until attach_stateless_session().
+ */
+static uint8_t
+stateless_session(const struct vc_chain *c, const struct vc_data_request *rq,
+		  struct vc_session_params *params, uint8_t *keys,
+		  struct rte_crypto_sym_xform x[2], struct vc_session *sess)
+{
+	int rc;
+
+	if ((uint64_t)rq->fixed_len + rq->keys_len > c->in_len ||
+	    vc_chain_read(c, rq->fixed_len, keys, rq->keys_len) != 0)
+		return VIRTIO_CRYPTO_BADMSG;
+	params->cipher_key = params->cipher_key_len ? keys : NULL;
+	params->auth_key = params->auth_key_len ? keys + params->cipher_key_len : NULL;
+	rc = vc_session_params_xforms(params, x);
+	if (rc != 0)
+		return rc == -ENOTSUP ? VIRTIO_CRYPTO_NOTSUPP : VIRTIO_CRYPTO_BADMSG;
+	memset(sess, 0, sizeof(*sess));
+	vc_session_describe(sess, params);
+	sess->stateless = true;
+	return VIRTIO_CRYPTO_OK;
+}
+
+/*
+ * Give a built stateless op a session of its own on the device it was
+ * routed to, or on the fallback if the main device refuses the transform
+ * (as aesni_mb refuses some chains). Freed when the op completes.
+ */
+static uint8_t
+attach_stateless_session(struct vhost_crypto *vc, struct rte_crypto_op *op,
+			 struct rte_crypto_sym_xform x[2])
+{
+	struct vc_op_priv *priv = op_priv(op);
+	struct vc_session_table *t = &vc->sessions;
+	void *sess;
+
+	sess = rte_cryptodev_sym_session_create(t->cdev_id[priv->dev], x,
+						t->stateless_pool[priv->dev]);
+	if (sess == NULL && priv->dev == VC_DEV_MAIN && t->nb_devs > 1) {
+		sess = rte_cryptodev_sym_session_create(t->cdev_id[VC_DEV_FALLBACK], x,
+							t->stateless_pool[VC_DEV_FALLBACK]);
+		if (sess != NULL) {
+			priv->dev = VC_DEV_FALLBACK;
+			vc->stats.fallback_ops++;
+		}
+	}
+	if (sess == NULL)
+		return rte_errno == ENOMEM ? VIRTIO_CRYPTO_ERR : VIRTIO_CRYPTO_NOTSUPP;
+	rte_crypto_op_attach_sym_session(op, sess);
+	priv->own_session = true;
+	vc->stats.stateless_ops++;
+	return VIRTIO_CRYPTO_OK;
+}
+
+/*
  * Parse one chain into an op. Returns VIRTIO_CRYPTO_OK with `op` ready to
  * enqueue, or the status to complete the chain with.
  */
@@ -474,47 +519,58 @@ static uint8_t
 request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	      struct rte_crypto_op *op)
 {
-	struct virtio_crypto_op_data_req req;
+	uint8_t fixed[VC_DATA_REQUEST_MAX];
+	uint8_t keys[VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN +
+		     VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN];
+	struct rte_crypto_sym_xform x[2];
+	struct vc_session_params params;
+	struct vc_data_request rq;
+	struct vc_session inline_sess;
 	const struct vc_session *sess;
-	uint32_t opcode;
+	uint32_t n = RTE_MIN(c->in_len, (uint32_t)sizeof(fixed));
+	uint8_t status;
 
-	/* The one read of the header from guest memory. */
-	if (vc_chain_read(c, 0, &req, sizeof(req)) != 0)
+	/* The one read of the fixed part from guest memory. */
+	if (vc_chain_read(c, 0, fixed, n) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
-	opcode = rte_le_to_cpu_32(req.header.opcode);
-
-	switch (opcode) {
-	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
-	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
-	case VIRTIO_CRYPTO_HASH:
-	case VIRTIO_CRYPTO_MAC:
-	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
-	case VIRTIO_CRYPTO_AEAD_DECRYPT:
-		break;
-	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
-	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
-	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
-	case VIRTIO_CRYPTO_AKCIPHER_VERIFY:
+	status = vc_data_request_decode(fixed, n, vc->features, &rq, &params);
+	if (status != VIRTIO_CRYPTO_OK)
+		return status;
+	if (rq.service == VIRTIO_CRYPTO_SERVICE_AKCIPHER)
 		return VIRTIO_CRYPTO_NOTSUPP;
-	default:
-		return VIRTIO_CRYPTO_BADMSG;
-	}
 
-	sess = vc_session_lookup(&vc->sessions, rte_le_to_cpu_64(req.header.session_id));
-	if (sess == NULL || sess->service != VIRTIO_CRYPTO_OPCODE_SERVICE(opcode))
-		return VIRTIO_CRYPTO_INVSESS;
+	if (rq.stateless) {
+		status = stateless_session(c, &rq, &params, keys, x, &inline_sess);
+		if (status != VIRTIO_CRYPTO_OK)
+			goto out;
+		sess = &inline_sess;
+	} else {
+		sess = vc_session_lookup(&vc->sessions, rq.session_id);
+		if (sess == NULL || sess->service != rq.service)
+			return VIRTIO_CRYPTO_INVSESS;
+	}
 	switch (sess->service) {
 	case VIRTIO_CRYPTO_SERVICE_CIPHER:
 	case VIRTIO_CRYPTO_SERVICE_AEAD:
 		/* The session fixes the direction; the opcode (op 0: encrypt) must agree. */
-		if (((opcode & 0xff) == 0) != (sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT))
-			return VIRTIO_CRYPTO_BADMSG;
-		return sess->service == VIRTIO_CRYPTO_SERVICE_CIPHER ?
-			build_cipher_op(vc, c, &req, sess, op) :
-			build_aead_op(vc, c, &req, sess, op);
+		if (((rq.opcode & 0xff) == 0) != (sess->direction == VIRTIO_CRYPTO_OP_ENCRYPT)) {
+			status = VIRTIO_CRYPTO_BADMSG;
+			break;
+		}
+		status = sess->service == VIRTIO_CRYPTO_SERVICE_CIPHER ?
+			build_cipher_op(vc, c, &rq, sess, op) :
+			build_aead_op(vc, c, &rq, sess, op);
+		break;
 	default:
-		return build_hash_op(vc, c, &req, sess, op);
+		status = build_hash_op(vc, c, &rq, sess, op);
+		break;
 	}
+	if (status == VIRTIO_CRYPTO_OK && rq.stateless)
+		status = attach_stateless_session(vc, op, x);
+out:
+	if (rq.stateless)
+		explicit_bzero(keys, rq.keys_len);
+	return status;
 }
 
 static uint8_t
@@ -550,6 +606,8 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 		written = priv->dst_len + priv->digest_len;
 	}
 	complete_chain(vc, priv->ring, priv->slot, status, written);
+	if (priv->own_session)
+		rte_cryptodev_sym_session_free(vc->cdevs[priv->dev].id, op->sym->session);
 	rte_pktmbuf_free(op->sym->m_src);
 	rte_pktmbuf_free(op->sym->m_dst);
 	rte_crypto_op_free(op);
@@ -664,6 +722,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		op_priv(ops[i])->ring = ring;
 		op_priv(ops[i])->slot = slot;
 		op_priv(ops[i])->zero_copy = false;
+		op_priv(ops[i])->own_session = false;
 		status = request_to_op(vc, c, ops[i]);
 		if (status == VC_STATUS_RETRY) {
 			/* Give the chain back: it is the last one taken. */
@@ -679,6 +738,9 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 			if (status == VIRTIO_CRYPTO_BADMSG)
 				vc->stats.bad_requests++;
 			complete_chain(vc, ring, slot, status, 0);
+			/* Built as far as it got: the mbufs go with it. */
+			rte_pktmbuf_free(ops[i]->sym->m_src);
+			rte_pktmbuf_free(ops[i]->sym->m_dst);
 			rte_crypto_op_free(ops[i]);
 			done++;
 			continue;
@@ -725,21 +787,29 @@ serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 	struct virtio_crypto_op_ctrl_req req;
 	struct virtio_crypto_session_input in = { 0 };
 	struct vc_session_params params;
-	uint32_t opcode, keys_len;
+	uint32_t opcode, keys_len, fixed_len;
 	uint64_t id = 0;
 	uint8_t status;
 	int rc;
 
-	if (vc_chain_read(c, 0, &req, sizeof(req)) != 0)
+	/* The one read of the fixed part; REVISION_1 ones may be short. */
+	memset(&req, 0, sizeof(req));
+	if (c->in_len < sizeof(req.header) ||
+	    vc_chain_read(c, 0, &req, RTE_MIN(c->in_len, (uint32_t)sizeof(req))) != 0)
 		return 0;	/* not even a header: no known place for a reply */
 	opcode = rte_le_to_cpu_32(req.header.opcode);
+	fixed_len = vc_ctrl_request_fixed_len(opcode, vc->features);
 
 	if ((opcode & 0xff) == 0x03 || opcode == VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION) {
-		vc_datapath_drain(vc);
-		rc = vc_session_destroy(&vc->sessions,
+		if (fixed_len == 0 || c->in_len < fixed_len) {
+			status = VIRTIO_CRYPTO_BADMSG;
+		} else {
+			vc_datapath_drain(vc);
+			rc = vc_session_destroy(&vc->sessions,
 					rte_le_to_cpu_64(req.u.destroy_session.session_id));
-		status = rc == 0 ? VIRTIO_CRYPTO_OK : VIRTIO_CRYPTO_INVSESS;
-		if (rc == 0)
+			status = rc == 0 ? VIRTIO_CRYPTO_OK : VIRTIO_CRYPTO_INVSESS;
+		}
+		if (status == VIRTIO_CRYPTO_OK)
 			vc->stats.sessions_destroyed++;
 		if (!c->status_ok)
 			return 0;
@@ -747,9 +817,13 @@ serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 		return 1;
 	}
 
-	keys_len = RTE_MIN(c->in_len - (uint32_t)sizeof(req), (uint32_t)sizeof(keys));
-	rc = vc_chain_read(c, sizeof(req), keys, keys_len) == 0 ?
-		vc_session_ctrl_decode(&req, keys, keys_len, &params) : -EBADMSG;
+	if (fixed_len == 0 || c->in_len < fixed_len) {
+		rc = -EBADMSG;
+	} else {
+		keys_len = RTE_MIN(c->in_len - fixed_len, (uint32_t)sizeof(keys));
+		rc = vc_chain_read(c, fixed_len, keys, keys_len) == 0 ?
+			vc_session_ctrl_decode(&req, keys, keys_len, &params) : -EBADMSG;
+	}
 	if (rc == 0)
 		rc = vc_session_create(&vc->sessions, &params, &id);
 	if (rc == 0) {

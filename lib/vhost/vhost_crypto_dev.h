@@ -70,6 +70,7 @@ struct vc_op_priv {
 	uint16_t digest_len;	/**< hash result bytes, after dst */
 	uint8_t *digest;	/**< where the PMD writes the hash result */
 	bool zero_copy;		/**< the mbufs are the guest's buffers */
+	bool own_session;	/**< a stateless request's: freed with the op */
 	struct rte_mbuf_ext_shared_info shinfo;	/**< of those two buffers */
 };
 

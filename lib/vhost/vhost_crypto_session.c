@@ -22,8 +22,8 @@
 
 int
 vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
-		      const uint8_t *cdev_ids, uint8_t nb_devs, int socket_id,
-		      const char *name)
+		      uint32_t nb_stateless, const uint8_t *cdev_ids,
+		      uint8_t nb_devs, int socket_id, const char *name)
 {
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
 	uint8_t d;
@@ -49,6 +49,15 @@ vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
 			vc_session_table_free(t);
 			return -ENOMEM;
 		}
+		snprintf(pool_name, sizeof(pool_name), "vct%u_%s", d, name);
+		t->stateless_pool[d] = rte_cryptodev_sym_session_pool_create(pool_name,
+				nb_stateless, priv, 0, 0, socket_id);
+		if (t->stateless_pool[d] == NULL) {
+			VC_LOG(ERR, "session pool %s: %s", pool_name,
+			       rte_strerror(rte_errno));
+			vc_session_table_free(t);
+			return -ENOMEM;
+		}
 		t->cdev_id[d] = cdev_ids[d];
 		t->nb_devs = d + 1;
 	}
@@ -62,8 +71,10 @@ vc_session_table_free(struct vc_session_table *t)
 
 	if (t->slots != NULL)
 		vc_session_destroy_all(t);
-	for (d = 0; d < VC_NB_DEVS; d++)
+	for (d = 0; d < VC_NB_DEVS; d++) {
 		rte_mempool_free(t->pool[d]);
+		rte_mempool_free(t->stateless_pool[d]);
+	}
 	rte_free(t->slots);
 	memset(t, 0, sizeof(*t));
 }
@@ -186,29 +197,14 @@ check_params(const struct vc_session_params *p)
 	return 0;
 }
 
-static int
-session_create_locked(struct vc_session_table *t,
-		      const struct vc_session_params *p, uint64_t *id)
+int
+vc_session_params_xforms(const struct vc_session_params *p,
+			 struct rte_crypto_sym_xform x[2])
 {
-	struct rte_crypto_sym_xform x[2];
-	struct vc_session *s = NULL;
-	void *sess;
-	uint32_t i;
-	uint8_t d;
-	int rc;
+	int rc = check_params(p);
 
-	rc = check_params(p);
 	if (rc)
 		return rc;
-	for (i = 0; i < t->nb_slots; i++) {
-		if (!t->slots[i].live && t->slots[i].crypto_sess[VC_DEV_MAIN] == NULL) {
-			s = &t->slots[i];
-			break;
-		}
-	}
-	if (s == NULL)
-		return -ENOSPC;
-
 	switch (p->service) {
 	case VIRTIO_CRYPTO_SERVICE_CIPHER:
 		cipher_xform(p, &x[0]);
@@ -236,6 +232,44 @@ session_create_locked(struct vc_session_table *t,
 			x[0].next = &x[1];
 		}
 	}
+	return 0;
+}
+
+void
+vc_session_describe(struct vc_session *s, const struct vc_session_params *p)
+{
+	s->service = p->service;
+	s->op_type = p->op_type;
+	s->direction = p->direction;
+	s->iv_len = p->cipher ? p->cipher->iv_size.max :
+		    p->hash ? p->hash->iv_size.max : 0;
+	s->digest_len = p->hash_result_len;
+	s->rte_algo = p->cipher ? p->cipher->rte_algo : p->hash->rte_algo;
+	s->aad_len = p->aad_len;
+}
+
+static int
+session_create_locked(struct vc_session_table *t,
+		      const struct vc_session_params *p, uint64_t *id)
+{
+	struct rte_crypto_sym_xform x[2];
+	struct vc_session *s = NULL;
+	void *sess;
+	uint32_t i;
+	uint8_t d;
+	int rc;
+
+	rc = vc_session_params_xforms(p, x);
+	if (rc)
+		return rc;
+	for (i = 0; i < t->nb_slots; i++) {
+		if (!t->slots[i].live && t->slots[i].crypto_sess[VC_DEV_MAIN] == NULL) {
+			s = &t->slots[i];
+			break;
+		}
+	}
+	if (s == NULL)
+		return -ENOSPC;
 
 	/*
 	 * A session is made on every device; one of them must take it. If
@@ -259,14 +293,7 @@ session_create_locked(struct vc_session_table *t,
 	if (s->crypto_sess[VC_DEV_MAIN] == NULL && s->crypto_sess[VC_DEV_FALLBACK] == NULL)
 		return rc;
 
-	s->service = p->service;
-	s->op_type = p->op_type;
-	s->direction = p->direction;
-	s->iv_len = p->cipher ? p->cipher->iv_size.max :
-		    p->hash ? p->hash->iv_size.max : 0;
-	s->digest_len = p->hash_result_len;
-	s->rte_algo = p->cipher ? p->cipher->rte_algo : p->hash->rte_algo;
-	s->aad_len = p->aad_len;
+	vc_session_describe(s, p);
 	/* Publish: the data path may look the id up from now on. */
 	__atomic_store_n(&s->live, true, __ATOMIC_RELEASE);
 	t->nb_live++;

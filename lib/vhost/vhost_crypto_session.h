@@ -123,6 +123,8 @@ struct vc_session {
 	uint16_t digest_len;		/**< hash result / tag length */
 	uint16_t aad_len;
 	int16_t rte_algo;		/**< cipher or AEAD algorithm, else auth */
+	/** A stateless request's own session: made per op, on the device it goes to. */
+	bool stateless;
 	/** Set (release) once every field above is written; data path acquires. */
 	bool live;
 };
@@ -145,6 +147,8 @@ struct vc_session_table {
 	uint8_t nb_devs;		/**< 1, or 2 with a fallback device */
 	uint8_t cdev_id[VC_NB_DEVS];	/**< sessions are made on each */
 	struct rte_mempool *pool[VC_NB_DEVS];
+	/** Sessions of stateless requests in flight, apart from the guest's. */
+	struct rte_mempool *stateless_pool[VC_NB_DEVS];
 };
 
 /* Largest AAD of an AEAD session: it travels in the first mbuf segment. */
@@ -155,9 +159,21 @@ struct vc_session_table {
 	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 
 int vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
-			  const uint8_t *cdev_ids, uint8_t nb_devs, int socket_id,
-			  const char *name);
+			  uint32_t nb_stateless, const uint8_t *cdev_ids,
+			  uint8_t nb_devs, int socket_id, const char *name);
 void vc_session_table_free(struct vc_session_table *t);
+
+/**
+ * Check decoded parameters against the algorithm table and build the
+ * cryptodev transforms (x[0] first; x[1] for the second half of a chain).
+ * Key pointers are the ones in p.
+ * @return 0, -EINVAL (lengths the algorithm does not allow), -ENOTSUP.
+ */
+int vc_session_params_xforms(const struct vc_session_params *p,
+			     struct rte_crypto_sym_xform x[2]);
+
+/** What the data path checks requests against: fill s from p. */
+void vc_session_describe(struct vc_session *s, const struct vc_session_params *p);
 
 /**
  * Create a session from decoded parameters.

@@ -55,6 +55,7 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	vc_tel_dict_add_uint(d, "enqueue_retries", s.enqueue_retries);
 	vc_tel_dict_add_uint(d, "fallback_ops", s.fallback_ops);
 	vc_tel_dict_add_uint(d, "zero_copy_ops", s.zero_copy_ops);
+	vc_tel_dict_add_uint(d, "stateless_ops", s.stateless_ops);
 	vc_tel_dict_add_uint(d, "sessions_created", s.sessions_created);
 	vc_tel_dict_add_uint(d, "sessions_destroyed", s.sessions_destroyed);
 	vc_tel_dict_add_uint(d, "session_errors", s.session_errors);

@@ -8,11 +8,14 @@
  *    decoded (and, when valid, turned into a session and destroyed);
  *  - input[0] odd: the bytes become a split ring in guest memory (the
  *    descriptor table, avail entries, request headers and buffers), and the
- *    data path serves it against crypto_aesni_mb with an openssl fallback.
+ *    data path serves it against crypto_aesni_mb with an openssl fallback;
+ *    bit 1 of input[0] negotiates REVISION_1 and every stateless mode, so
+ *    both request layouts are reached.
  * Afterwards every chain slot, op and mbuf must be back: a leak aborts.
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,11 +140,18 @@ guest_addr(uint64_t raw)
 }
 
 static void
-fuzz_ring(const uint8_t *data, size_t size)
+fuzz_ring(const uint8_t *data, size_t size, bool stateless)
 {
 	struct vc_ring *r = &vc->rings[0];
 	unsigned int i, nb_heads, polls;
+	uint8_t d;
 	size_t n;
+
+	vc->features = stateless ? (1ULL << VIRTIO_CRYPTO_F_REVISION_1) |
+		(1ULL << VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE) |
+		(1ULL << VIRTIO_CRYPTO_F_HASH_STATELESS_MODE) |
+		(1ULL << VIRTIO_CRYPTO_F_MAC_STATELESS_MODE) |
+		(1ULL << VIRTIO_CRYPTO_F_AEAD_STATELESS_MODE) : 0;
 
 	memset(guest, 0, DATA_OFF);
 	/* descriptors */
@@ -183,6 +193,9 @@ fuzz_ring(const uint8_t *data, size_t size)
 		die("op leaked");
 	if (rte_mempool_in_use_count(vc->mbuf_pool) != 0)
 		die("mbuf leaked");
+	for (d = 0; d < vc->sessions.nb_devs; d++)
+		if (rte_mempool_in_use_count(vc->sessions.stateless_pool[d]) != 0)
+			die("stateless request session leaked");
 	/*
 	 * Every chain taken was given back. (Not "used->idx == nb_heads": a
 	 * guest may point writable buffers at its own rings and rewrite them.)
@@ -217,7 +230,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (data[0] & 1)
-		fuzz_ring(data + 1, size - 1);
+		fuzz_ring(data + 1, size - 1, data[0] & 2);
 	else
 		fuzz_session_msg(data + 1, size - 1);
 	return 0;

@@ -452,21 +452,22 @@ static const uint8_t gcm2_ct_tag[32] = {
 	0xab, 0x6e, 0x47, 0xd4, 0x2c, 0xec, 0x13, 0xbd, 0xf5, 0x3a, 0x67, 0xb2, 0x12, 0x57, 0xbd, 0xdf };
 
 /*
- * Send one control request (72 bytes, then `keys`) and return the
- * session_input the device wrote (or the status byte, for a destroy).
+ * Send one control request (the first req_len bytes of req, then `keys`)
+ * and return the session_input the device wrote (or the status byte, for
+ * a destroy).
  */
 static struct virtio_crypto_session_input
-control(const struct virtio_crypto_op_ctrl_req *req, const void *keys,
-	uint32_t keys_len, bool destroy)
+control_n(const struct virtio_crypto_op_ctrl_req *req, uint32_t req_len,
+	  const void *keys, uint32_t keys_len, bool destroy)
 {
 	struct virtio_crypto_session_input in;
 	uint16_t d = ctrl_avail_idx % RING_SIZE, head = d;
 	unsigned int spins;
 
-	memcpy(gpa(CTRL_GPA), req, sizeof(*req));
+	memcpy(gpa(CTRL_GPA), req, req_len);
 	memcpy(gpa(CTRL_GPA + 0x100), keys, keys_len);
 	memset(gpa(CTRL_GPA + 0x800), 0xee, sizeof(in));
-	cdesc[d] = (struct vring_desc){ CTRL_GPA, sizeof(*req), VRING_DESC_F_NEXT, (d + 1) % RING_SIZE };
+	cdesc[d] = (struct vring_desc){ CTRL_GPA, req_len, VRING_DESC_F_NEXT, (d + 1) % RING_SIZE };
 	d = (d + 1) % RING_SIZE;
 	if (keys_len) {
 		cdesc[d] = (struct vring_desc){ CTRL_GPA + 0x100, keys_len, VRING_DESC_F_NEXT,
@@ -485,6 +486,13 @@ control(const struct virtio_crypto_op_ctrl_req *req, const void *keys,
 	if (destroy)
 		in.status = *(uint8_t *)gpa(CTRL_GPA + 0x800);
 	return in;
+}
+
+static struct virtio_crypto_session_input
+control(const struct virtio_crypto_op_ctrl_req *req, const void *keys,
+	uint32_t keys_len, bool destroy)
+{
+	return control_n(req, sizeof(*req), keys, keys_len, destroy);
 }
 
 static uint64_t
@@ -815,6 +823,297 @@ cipher_hash_chains(void **state)
 	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* REVISION_1: unpadded fixed parts, and stateless requests            */
+/* ------------------------------------------------------------------ */
+
+#define KEYS_GPA	(DATA_GPA + 0x4000)
+#define F(bit)		(1ULL << (bit))
+#define STATELESS_FEATURES (F(VIRTIO_CRYPTO_F_REVISION_1) | \
+	F(VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE) | F(VIRTIO_CRYPTO_F_HASH_STATELESS_MODE) | \
+	F(VIRTIO_CRYPTO_F_MAC_STATELESS_MODE) | F(VIRTIO_CRYPTO_F_AEAD_STATELESS_MODE))
+
+/*
+ * Offer the request: `fixed_len` bytes at REQ_GPA, the pieces given, then
+ * the status byte. Returns the status the device wrote.
+ */
+static uint8_t
+submit(uint32_t fixed_len, const struct buf *pieces, unsigned int n)
+{
+	struct buf b[8];
+
+	assert_true(n + 2 <= RTE_DIM(b));
+	b[0] = (struct buf){ REQ_GPA, fixed_len, 0 };
+	memcpy(&b[1], pieces, n * sizeof(*pieces));
+	b[n + 1] = (struct buf){ STATUS_GPA, 1, VRING_DESC_F_WRITE };
+	*(uint8_t *)gpa(STATUS_GPA) = 0xee;
+	offer_chain(b, n + 2, avail_idx % RING_SIZE);
+	assert_true(poll_used(1));
+	next_used();
+	return *(uint8_t *)gpa(STATUS_GPA);
+}
+
+/* A request header at REQ_GPA; the fixed part after it is returned zeroed. */
+static void *
+request_header(uint32_t opcode, uint32_t flag, uint64_t session)
+{
+	struct virtio_crypto_op_header *h = gpa(REQ_GPA);
+
+	memset(h, 0, VIRTIO_CRYPTO_STATELESS_REQ_MAX);
+	h->opcode = opcode;
+	h->flag = flag;
+	h->session_id = session;
+	memset(gpa(DST_GPA), GUARD, 0x1000);
+	memset(gpa(RESULT_GPA), 0, 64);
+	return h + 1;
+}
+
+#define STATELESS_SYM_LEN \
+	(sizeof(struct virtio_crypto_op_header) + sizeof(struct virtio_crypto_sym_data_flf_stateless))
+
+/* A stateless AES-128-CBC request over the 64-byte NIST vector. */
+static uint8_t
+stateless_cbc(uint32_t opcode, uint32_t op, uint32_t algo, uint32_t key_len,
+	      const uint8_t *src, uint32_t src_given)
+{
+	struct virtio_crypto_sym_data_flf_stateless *f = request_header(opcode, 0, 0);
+	struct buf b[4] = {
+		{ KEYS_GPA, key_len, 0 },
+		{ IV_GPA, 16, 0 },
+		{ SRC_GPA, src_given, 0 },
+		{ DST_GPA, 64, VRING_DESC_F_WRITE },
+	};
+
+	f->op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	f->u.cipher.sess_para.algo = algo;
+	f->u.cipher.sess_para.key_len = key_len;
+	f->u.cipher.sess_para.op = op;
+	f->u.cipher.iv_len = 16;
+	f->u.cipher.src_data_len = 64;
+	f->u.cipher.dst_data_len = 64;
+	memcpy(gpa(KEYS_GPA), kat_key, 16);
+	memcpy(gpa(IV_GPA), kat_iv, 16);
+	memcpy(gpa(SRC_GPA), src, 64);
+	return submit(STATELESS_SYM_LEN, b, 4);
+}
+
+/* A stateless AES-CBC + HMAC-SHA1 ("Jefe") chain over 64 bytes. */
+static uint8_t
+stateless_chain(uint32_t opcode, uint32_t op, uint32_t order, const uint8_t *src)
+{
+	struct virtio_crypto_sym_data_flf_stateless *f = request_header(opcode, 0, 0);
+	struct virtio_crypto_alg_chain_data_flf_stateless *c = &f->u.chain;
+	struct buf b[5] = {
+		{ KEYS_GPA, 20, 0 },
+		{ IV_GPA, 16, 0 },
+		{ SRC_GPA, 64, 0 },
+		{ DST_GPA, 64, VRING_DESC_F_WRITE },
+		{ RESULT_GPA, 20, VRING_DESC_F_WRITE },
+	};
+
+	f->op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	c->sess_para.alg_chain_order = order;
+	c->sess_para.cipher.algo = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	c->sess_para.cipher.key_len = 16;
+	c->sess_para.cipher.op = op;
+	c->sess_para.hash.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
+	c->sess_para.hash.auth_key_len = 4;
+	c->sess_para.hash.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	c->iv_len = 16;
+	c->src_data_len = 64;
+	c->dst_data_len = 64;
+	c->len_to_cipher = 64;
+	c->len_to_hash = 64;
+	c->hash_result_len = 20;
+	memcpy(gpa(KEYS_GPA), kat_key, 16);
+	memcpy(gpa(KEYS_GPA + 16), "Jefe", 4);
+	memcpy(gpa(IV_GPA), kat_iv, 16);
+	memcpy(gpa(SRC_GPA), src, 64);
+	return submit(STATELESS_SYM_LEN, b, 5);
+}
+
+/* A stateless HMAC-SHA256 request with key "Jefe" (key_len as given). */
+static uint8_t
+stateless_mac(const char *msg, uint32_t key_len)
+{
+	struct virtio_crypto_mac_data_flf_stateless *f =
+		request_header(VIRTIO_CRYPTO_MAC, 0, 0);
+	uint32_t len = strlen(msg);
+	struct buf b[3] = {
+		{ KEYS_GPA, 4, 0 },
+		{ SRC_GPA, len, 0 },
+		{ RESULT_GPA, 32, VRING_DESC_F_WRITE },
+	};
+
+	f->sess_para.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA_256;
+	f->sess_para.auth_key_len = key_len;
+	f->src_data_len = len;
+	f->hash_result_len = 32;
+	memcpy(gpa(KEYS_GPA), "Jefe", 4);
+	memcpy(gpa(SRC_GPA), msg, len);
+	return submit(sizeof(struct virtio_crypto_op_header) + sizeof(*f), b, 3);
+}
+
+/* A stateless AES-128-GCM request, all-zero key and IV (GCM test case 2). */
+static uint8_t
+stateless_gcm(uint32_t opcode, uint32_t op, const uint8_t *src, uint32_t src_len,
+	      uint32_t dst_len)
+{
+	static const uint8_t zero[16];
+	struct virtio_crypto_aead_data_flf_stateless *f = request_header(opcode, 0, 0);
+	struct buf b[4] = {
+		{ KEYS_GPA, 16, 0 },
+		{ IV_GPA, 12, 0 },
+		{ SRC_GPA, src_len, 0 },
+		{ DST_GPA, dst_len, VRING_DESC_F_WRITE },
+	};
+
+	f->sess_para.algo = VIRTIO_CRYPTO_AEAD_GCM;
+	f->sess_para.key_len = 16;
+	f->sess_para.op = op;
+	f->iv_len = 12;
+	f->tag_len = 16;
+	f->src_data_len = src_len;
+	f->dst_data_len = dst_len;
+	memcpy(gpa(KEYS_GPA), zero, 16);
+	memcpy(gpa(IV_GPA), zero, 12);
+	memcpy(gpa(SRC_GPA), src, src_len);
+	return submit(sizeof(struct virtio_crypto_op_header) + sizeof(*f), b, 4);
+}
+
+/*
+ * With REVISION_1 and the stateless modes negotiated: requests that carry
+ * their session inline, of every symmetric service, against the same known
+ * answers as the session-mode ones; session-mode requests with unpadded
+ * fixed parts; and the statuses of the malformed ones.
+ */
+static void
+revision_1_and_stateless(void **state)
+{
+	static const uint8_t zero[16];
+	struct virtio_crypto_op_ctrl_req r;
+	struct virtio_crypto_hash_data_flf_stateless *h;
+	uint32_t *flf;
+	uint64_t before = vc->stats.stateless_ops, hash;
+	uint8_t bad_tag[32];
+	struct buf b[2];
+	uint8_t d;
+
+	(void)state;
+	vc->features |= STATELESS_FEATURES;
+
+	/* CIPHER both ways, and chains in both orders */
+	assert_int_equal(stateless_cbc(VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_OP_ENCRYPT,
+				       VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, kat_pt, 64),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_ct, 64);
+	assert_int_equal(((uint8_t *)gpa(DST_GPA))[64], GUARD);
+	assert_int_equal(stateless_cbc(VIRTIO_CRYPTO_CIPHER_DECRYPT, VIRTIO_CRYPTO_OP_DECRYPT,
+				       VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, kat_ct, 64),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_pt, 64);
+	assert_int_equal(stateless_chain(VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_OP_ENCRYPT,
+					 VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH,
+					 kat_pt), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_ct, 64);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha1_jefe_ct, 20);
+	/* aesni_mb refuses this chain: the op's session is made on the fallback */
+	assert_int_equal(stateless_chain(VIRTIO_CRYPTO_CIPHER_DECRYPT, VIRTIO_CRYPTO_OP_DECRYPT,
+					 VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER,
+					 kat_ct), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_pt, 64);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha1_jefe_ct, 20);
+
+	/* HASH: SHA-256("abc") */
+	h = request_header(VIRTIO_CRYPTO_HASH, 0, 0);
+	h->sess_para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
+	h->src_data_len = 3;
+	h->hash_result_len = 32;
+	memcpy(gpa(SRC_GPA), "abc", 3);
+	b[0] = (struct buf){ SRC_GPA, 3, 0 };
+	b[1] = (struct buf){ RESULT_GPA, 32, VRING_DESC_F_WRITE };
+	assert_int_equal(submit(sizeof(struct virtio_crypto_op_header) + sizeof(*h), b, 2),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), sha256_abc, 32);
+
+	/* MAC: RFC 4231 case 2, and the empty message aesni_mb gets wrong */
+	assert_int_equal(stateless_mac("what do ya want for nothing?", 4), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe, 32);
+	assert_int_equal(stateless_mac("", 4), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe_empty, 32);
+	assert_int_equal(stateless_mac("what do ya want for nothing?", 4), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe, 32);
+
+	/* AEAD: GCM test case 2 both ways, and a forged tag */
+	assert_int_equal(stateless_gcm(VIRTIO_CRYPTO_AEAD_ENCRYPT, VIRTIO_CRYPTO_OP_ENCRYPT,
+				       zero, 16, 32), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), gcm2_ct_tag, 32);
+	assert_int_equal(stateless_gcm(VIRTIO_CRYPTO_AEAD_DECRYPT, VIRTIO_CRYPTO_OP_DECRYPT,
+				       gcm2_ct_tag, 32, 16), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), zero, 16);
+	memcpy(bad_tag, gcm2_ct_tag, 32);
+	bad_tag[31] ^= 1;
+	assert_int_equal(stateless_gcm(VIRTIO_CRYPTO_AEAD_DECRYPT, VIRTIO_CRYPTO_OP_DECRYPT,
+				       bad_tag, 32, 16), VIRTIO_CRYPTO_BADMSG);
+	assert_true(vc->stats.stateless_ops >= before + 10);
+
+	/* malformed inline sessions and lengths */
+	assert_int_equal(stateless_cbc(VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_OP_DECRYPT,
+				       VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, kat_pt, 64),
+			 VIRTIO_CRYPTO_BADMSG);	/* opcode and session disagree */
+	assert_int_equal(stateless_cbc(VIRTIO_CRYPTO_CIPHER_ENCRYPT, 7,
+				       VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, kat_pt, 64),
+			 VIRTIO_CRYPTO_BADMSG);	/* no such direction */
+	assert_int_equal(stateless_cbc(VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_OP_ENCRYPT,
+				       99, 16, kat_pt, 64), VIRTIO_CRYPTO_NOTSUPP);
+	assert_int_equal(stateless_cbc(VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_OP_ENCRYPT,
+				       VIRTIO_CRYPTO_CIPHER_AES_CBC, 15, kat_pt, 64),
+			 VIRTIO_CRYPTO_BADMSG);	/* no AES key is 15 bytes */
+	assert_int_equal(stateless_cbc(VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_OP_ENCRYPT,
+				       VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, kat_pt, 32),
+			 VIRTIO_CRYPTO_BADMSG);	/* src shorter than said */
+	assert_int_equal(stateless_mac("abc", 600), VIRTIO_CRYPTO_BADMSG);
+	assert_int_equal(stateless_mac("abc", 200), VIRTIO_CRYPTO_BADMSG);	/* keys missing */
+	assert_int_equal(stateless_mac("abc", 4), VIRTIO_CRYPTO_OK);
+	/* a fixed part cut short */
+	stateless_cbc(VIRTIO_CRYPTO_CIPHER_ENCRYPT, VIRTIO_CRYPTO_OP_ENCRYPT,
+		      VIRTIO_CRYPTO_CIPHER_AES_CBC, 16, kat_pt, 64);
+	assert_int_equal(submit(STATELESS_SYM_LEN - 4, b, 0), VIRTIO_CRYPTO_BADMSG);
+	/* a service whose stateless mode was not negotiated */
+	vc->features &= ~F(VIRTIO_CRYPTO_F_MAC_STATELESS_MODE);
+	assert_int_equal(stateless_mac("abc", 4), VIRTIO_CRYPTO_NOTSUPP);
+	vc->features |= F(VIRTIO_CRYPTO_F_MAC_STATELESS_MODE);
+
+	/*
+	 * Session mode under REVISION_1: a 24-byte HASH create and destroy, a
+	 * 32-byte HASH request. The flag must say SESSION_MODE.
+	 */
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
+	r.u.hash_create_session.para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
+	r.u.hash_create_session.para.hash_result_len = 32;
+	hash = control_n(&r, 24, NULL, 0, false).session_id;
+	flf = request_header(VIRTIO_CRYPTO_HASH, VIRTIO_CRYPTO_FLAG_SESSION_MODE, hash);
+	flf[0] = 3;	/* src_data_len */
+	flf[1] = 32;	/* hash_result_len */
+	b[0] = (struct buf){ SRC_GPA, 3, 0 };
+	assert_int_equal(submit(32, b, 2), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), sha256_abc, 32);
+	assert_int_equal(submit(28, b, 2), VIRTIO_CRYPTO_BADMSG);
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_HASH_DESTROY_SESSION;
+	r.u.destroy_session.session_id = hash;
+	assert_int_equal(control_n(&r, 24, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	assert_int_equal(control_n(&r, 20, NULL, 0, true).status, VIRTIO_CRYPTO_BADMSG);
+
+	vc->features &= ~STATELESS_FEATURES;
+	good_request_works();
+	vc_datapath_drain(vc);
+	for (d = 0; d < vc->sessions.nb_devs; d++)
+		assert_int_equal(rte_mempool_in_use_count(vc->sessions.stateless_pool[d]), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Packed ring                                                         */
 /* ------------------------------------------------------------------ */
@@ -1042,6 +1341,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(control_queue_services),
 		cmocka_unit_test(hmac_of_empty_message),
 		cmocka_unit_test(cipher_hash_chains),
+		cmocka_unit_test(revision_1_and_stateless),
 		cmocka_unit_test(packed_ring),
 		cmocka_unit_test(nothing_leaked),
 		cmocka_unit_test(broken_ring_stops),

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+/*
+ * Request fixed parts, every layout, into struct vc_data_request (see
+ * vhost_crypto_request.h). Only copies of guest bytes are read here.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+
+#include "vhost_crypto_request.h"
+#include "vhost_user_crypto_wire.h"
+
+static bool
+has_feature(uint64_t features, unsigned int bit)
+{
+	return (features >> bit) & 1;
+}
+
+/* Session-mode fixed part after the 24-byte header, with REVISION_1. */
+static uint32_t
+session_flf_len(uint32_t service)
+{
+	switch (service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+		return sizeof(struct virtio_crypto_sym_data_req);
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		return sizeof(struct virtio_crypto_hash_para);
+	case VIRTIO_CRYPTO_SERVICE_AEAD:
+		return sizeof(struct virtio_crypto_aead_para);
+	default:
+		return sizeof(struct virtio_crypto_akcipher_para);
+	}
+}
+
+static uint32_t
+stateless_flf_len(uint32_t service)
+{
+	switch (service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+		return sizeof(struct virtio_crypto_sym_data_flf_stateless);
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+		return sizeof(struct virtio_crypto_hash_data_flf_stateless);
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		return sizeof(struct virtio_crypto_mac_data_flf_stateless);
+	case VIRTIO_CRYPTO_SERVICE_AEAD:
+		return sizeof(struct virtio_crypto_aead_data_flf_stateless);
+	default:
+		return sizeof(struct virtio_crypto_akcipher_data_flf_stateless);
+	}
+}
+
+static uint8_t
+errno_to_status(int rc)
+{
+	return rc == -ENOTSUP ? VIRTIO_CRYPTO_NOTSUPP : VIRTIO_CRYPTO_BADMSG;
+}
+
+static void
+decode_session_mode(const struct virtio_crypto_op_data_req *q, struct vc_data_request *r)
+{
+	switch (r->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+		r->op_type = rte_le_to_cpu_32(q->u.sym_req.op_type);
+		if (r->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
+			const struct virtio_crypto_alg_chain_data_para *c =
+				&q->u.sym_req.u.chain.para;
+
+			r->iv_len = rte_le_to_cpu_32(c->iv_len);
+			r->src_len = rte_le_to_cpu_32(c->src_data_len);
+			r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
+			r->cipher_off = rte_le_to_cpu_32(c->cipher_start_src_offset);
+			r->cipher_len = rte_le_to_cpu_32(c->len_to_cipher);
+			r->hash_off = rte_le_to_cpu_32(c->hash_start_src_offset);
+			r->hash_len = rte_le_to_cpu_32(c->len_to_hash);
+			r->aad_len = rte_le_to_cpu_32(c->aad_len);
+			r->result_len = rte_le_to_cpu_32(c->hash_result_len);
+		} else {
+			const struct virtio_crypto_cipher_para *c = &q->u.sym_req.u.cipher.para;
+
+			r->iv_len = rte_le_to_cpu_32(c->iv_len);
+			r->src_len = rte_le_to_cpu_32(c->src_data_len);
+			r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
+		}
+		break;
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		r->src_len = rte_le_to_cpu_32(q->u.hash_req.para.src_data_len);
+		r->result_len = rte_le_to_cpu_32(q->u.hash_req.para.hash_result_len);
+		break;
+	case VIRTIO_CRYPTO_SERVICE_AEAD:
+		r->iv_len = rte_le_to_cpu_32(q->u.aead_req.para.iv_len);
+		r->aad_len = rte_le_to_cpu_32(q->u.aead_req.para.aad_len);
+		r->src_len = rte_le_to_cpu_32(q->u.aead_req.para.src_data_len);
+		r->dst_len = rte_le_to_cpu_32(q->u.aead_req.para.dst_data_len);
+		break;
+	default:
+		r->src_len = rte_le_to_cpu_32(q->u.akcipher_req.para.src_data_len);
+		r->dst_len = rte_le_to_cpu_32(q->u.akcipher_req.para.dst_data_len);
+		break;
+	}
+}
+
+/* The inline session of a stateless cipher, as a control request's would be. */
+static int
+stateless_cipher_para(uint32_t algo, uint32_t key_len, uint32_t op,
+		      struct vc_session_params *p)
+{
+	p->cipher = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_CIPHER, algo);
+	p->cipher_key_len = key_len;
+	p->direction = op;
+	if ((op != VIRTIO_CRYPTO_OP_ENCRYPT && op != VIRTIO_CRYPTO_OP_DECRYPT) ||
+	    key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
+		return -EBADMSG;
+	return p->cipher ? 0 : -ENOTSUP;
+}
+
+static int
+decode_stateless_sym(const struct virtio_crypto_sym_data_flf_stateless *f,
+		     struct vc_data_request *r, struct vc_session_params *p)
+{
+	int rc;
+
+	p->service = VIRTIO_CRYPTO_SERVICE_CIPHER;
+	p->op_type = r->op_type = rte_le_to_cpu_32(f->op_type);
+	if (r->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+		const struct virtio_crypto_cipher_data_flf_stateless *c = &f->u.cipher;
+
+		r->iv_len = rte_le_to_cpu_32(c->iv_len);
+		r->src_len = rte_le_to_cpu_32(c->src_data_len);
+		r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
+		rc = stateless_cipher_para(rte_le_to_cpu_32(c->sess_para.algo),
+					   rte_le_to_cpu_32(c->sess_para.key_len),
+					   rte_le_to_cpu_32(c->sess_para.op), p);
+	} else if (r->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
+		const struct virtio_crypto_alg_chain_data_flf_stateless *c = &f->u.chain;
+		uint32_t hash_mode = rte_le_to_cpu_32(c->sess_para.hash.hash_mode);
+
+		r->iv_len = rte_le_to_cpu_32(c->iv_len);
+		r->src_len = rte_le_to_cpu_32(c->src_data_len);
+		r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
+		r->cipher_off = rte_le_to_cpu_32(c->cipher_start_src_offset);
+		r->cipher_len = rte_le_to_cpu_32(c->len_to_cipher);
+		r->hash_off = rte_le_to_cpu_32(c->hash_start_src_offset);
+		r->hash_len = rte_le_to_cpu_32(c->len_to_hash);
+		r->aad_len = rte_le_to_cpu_32(c->aad_len);
+		r->result_len = rte_le_to_cpu_32(c->hash_result_len);
+		rc = stateless_cipher_para(rte_le_to_cpu_32(c->sess_para.cipher.algo),
+					   rte_le_to_cpu_32(c->sess_para.cipher.key_len),
+					   rte_le_to_cpu_32(c->sess_para.cipher.op), p);
+		if (rc == 0)
+			rc = vc_session_params_set_chain(p,
+				rte_le_to_cpu_32(c->sess_para.alg_chain_order), hash_mode,
+				rte_le_to_cpu_32(c->sess_para.hash.algo), r->result_len,
+				rte_le_to_cpu_32(c->sess_para.hash.auth_key_len),
+				rte_le_to_cpu_32(c->sess_para.aad_len));
+	} else {
+		return -EBADMSG;
+	}
+	r->keys_len = p->cipher_key_len + p->auth_key_len;
+	return rc;
+}
+
+static int
+decode_stateless(const uint8_t *flf, struct vc_data_request *r,
+		 struct vc_session_params *p)
+{
+	switch (r->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+		return decode_stateless_sym((const void *)flf, r, p);
+	case VIRTIO_CRYPTO_SERVICE_HASH: {
+		const struct virtio_crypto_hash_data_flf_stateless *h = (const void *)flf;
+
+		r->src_len = rte_le_to_cpu_32(h->src_data_len);
+		r->result_len = rte_le_to_cpu_32(h->hash_result_len);
+		p->service = r->service;
+		p->hash = virtio_crypto_alg_find(r->service,
+						 rte_le_to_cpu_32(h->sess_para.algo));
+		p->hash_result_len = r->result_len;
+		return p->hash ? 0 : -ENOTSUP;
+	}
+	case VIRTIO_CRYPTO_SERVICE_MAC: {
+		const struct virtio_crypto_mac_data_flf_stateless *m = (const void *)flf;
+
+		r->src_len = rte_le_to_cpu_32(m->src_data_len);
+		r->result_len = rte_le_to_cpu_32(m->hash_result_len);
+		p->service = r->service;
+		p->hash = virtio_crypto_alg_find(r->service,
+						 rte_le_to_cpu_32(m->sess_para.algo));
+		p->hash_result_len = r->result_len;
+		p->auth_key_len = rte_le_to_cpu_32(m->sess_para.auth_key_len);
+		r->keys_len = p->auth_key_len;
+		if (p->auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN)
+			return -EBADMSG;
+		return p->hash ? 0 : -ENOTSUP;
+	}
+	case VIRTIO_CRYPTO_SERVICE_AEAD: {
+		const struct virtio_crypto_aead_data_flf_stateless *a = (const void *)flf;
+
+		r->iv_len = rte_le_to_cpu_32(a->iv_len);
+		r->aad_len = rte_le_to_cpu_32(a->aad_len);
+		r->src_len = rte_le_to_cpu_32(a->src_data_len);
+		r->dst_len = rte_le_to_cpu_32(a->dst_data_len);
+		p->service = r->service;
+		p->cipher = virtio_crypto_alg_find(r->service,
+						   rte_le_to_cpu_32(a->sess_para.algo));
+		p->cipher_key_len = rte_le_to_cpu_32(a->sess_para.key_len);
+		p->direction = rte_le_to_cpu_32(a->sess_para.op);
+		p->hash_result_len = rte_le_to_cpu_32(a->tag_len);
+		p->aad_len = r->aad_len;
+		r->keys_len = p->cipher_key_len;
+		if ((p->direction != VIRTIO_CRYPTO_OP_ENCRYPT &&
+		     p->direction != VIRTIO_CRYPTO_OP_DECRYPT) ||
+		    p->cipher_key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
+			return -EBADMSG;
+		return p->cipher ? 0 : -ENOTSUP;
+	}
+	default:
+		return -ENOTSUP;
+	}
+}
+
+uint8_t
+vc_data_request_decode(const uint8_t *buf, uint32_t len, uint64_t features,
+		       struct vc_data_request *r, struct vc_session_params *p)
+{
+	union {
+		struct virtio_crypto_op_data_req session;
+		uint8_t bytes[VC_DATA_REQUEST_MAX];
+	} q;
+	const struct virtio_crypto_op_header *h = &q.session.header;
+	bool rev1 = has_feature(features, VIRTIO_CRYPTO_F_REVISION_1);
+	uint32_t flag;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	memset(p, 0, sizeof(*p));
+	memset(&q, 0, sizeof(q));
+	memcpy(&q, buf, RTE_MIN(len, (uint32_t)sizeof(q)));
+	if (len < sizeof(*h))
+		return VIRTIO_CRYPTO_BADMSG;
+	r->opcode = rte_le_to_cpu_32(h->opcode);
+	r->service = VIRTIO_CRYPTO_OPCODE_SERVICE(r->opcode);
+	r->session_id = rte_le_to_cpu_64(h->session_id);
+	flag = rte_le_to_cpu_32(h->flag);
+
+	switch (r->opcode) {
+	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
+	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
+	case VIRTIO_CRYPTO_HASH:
+	case VIRTIO_CRYPTO_MAC:
+	case VIRTIO_CRYPTO_AEAD_ENCRYPT:
+	case VIRTIO_CRYPTO_AEAD_DECRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
+	case VIRTIO_CRYPTO_AKCIPHER_VERIFY:
+		break;
+	default:
+		return VIRTIO_CRYPTO_BADMSG;
+	}
+
+	/* Without REVISION_1 the flag means nothing: session mode, padded. */
+	r->stateless = rev1 && !(flag & VIRTIO_CRYPTO_FLAG_SESSION_MODE);
+	if (r->stateless) {
+		/* Feature bits 1..5 are the services' stateless modes, in order. */
+		if (!has_feature(features, VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE + r->service))
+			return VIRTIO_CRYPTO_NOTSUPP;
+		r->fixed_len = sizeof(*h) + stateless_flf_len(r->service);
+	} else {
+		r->fixed_len = rev1 ? sizeof(*h) + session_flf_len(r->service) :
+				      sizeof(struct virtio_crypto_op_data_req);
+	}
+	if (len < r->fixed_len)
+		return VIRTIO_CRYPTO_BADMSG;
+	if (!r->stateless) {
+		decode_session_mode(&q.session, r);
+		return VIRTIO_CRYPTO_OK;
+	}
+	rc = decode_stateless(q.bytes + sizeof(*h), r, p);
+	return rc == 0 ? VIRTIO_CRYPTO_OK : errno_to_status(rc);
+}
+
+uint32_t
+vc_ctrl_request_fixed_len(uint32_t opcode, uint64_t features)
+{
+	uint32_t flf;
+
+	switch (opcode) {
+	case VIRTIO_CRYPTO_CIPHER_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_sym_create_session_req);
+		break;
+	case VIRTIO_CRYPTO_HASH_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_hash_session_para);
+		break;
+	case VIRTIO_CRYPTO_MAC_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_mac_session_para);
+		break;
+	case VIRTIO_CRYPTO_AEAD_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_aead_session_para);
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION:
+		/* 12 bytes and the 44-byte algorithm part: 56 either way */
+		flf = sizeof(struct virtio_crypto_akcipher_create_session_req);
+		break;
+	case VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_HASH_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_MAC_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_AEAD_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION:
+		flf = sizeof(rte_le64_t);
+		break;
+	default:
+		return 0;
+	}
+	if (!has_feature(features, VIRTIO_CRYPTO_F_REVISION_1))
+		return sizeof(struct virtio_crypto_op_ctrl_req);
+	return sizeof(struct virtio_crypto_ctrl_header) + flf;
+}
