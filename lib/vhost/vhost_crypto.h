@@ -64,8 +64,9 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
 #define VHOST_CRYPTO_F_FALLBACK		(1u << 2)
 /**
  * Let the crypto device work on guest buffers in place of copies where a
- * request allows it (a cipher request whose source and destination are
- * each contiguous in host memory and under 64 KiB). Only for devices that
+ * request allows it: a plain cipher, HASH, MAC or AEAD (not CCM) request
+ * whose buffers are each contiguous in host memory and under 64 KiB. Chains
+ * and CCM are always copied. Only for devices that
  * address memory by virtual address (software PMDs): the instance ignores
  * the flag otherwise. The guest can change its source while the device
  * reads it; that only spoils its own result.

@@ -199,36 +199,38 @@ mbuf_on_guest(struct rte_mempool *mp, uint8_t *va, uint16_t len,
 }
 
 /*
- * A cipher request out of place, guest source to guest destination, when
- * each is one contiguous host range under 64 KiB: OK (op ready), RETRY,
- * or VC_STATUS_COPY.
+ * Zero-copy: the op reads `src_len` readable bytes at `src_off` and, if
+ * dst_len is not 0, writes the first dst_len writable bytes, each in place
+ * in guest memory, when each is one contiguous host range under 64 KiB.
+ * Returns OK (m_src and m_dst set), RETRY, or VC_STATUS_COPY.
  */
 static uint8_t
-zero_copy_cipher(struct vhost_crypto *vc, const struct vc_chain *c,
-		 struct rte_crypto_op *op, uint32_t src_off, uint32_t len)
+zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
+	       struct rte_crypto_op *op, uint32_t src_off, uint32_t src_len,
+	       uint32_t dst_len)
 {
 	struct vc_op_priv *priv = op_priv(op);
-	uint8_t *src, *dst;
+	uint8_t *src, *dst = NULL;
 
-	if (len == 0 || len > UINT16_MAX)
+	if (src_len == 0 || src_len > UINT16_MAX || dst_len > UINT16_MAX)
 		return VC_STATUS_COPY;
-	src = vc_chain_contig(c, false, src_off, len);
-	dst = vc_chain_contig(c, true, 0, len);
-	if (src == NULL || dst == NULL)
+	src = vc_chain_contig(c, false, src_off, src_len);
+	if (dst_len > 0)
+		dst = vc_chain_contig(c, true, 0, dst_len);
+	if (src == NULL || (dst_len > 0 && dst == NULL))
 		return VC_STATUS_COPY;
 	priv->shinfo.free_cb = guest_buffer_free;
 	priv->shinfo.fcb_opaque = NULL;
-	rte_mbuf_ext_refcnt_set(&priv->shinfo, 2);
-	op->sym->m_src = mbuf_on_guest(vc->mbuf_pool, src, len, &priv->shinfo);
-	op->sym->m_dst = mbuf_on_guest(vc->mbuf_pool, dst, len, &priv->shinfo);
-	if (op->sym->m_src == NULL || op->sym->m_dst == NULL) {
+	rte_mbuf_ext_refcnt_set(&priv->shinfo, dst_len > 0 ? 2 : 1);
+	op->sym->m_src = mbuf_on_guest(vc->mbuf_pool, src, src_len, &priv->shinfo);
+	if (dst_len > 0)
+		op->sym->m_dst = mbuf_on_guest(vc->mbuf_pool, dst, dst_len, &priv->shinfo);
+	if (op->sym->m_src == NULL || (dst_len > 0 && op->sym->m_dst == NULL)) {
 		rte_pktmbuf_free(op->sym->m_src);
 		rte_pktmbuf_free(op->sym->m_dst);
 		op->sym->m_src = op->sym->m_dst = NULL;
 		return VC_STATUS_RETRY;
 	}
-	op->sym->cipher.data.offset = 0;
-	op->sym->cipher.data.length = len;
 	priv->zero_copy = true;
 	vc->stats.zero_copy_ops++;
 	return VIRTIO_CRYPTO_OK;
@@ -338,12 +340,16 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if (priv->dev == VC_DEV_NONE)
 		return VIRTIO_CRYPTO_ERR;
 	if (vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
-		uint8_t status = zero_copy_cipher(vc, c, op, hdr + iv_len, src_len);
+		uint8_t status = zero_copy_bufs(vc, c, op, hdr + iv_len, src_len, dst_len);
 
 		/* The output lands in the guest: dst_len counts it, none to copy. */
+		if (status == VIRTIO_CRYPTO_OK) {
+			sym->cipher.data.offset = 0;
+			sym->cipher.data.length = src_len;
+			return op_ready(op, sess, 0, dst_len, 0, NULL);
+		}
 		if (status != VC_STATUS_COPY)
-			return status == VIRTIO_CRYPTO_OK ?
-				op_ready(op, sess, 0, dst_len, 0, NULL) : status;
+			return status;
 	}
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, src_len,
 				     0, NULL, digest_len, &digest);
@@ -378,6 +384,20 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	priv->dev = route_op(vc, sess, src_len, src_len == 0);
 	if (priv->dev == VC_DEV_NONE)
 		return VIRTIO_CRYPTO_ERR;
+	/* Zero-copy: the message read in place, the result written in place. */
+	digest = vc->zero_copy ? vc_chain_contig(c, true, 0, result_len) : NULL;
+	if (digest != NULL) {
+		uint8_t status = zero_copy_bufs(vc, c, op, hdr, src_len, 0);
+
+		if (status == VIRTIO_CRYPTO_OK) {
+			op->sym->auth.data.offset = 0;
+			op->sym->auth.data.length = src_len;
+			op->sym->auth.digest.data = digest;
+			return op_ready(op, sess, 0, result_len, 0, NULL);
+		}
+		if (status != VC_STATUS_COPY)
+			return status;
+	}
 	op->sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr, src_len, 0, NULL,
 					 result_len, &digest);
 	if (op->sym->m_src == NULL)
@@ -435,6 +455,30 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	memset(priv->iv, 0, sizeof(priv->iv));
 	if (vc_chain_read(c, hdr, priv->iv + (ccm ? 1 : 0), iv_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
+	/*
+	 * Zero-copy, except for CCM (its PMDs want the AAD 18 bytes into a
+	 * buffer of their own): text, tag and AAD in place, out of place from
+	 * guest source to guest destination.
+	 */
+	if (vc->zero_copy && !ccm) {
+		uint8_t *tag_at = enc ? vc_chain_contig(c, true, 0, dst_len) :
+			vc_chain_contig(c, false, hdr + iv_len, src_len);
+		uint8_t *aad_at = aad_len ? vc_chain_contig(c, false, hdr + iv_len + src_len,
+							    aad_len) : priv->iv;
+		uint8_t status = tag_at && aad_at ?
+			zero_copy_bufs(vc, c, op, hdr + iv_len, text_len, text_len) :
+			VC_STATUS_COPY;
+
+		if (status == VIRTIO_CRYPTO_OK) {
+			sym->aead.data.offset = 0;
+			sym->aead.data.length = text_len;
+			sym->aead.aad.data = aad_at;
+			sym->aead.digest.data = tag_at + text_len;
+			return op_ready(op, sess, 0, dst_len, 0, NULL);
+		}
+		if (status != VC_STATUS_COPY)
+			return status;
+	}
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, text_len,
 				     lead, &aad, tag, &digest);
 	if (sym->m_src == NULL)

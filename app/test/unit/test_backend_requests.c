@@ -671,6 +671,64 @@ control_queue_services(void **state)
 	good_request_works();
 }
 
+
+/*
+ * Zero-copy beyond ciphers: HASH reads the message and writes the result in
+ * place; AEAD (GCM) reads text, AAD and tag and writes text and tag in
+ * place. Same answers as copied requests; a split buffer falls back to
+ * copying.
+ */
+static void
+zero_copy_services(void **state)
+{
+	static const uint8_t zero[16];
+	struct virtio_crypto_op_ctrl_req r;
+	uint64_t before, hash, enc, dec;
+	uint8_t bad_tag[32];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
+	r.u.hash_create_session.para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
+	r.u.hash_create_session.para.hash_result_len = 32;
+	hash = create_ok(&r, NULL, 0);
+	r = aead_req(VIRTIO_CRYPTO_OP_ENCRYPT, 0);
+	enc = create_ok(&r, zero, 16);
+	r = aead_req(VIRTIO_CRYPTO_OP_DECRYPT, 0);
+	dec = create_ok(&r, zero, 16);
+
+	vc->zero_copy = true;
+	before = vc->stats.zero_copy_ops;
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_HASH, hash, "abc", 3, 32), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(RESULT_GPA), sha256_abc, 32);
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_ENCRYPT, enc, zero, 16, 32),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), gcm2_ct_tag, 32);
+	assert_int_equal(((uint8_t *)gpa(DST_GPA))[32], GUARD);
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, gcm2_ct_tag, 32, 16),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), zero, 16);
+	memcpy(bad_tag, gcm2_ct_tag, 32);
+	bad_tag[31] ^= 1;
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, bad_tag, 32, 16),
+			 VIRTIO_CRYPTO_BADMSG);
+	assert_int_equal(vc->stats.zero_copy_ops, before + 4);
+	/* an empty message has nothing to map: copied, and right */
+	assert_int_equal(hash_request(VIRTIO_CRYPTO_HASH, hash, "", 0, 32), VIRTIO_CRYPTO_OK);
+	assert_int_equal(vc->stats.zero_copy_ops, before + 4);
+	vc->zero_copy = false;
+
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_HASH_DESTROY_SESSION;
+	r.u.destroy_session.session_id = hash;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	r.header.opcode = VIRTIO_CRYPTO_AEAD_DESTROY_SESSION;
+	r.u.destroy_session.session_id = enc;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	r.u.destroy_session.session_id = dec;
+	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+}
+
 /*
  * crypto_aesni_mb (IPsec-MB 1.3) computes a wrong HMAC over an empty
  * message, and after it every HMAC of that hash on the queue pair is wrong,
@@ -1339,6 +1397,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(malformed_requests),
 		cmocka_unit_test(malformed_chains),
 		cmocka_unit_test(control_queue_services),
+		cmocka_unit_test(zero_copy_services),
 		cmocka_unit_test(hmac_of_empty_message),
 		cmocka_unit_test(cipher_hash_chains),
 		cmocka_unit_test(revision_1_and_stateless),
