@@ -7,17 +7,21 @@
  * DPDK crypto device.
  *
  *   vhost-crypto --socket /tmp/vc.sock
+ *   vhost-crypto --lcores 0-2 --socket PATH --socket PATH
  *   vhost-crypto [EAL options] -- --socket PATH [--socket PATH ...] [options]
  *
- * Without EAL options it runs on one core with no PCI scan and its own
- * crypto_aesni_mb device. Each socket gets a queue pair of the crypto
- * device; worker lcores (or the main one) poll the sockets' rings.
+ * Without EAL options it runs on the current core (or the --lcores ones)
+ * with no PCI scan and its own crypto_aesni_mb device. Each socket gets a
+ * queue pair of the crypto device; worker lcores (or the main one) poll
+ * the sockets' rings.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +59,8 @@ struct options {
 	uint32_t max_size;
 	enum vhost_crypto_session_layout layout;
 	unsigned int stats_interval;
+	const char *lcores;	/* NULL: EAL's choice, or the current core */
+	unsigned int main_lcore;	/* the first of lcores */
 };
 
 static const struct options default_opt = {
@@ -94,9 +100,14 @@ usage(const char *prog, FILE *f)
 		"  --session-layout L    QEMU session message layout: auto, 7.0, 7.1, 8.1\n"
 		"                        (default auto: by size, then by content)\n"
 		"  --stats-interval SEC  print counters every SEC seconds (default 0: never)\n"
+		"  --lcores LIST         cores to run on, e.g. 0-2 or 0,2: the first is the\n"
+		"                        main lcore, each other one a worker polling its\n"
+		"                        share of the sockets (default: the current core);\n"
+		"                        not with EAL options that choose cores (-l, -c,\n"
+		"                        --lcores, --main-lcore)\n"
 		"  --help                this text\n"
 		"\n"
-		"Without EAL options: one core, no PCI scan, in-memory.\n",
+		"Without EAL options: the current core (or --lcores), no PCI scan, in-memory.\n",
 		prog, MAX_SOCKETS, DEFAULT_CRYPTODEV, DEFAULT_FALLBACK);
 }
 
@@ -116,6 +127,109 @@ parse_uint(const char *arg, const char *what, unsigned long min,
 	return 0;
 }
 
+static int __rte_format_printf(2, 3)
+lcores_bad(const char *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vhost-crypto: --lcores '%s': ", arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+/* "0-1,3" for a CPU set, to tell the user which cores they may have. */
+static void
+format_cpuset(const cpu_set_t *set, char *buf, size_t len)
+{
+	unsigned int c, first;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (c = 0; c < CPU_SETSIZE && n < len; c++) {
+		if (!CPU_ISSET(c, set))
+			continue;
+		for (first = c; c + 1 < CPU_SETSIZE && CPU_ISSET(c + 1, set); c++)
+			;
+		if (first == c)
+			n += snprintf(buf + n, len - n, "%s%u", n ? "," : "", c);
+		else
+			n += snprintf(buf + n, len - n, "%s%u-%u", n ? "," : "", first, c);
+	}
+}
+
+/* One core number of an --lcores list, at *p; moves *p past it. */
+static int
+parse_core(const char *arg, const char **p, unsigned int *core)
+{
+	const char *start = *p;
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*start))
+		return lcores_bad(arg, "want core numbers and ranges, like 0-1 or 0,2");
+	errno = 0;
+	v = strtoul(start, &end, 10);
+	*p = end;
+	if (errno != 0 || v >= RTE_MAX_LCORE)
+		return lcores_bad(arg, "core %.*s is over this DPDK's limit of %u",
+				  (int)(end - start), start, RTE_MAX_LCORE - 1);
+	*core = v;
+	return 0;
+}
+
+/*
+ * --lcores takes what EAL's -l takes ("0-2", "0,2"), checked here so that
+ * a typo or a core this process may not use is named before EAL starts.
+ */
+static int
+parse_lcores(const char *arg)
+{
+	cpu_set_t allowed, seen;
+	const char *p = arg;
+	unsigned int lo, hi, c, nb = 0;
+	char list[128];
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+		return lcores_bad(arg, "cannot read the CPU affinity: %s", strerror(errno));
+	CPU_ZERO(&seen);
+	for (;;) {
+		if (parse_core(arg, &p, &lo) != 0)
+			return -1;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				return lcores_bad(arg, "a range needs its last core, like 0-1");
+			if (parse_core(arg, &p, &hi) != 0)
+				return -1;
+			if (hi < lo)
+				return lcores_bad(arg, "range %u-%u runs backwards", lo, hi);
+		}
+		for (c = lo; c <= hi; c++) {
+			if (CPU_ISSET(c, &seen))
+				return lcores_bad(arg, "core %u is listed twice", c);
+			if (!CPU_ISSET(c, &allowed)) {
+				format_cpuset(&allowed, list, sizeof(list));
+				return lcores_bad(arg, "core %u is not one this process may run "
+						  "on (%s)", c, list);
+			}
+			CPU_SET(c, &seen);
+			if (nb++ == 0)
+				opt.main_lcore = c;
+		}
+		if (*p == '\0')
+			break;
+		if (*p != ',')
+			return lcores_bad(arg, "unexpected '%c'", *p);
+		p++;
+	}
+	opt.lcores = arg;
+	return 0;
+}
+
 /* Returns 0, 1 for --help, or -1 for a bad command line. */
 static int
 parse_options(int argc, char **argv)
@@ -132,6 +246,7 @@ parse_options(int argc, char **argv)
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "session-layout", required_argument, NULL, 'L' },
 		{ "stats-interval", required_argument, NULL, 'i' },
+		{ "lcores", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -198,6 +313,10 @@ parse_options(int argc, char **argv)
 			if (parse_uint(optarg, "--stats-interval", 0, 86400, &v))
 				return -1;
 			opt.stats_interval = v;
+			break;
+		case 'l':
+			if (parse_lcores(optarg))
+				return -1;
 			break;
 		case 'h':
 			return 1;
@@ -315,56 +434,93 @@ poll_loop(void *arg)
 	return 0;
 }
 
+/* The EAL option before "--" that chooses cores, or NULL. */
+static const char *
+eal_core_option(int argc, char **argv)
+{
+	static const char *const core_opts[] = { "-l", "-c", "--lcores", "--main-lcore" };
+	int i;
+	unsigned int j;
+
+	for (i = 1; i < argc; i++)
+		for (j = 0; j < RTE_DIM(core_opts); j++) {
+			size_t len = strlen(core_opts[j]);
+
+			/* "-l 0", "-l0"; "--lcores 0", "--lcores=0" */
+			if (strncmp(argv[i], core_opts[j], len) == 0 &&
+			    (argv[i][len] == '\0' || argv[i][len] == '=' ||
+			     core_opts[j][1] != '-'))
+				return core_opts[j];
+		}
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
-	char *default_eal[16];
-	char prefix[64], lcore[16];
-	char **app_argv = argv;
-	int app_argc = argc, eal_argc, rc, dev, fallback = -1;
+	char prefix[64], lcore[16], main_lcore[16];
+	char **app_argv = argv, **eal_argv;
+	int app_argc = argc, nb_eal_opts = 0, eal_argc = 0, rc, dev, fallback = -1;
 	unsigned int i, lcore_id, w;
+	bool failed = false;
+	const char *conflict;
 
 	/*
 	 * With "--" the EAL options come first; without it every argument is
 	 * ours and EAL gets defaults that need nothing from the machine but
-	 * hugepages.
+	 * hugepages. Ours are checked first either way, before EAL speaks.
 	 */
 	for (i = 1; i < (unsigned int)argc; i++)
 		if (strcmp(argv[i], "--") == 0)
 			break;
 	if (i < (unsigned int)argc) {
-		eal_argc = rte_eal_init(i, argv);
+		nb_eal_opts = i;
 		app_argv = argv + i;
 		app_argc = argc - i;
 		app_argv[0] = argv[0];
+	}
+	rc = parse_options(app_argc, app_argv);
+	conflict = rc == 0 && opt.lcores ? eal_core_option(nb_eal_opts, argv) : NULL;
+	if (conflict)
+		fprintf(stderr, "vhost-crypto: --lcores and the EAL option %s both choose "
+			"the cores; give them in one place\n", conflict);
+	if (rc || conflict) {
+		usage(argv[0], rc > 0 ? stdout : stderr);
+		return rc > 0 ? 0 : 2;
+	}
+
+	eal_argv = calloc(nb_eal_opts + 16, sizeof(*eal_argv));
+	if (eal_argv == NULL)
+		return 1;
+	if (nb_eal_opts) {
+		memcpy(eal_argv, argv, nb_eal_opts * sizeof(*argv));
+		eal_argc = nb_eal_opts;
 	} else {
-		rc = parse_options(argc, argv);
-		if (rc) {
-			usage(argv[0], rc > 0 ? stdout : stderr);
-			return rc > 0 ? 0 : 2;
-		}
 		snprintf(prefix, sizeof(prefix), "--file-prefix=vhost-crypto-%d", getpid());
 		snprintf(lcore, sizeof(lcore), "%u", (unsigned int)sched_getcpu());
-		eal_argc = 0;
-		default_eal[eal_argc++] = argv[0];
-		default_eal[eal_argc++] = "-l";
-		default_eal[eal_argc++] = lcore;
-		default_eal[eal_argc++] = "--no-pci";
-		default_eal[eal_argc++] = "--in-memory";
-		default_eal[eal_argc++] = prefix;
-		default_eal[eal_argc++] = "--log-level=lib.vhost_crypto:info";
-		eal_argc = rte_eal_init(eal_argc, default_eal);
+		eal_argv[eal_argc++] = argv[0];
+		if (opt.lcores == NULL) {
+			eal_argv[eal_argc++] = "-l";
+			eal_argv[eal_argc++] = lcore;
+		}
+		eal_argv[eal_argc++] = "--no-pci";
+		eal_argv[eal_argc++] = "--in-memory";
+		eal_argv[eal_argc++] = prefix;
+		eal_argv[eal_argc++] = "--log-level=lib.vhost_crypto:info";
 	}
-	if (eal_argc < 0) {
+	if (opt.lcores) {
+		/* EAL would make the lowest one main; the user named the first. */
+		snprintf(main_lcore, sizeof(main_lcore), "%u", opt.main_lcore);
+		eal_argv[eal_argc++] = "-l";
+		eal_argv[eal_argc++] = (char *)(uintptr_t)opt.lcores;
+		eal_argv[eal_argc++] = "--main-lcore";
+		eal_argv[eal_argc++] = main_lcore;
+	}
+	/* EAL keeps pointers into its arguments: eal_argv lives until exit. */
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "vhost-crypto: EAL initialisation failed: %s\n",
 			rte_strerror(rte_errno));
 		return 1;
-	}
-	rc = parse_options(app_argc, app_argv);
-	if (rc) {
-		usage(argv[0], rc > 0 ? stdout : stderr);
-		rte_eal_cleanup();
-		return rc > 0 ? 0 : 2;
 	}
 
 	signal(SIGINT, on_signal);
@@ -411,18 +567,38 @@ main(int argc, char **argv)
 		if (instances[i] == NULL || vhost_crypto_start(instances[i]) != 0) {
 			fprintf(stderr, "vhost-crypto: cannot serve %s: %s\n",
 				opt.sockets[i], rte_strerror(rte_errno));
-			quit = true;
+			quit = failed = true;
 			break;
 		}
-		printf("vhost-crypto: serving %s on %s\n", opt.sockets[i], opt.cryptodev);
+		printf("vhost-crypto: serving %s on %s%s\n", opt.sockets[i], opt.cryptodev,
+		       opt.client ? " (connecting to it, again whenever the frontend "
+				    "goes away)" : "");
 	}
-	fflush(stdout);
 
+	/* Worker w polls sockets w, w + workers, ...: each socket one worker. */
 	w = 0;
-	RTE_LCORE_FOREACH_WORKER(lcore_id)
-		rte_eal_remote_launch(poll_loop, (void *)(uintptr_t)w++, lcore_id);
-	if (w == 0)
+	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+		unsigned int worker = w++;
+
+		if (quit || worker >= opt.nb_sockets)
+			continue;	/* nothing to poll: leave the core alone */
+		for (i = worker; i < opt.nb_sockets; i += rte_lcore_count() - 1)
+			printf("vhost-crypto: lcore %u polls %s\n", lcore_id, opt.sockets[i]);
+		rte_eal_remote_launch(poll_loop, (void *)(uintptr_t)worker, lcore_id);
+	}
+	if (w > opt.nb_sockets)
+		printf("vhost-crypto: %u worker lcore%s idle: fewer sockets than workers\n",
+		       w - opt.nb_sockets, w - opt.nb_sockets > 1 ? "s" : "");
+	if (w == 0 && !quit)
+		printf("vhost-crypto: lcore %u polls every socket\n", rte_get_main_lcore());
+	fflush(stdout);
+	if (w == 0) {
 		poll_loop((void *)0);
+	} else {
+		/* rte_eal_mp_wait_lcore() would spin: the main lcore has no work. */
+		while (!quit)
+			usleep(100 * 1000);
+	}
 	rte_eal_mp_wait_lcore();
 
 	printf("vhost-crypto: shutting down\n");
@@ -436,5 +612,6 @@ main(int argc, char **argv)
 		rte_cryptodev_close(fallback);
 	}
 	rte_eal_cleanup();
-	return 0;
+	free(eal_argv);
+	return failed ? 1 : 0;
 }
