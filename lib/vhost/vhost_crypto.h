@@ -53,7 +53,11 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
 			  uint32_t max_dataqueues, uint64_t max_size,
 			  struct virtio_crypto_config *cfg);
 
-/** Connect to the socket (the frontend listens) instead of listening. */
+/**
+ * Connect to the socket (the frontend listens) instead of listening: every
+ * second until a frontend is there, and again each time it goes away.
+ * librte_vhost's private socket "<socket_path>.lib" is made either way.
+ */
 #define VHOST_CRYPTO_F_CLIENT		(1u << 0)
 /** Never signal the frontend: it polls the used ring (a PMD does). */
 #define VHOST_CRYPTO_F_NO_NOTIFY	(1u << 1)

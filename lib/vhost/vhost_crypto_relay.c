@@ -14,6 +14,12 @@
  * messages, which it answers from the instance's session table. Memory,
  * rings, kicks and calls stay librte_vhost's; the data path never sees the
  * relay.
+ *
+ * In client mode (VHOST_CRYPTO_F_CLIENT) the relay connects to the
+ * frontend's socket instead of listening, and connects again whenever the
+ * frontend goes away or is not there yet; librte_vhost stays a server on
+ * the private socket either way, so both modes share everything past the
+ * first connect().
  */
 
 #include <errno.h>
@@ -34,6 +40,8 @@
 /* More than any vhost-user message carries (the largest is 1072 bytes). */
 #define RELAY_MAX_PAYLOAD	4096
 #define RELAY_MAX_FDS		32
+/* Client mode: how often to try the frontend's socket, as librte_vhost does. */
+#define RELAY_RETRY_MS		1000
 
 struct relay_msg {
 	struct vhost_user_msg_hdr hdr;
@@ -169,24 +177,34 @@ answer_session_msg(struct vhost_crypto *vc, int front, struct relay_msg *m)
 	return res == RTE_VHOST_MSG_RESULT_ERR ? -1 : 0;
 }
 
+/* A connected socket, or -errno. */
 static int
 connect_unix(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd, rc;
 
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -1;
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		close(fd);
-		return -1;
-	}
+		return -errno;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		rc = -errno;
 		close(fd);
-		return -1;
+		return rc;
 	}
 	return fd;
+}
+
+/* Sleep up to ms, waking early when the relay is told to stop. */
+static void
+relay_sleep(struct vhost_crypto *vc, unsigned int ms)
+{
+	for (; ms > 0 && !__atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE);
+	     ms -= RTE_MIN(ms, 10u))
+		usleep(10 * 1000);
 }
 
 /* Serve one frontend connection until either side goes away. */
@@ -242,11 +260,49 @@ out:
 	free(m);
 }
 
+/* Client mode: connect to the frontend, and again each time it leaves. */
+static void
+relay_connecting(struct vhost_crypto *vc)
+{
+	int last_err = 0;
+
+	while (!__atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE)) {
+		int front = connect_unix(vc->path);
+
+		if (front < 0) {
+			/* Once per outage: a frontend may be away for hours. */
+			if (front != last_err)
+				VC_LOG(INFO, "%s: no frontend to connect to (%s); "
+				       "trying every %u ms", vc->path, strerror(-front),
+				       RELAY_RETRY_MS);
+			last_err = front;
+			relay_sleep(vc, RELAY_RETRY_MS);
+			continue;
+		}
+		last_err = 0;
+		VC_LOG(INFO, "%s: relay connected to the frontend", vc->path);
+		relay_connection(vc, front);
+		close(front);
+		VC_LOG(INFO, "%s: frontend left the relay", vc->path);
+		/*
+		 * librte_vhost ends the old connection on its own thread: let
+		 * it finish before the next one (the instance takes one
+		 * frontend at a time), and do not hammer a frontend that
+		 * drops every connection.
+		 */
+		relay_sleep(vc, RELAY_RETRY_MS);
+	}
+}
+
 static void *
 relay_main(void *arg)
 {
 	struct vhost_crypto *vc = arg;
 
+	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT) {
+		relay_connecting(vc);
+		return NULL;
+	}
 	while (!__atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE)) {
 		struct pollfd p = { .fd = vc->relay.listen_fd, .events = POLLIN };
 		int front;
@@ -272,6 +328,14 @@ vc_relay_start(struct vhost_crypto *vc)
 
 	if (strlen(vc->lib_path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
+	vc->relay.stop = false;
+	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT) {
+		/* The frontend's socket is its own: nothing to bind. */
+		if (pthread_create(&vc->relay.thread, NULL, relay_main, vc) != 0)
+			return -EAGAIN;
+		vc->relay.running = true;
+		return 0;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -285,7 +349,6 @@ vc_relay_start(struct vhost_crypto *vc)
 		return rc;
 	}
 	vc->relay.listen_fd = fd;
-	vc->relay.stop = false;
 	if (pthread_create(&vc->relay.thread, NULL, relay_main, vc) != 0) {
 		close(fd);
 		unlink(vc->path);
@@ -303,8 +366,10 @@ vc_relay_stop(struct vhost_crypto *vc)
 		return;
 	__atomic_store_n(&vc->relay.stop, true, __ATOMIC_RELEASE);
 	pthread_join(vc->relay.thread, NULL);
-	close(vc->relay.listen_fd);
-	unlink(vc->path);
+	if (vc->relay.listen_fd >= 0) {
+		close(vc->relay.listen_fd);
+		unlink(vc->path);
+	}
 	vc->relay.listen_fd = -1;
 	vc->relay.running = false;
 }
