@@ -9,6 +9,10 @@
 3. A new QEMU on the same daemon passes (1) again.
 4. The daemon is still up, has freed every session of the killed guest,
    has no op or mbuf left in use, and shuts down cleanly on SIGTERM.
+
+With --client QEMU listens (server=on,wait=on) and the daemon connects:
+the daemon starts first and keeps trying while there is no QEMU, then
+connects to each new QEMU on the same path by itself.
 """
 
 import argparse
@@ -47,6 +51,11 @@ def dpdk_version():
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
+def read_text(path):
+    with open(path, errors='replace') as f:
+        return f.read()
+
+
 def last_stats(log):
     lines = [line for line in log.splitlines() if ' requests ' in line]
     if not lines:
@@ -80,6 +89,16 @@ def telemetry(prefix, cmd):
         s.close()
 
 
+def wait_disconnected(prefix, sock, timeout=15):
+    """Telemetry once the daemon has seen its frontend go (or at the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
+        if (isinstance(t, dict) and not t['connected']) or time.monotonic() > deadline:
+            return t
+        time.sleep(0.2)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -88,6 +107,8 @@ def main():
     ap.add_argument('--buffers', type=int, default=256)
     ap.add_argument('--seed', type=int, default=int.from_bytes(os.urandom(4), 'little'))
     ap.add_argument('--zero-copy', action='store_true', help='run the daemon with --zero-copy')
+    ap.add_argument('--client', action='store_true',
+                    help='QEMU listens and the daemon connects (daemon --client)')
     a = ap.parse_args()
 
     # QEMU 8.1+ sends 1072-byte session messages, which librte_vhost
@@ -100,7 +121,7 @@ def main():
     image = vmharness.GuestImage(
         modules=['virtio_pci', 'virtio_crypto', 'algif_skcipher'],
         binaries=[os.path.abspath(a.afalg)])
-    device = vmharness.vhost_user_crypto_args(sock)
+    device = vmharness.vhost_user_crypto_args(sock, server=a.client)
     script = (linux_guest.GUEST_SCRIPT.replace('@BUFFERS@', str(a.buffers))
               .replace('@THREADS@', '4').replace('@SEED@', str(a.seed)))
 
@@ -109,16 +130,30 @@ def main():
         daemon = group.popen(
             [a.daemon, '-l', '0', '--no-pci', '--in-memory',
              f'--file-prefix={prefix}', '--', '--socket', sock,
-             '--stats-interval', '1'] + (['--zero-copy'] if a.zero_copy else []),
+             '--stats-interval', '1'] + (['--zero-copy'] if a.zero_copy else []) +
+            (['--client'] if a.client else []),
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while not os.path.exists(sock) and time.monotonic() < deadline:
-            if daemon.poll() is not None:
-                break
-            time.sleep(0.1)
-        check('daemon listening', os.path.exists(sock))
+        if a.client:
+            # No QEMU yet: the daemon must be up, trying, and not in the way.
+            deadline = time.monotonic() + 30
+            while ('no frontend to connect to' not in read_text(log_path) and
+                   daemon.poll() is None and time.monotonic() < deadline):
+                time.sleep(0.1)
+            time.sleep(2.5)
+            check('daemon keeps trying to connect while no QEMU listens',
+                  daemon.poll() is None and not os.path.exists(sock) and
+                  'no frontend to connect to' in read_text(log_path))
+        else:
+            deadline = time.monotonic() + 30
+            while not os.path.exists(sock) and time.monotonic() < deadline:
+                if daemon.poll() is not None:
+                    break
+                time.sleep(0.1)
+            check('daemon listening', os.path.exists(sock))
 
+        connections = 0
         for run in ('first guest', None, 'guest after a killed one'):
+            connections += 1
             if run is None:
                 # Traffic that never ends, cut by SIGKILL to QEMU's group.
                 kill_script = script.replace(f'--buffers {a.buffers}', '--buffers 1000000')
@@ -126,7 +161,13 @@ def main():
                                         timeout=20, shared_memory=True, group=group)
                 check('QEMU killed mid-traffic', r.timed_out)
                 check('daemon survived the killed QEMU', daemon.poll() is None)
-                time.sleep(1.5)
+                t = wait_disconnected(prefix, sock)
+                check('killed QEMU: connection gone, its sessions freed, nothing in use',
+                      isinstance(t, dict) and not t['connected'] and
+                      t['connections'] == connections and t['sessions_created'] > 0 and
+                      t['sessions_destroyed'] == t['sessions_created'] and
+                      t['sessions_live'] == 0 and t['ops_in_use'] == 0 and
+                      t['mbufs_in_use'] == 0, str(t))
                 continue
             r = vmharness.run_guest(script, image, device, memory_mb=512,
                                     timeout=240, shared_memory=True, group=group)
@@ -139,6 +180,8 @@ def main():
             check(f'{run}: telemetry counts the requests on queue 0',
                   isinstance(t, dict) and t['requests'] > 0 and
                   t['queue0_requests'] == t['requests'] and t['bad_requests'] == 0, str(t))
+            check(f'{run}: connection {connections} of the daemon\'s',
+                  isinstance(t, dict) and t['connections'] == connections, str(t))
 
         time.sleep(1.5)	# one more stats line, after the last guest left
         daemon.send_signal(signal.SIGTERM)
@@ -147,9 +190,11 @@ def main():
         except subprocess.TimeoutExpired:
             rc = None
         check('daemon exits cleanly on SIGTERM', rc == 0, f'exit {rc}')
+    check('no process left behind', all(p.poll() is not None for p in group.procs) and
+          subprocess.run(['pgrep', '-f', rundir], capture_output=True).returncode == 1)
+    check("the daemon removed librte_vhost's private socket", not os.path.exists(sock + '.lib'))
 
-    with open(log_path) as f:
-        log_text = f.read()
+    log_text = read_text(log_path)
     stats = last_stats(log_text)
     print('daemon: ' + next((line for line in reversed(log_text.splitlines())
                              if ' requests ' in line), 'no stats line'))

@@ -425,14 +425,20 @@ def shared_memory_args(size_mb):
             '-machine', 'memory-backend=vmtest-mem']
 
 
-def vhost_user_crypto_args(socket_path, index=0, device_opts=''):
+def vhost_user_crypto_args(socket_path, index=0, device_opts='', server=False):
     """A virtio-crypto-pci device served by a vhost-user backend at socket_path.
 
     vectors=0 because QEMU 7.2 crashes in msix_set_vector_notifiers when the
     guest starts a vhost-user crypto device with MSI-X vectors.
+
+    server: QEMU listens at socket_path and the backend connects (its
+    client mode). wait=on holds the machine until the backend is there:
+    with wait=off a guest that probes the device before the backend
+    connects never registers its algorithms, even once it has (QEMU 7.2).
     """
     opts = f',{device_opts}' if device_opts else ''
-    return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}',
+    listen = ',server=on,wait=on' if server else ''
+    return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}{listen}',
             '-object', f'cryptodev-vhost-user,id=vmtest-cd{index},chardev=vmtest-vu{index}',
             '-device', f'virtio-crypto-pci,id=vmtest-crypto{index},'
                        f'cryptodev=vmtest-cd{index},vectors=0{opts}']
