@@ -745,7 +745,6 @@ struct vhost_crypto *
 vhost_crypto_create(const struct vhost_crypto_conf *conf)
 {
 	struct vhost_crypto *vc;
-	uint64_t flags = 0;
 	int rc;
 
 	vc = rte_zmalloc_socket("vhost_crypto", sizeof(*vc), RTE_CACHE_LINE_SIZE,
@@ -767,18 +766,14 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 	}
 
 	/*
-	 * A listening instance puts the session relay in front of
-	 * librte_vhost, which then listens on a private path; see
-	 * vhost_crypto_relay.c. A connecting one talks to it directly.
+	 * The session relay stands in front of librte_vhost, which listens
+	 * on a private path, in both modes: the relay listens on the public
+	 * socket or, in client mode, connects to it (and reconnects); see
+	 * vhost_crypto_relay.c.
 	 */
-	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT) {
-		flags |= RTE_VHOST_USER_CLIENT;
-		snprintf(vc->lib_path, sizeof(vc->lib_path), "%s", vc->path);
-	} else {
-		snprintf(vc->lib_path, sizeof(vc->lib_path), "%s.lib", vc->path);
-		unlink(vc->lib_path);
-	}
-	if (rte_vhost_driver_register(vc->lib_path, flags) != 0) {
+	snprintf(vc->lib_path, sizeof(vc->lib_path), "%s.lib", vc->path);
+	unlink(vc->lib_path);
+	if (rte_vhost_driver_register(vc->lib_path, 0) != 0) {
 		rc = -EINVAL;
 		goto fail_registered;
 	}
@@ -811,12 +806,12 @@ vhost_crypto_start(struct vhost_crypto *vc)
 		return -EINVAL;
 	if (rte_vhost_driver_start(vc->lib_path) != 0)
 		return -EIO;
-	if (!(vc->conf.flags & VHOST_CRYPTO_F_CLIENT)) {
-		rc = vc_relay_start(vc);
-		if (rc != 0) {
-			VC_LOG(ERR, "%s: cannot listen: %s", vc->path, strerror(-rc));
-			return rc;
-		}
+	rc = vc_relay_start(vc);
+	if (rc != 0) {
+		VC_LOG(ERR, "%s: cannot %s: %s", vc->path,
+		       vc->conf.flags & VHOST_CRYPTO_F_CLIENT ? "start the relay" : "listen",
+		       strerror(-rc));
+		return rc;
 	}
 	vc->started = true;
 	return 0;
@@ -852,8 +847,7 @@ vhost_crypto_destroy(struct vhost_crypto *vc)
 	vc_datapath_drain(vc);
 	vid = vc->vid;
 	rte_vhost_driver_unregister(vc->lib_path);
-	if (!(vc->conf.flags & VHOST_CRYPTO_F_CLIENT))
-		unlink(vc->lib_path);
+	unlink(vc->lib_path);
 	if (vid >= 0)
 		destroy_connection(vid);
 	instance_slot_release(vc);
