@@ -629,7 +629,8 @@ create_pools(struct vhost_crypto *vc, unsigned int id)
 	if (rc)
 		return rc;
 	snprintf(name, sizeof(name), "vco_%u", id);
-	vc->op_pool = rte_crypto_op_pool_create(name, RTE_CRYPTO_OP_TYPE_SYMMETRIC,
+	/* Undefined type: ops are symmetric, or asymmetric for AKCIPHER. */
+	vc->op_pool = rte_crypto_op_pool_create(name, RTE_CRYPTO_OP_TYPE_UNDEFINED,
 						vc->conf.nb_ops, 0,
 						sizeof(struct vc_op_priv),
 						vc->conf.socket_id);
@@ -732,8 +733,18 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 		       "fallback device: requests that hit them fail", vc->path,
 		       vc->conf.cdev_id, vc->quirks);
 
-	rc = vhost_crypto_config_build(&vc->conf.cdev_id, 1, vc->conf.max_dataqueues,
-				       vc->conf.max_size, &vc->config);
+	/*
+	 * Everything a session can be made for: the main device's algorithms
+	 * and the fallback's (RSA, with the daemon's defaults).
+	 */
+	{
+		uint8_t ids[VC_NB_DEVS];
+
+		for (i = 0; i < vc->nb_cdevs; i++)
+			ids[i] = vc->cdevs[i].id;
+		rc = vhost_crypto_config_build(ids, vc->nb_cdevs, vc->conf.max_dataqueues,
+					       vc->conf.max_size, &vc->config);
+	}
 	if (rc == 0)
 		rc = create_pools(vc, __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED));
 	if (rc != 0)

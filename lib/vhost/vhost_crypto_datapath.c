@@ -499,6 +499,36 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 }
 
 /*
+ * AKCIPHER (RSA) requests: src | dst, status; a VERIFY reads both (src the
+ * signature, dst the digest) and writes only its status. A modulus at most
+ * each way, so always copied, into the op's scratch area.
+ */
+static uint8_t
+build_akcipher_op(const struct vc_chain *c, const struct vc_data_request *rq,
+		  const struct vc_session *sess, struct rte_crypto_op *op)
+{
+	uint8_t src[VC_RSA_MAX_MOD_BYTES], digest[VC_RSA_MAX_MOD_BYTES];
+	struct vc_op_priv *priv = op_priv(op);
+	bool verify = rq->opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+	uint64_t in_needed = (uint64_t)rq->fixed_len + rq->src_len + (verify ? rq->dst_len : 0);
+	uint64_t out_needed = (verify ? 0 : (uint64_t)rq->dst_len) + 1;
+	int rc;
+
+	if (rq->src_len > sizeof(src) || (verify && rq->dst_len > sizeof(digest)) ||
+	    in_needed > c->in_len || out_needed > c->out_len)
+		return VIRTIO_CRYPTO_BADMSG;
+	if (vc_chain_read(c, rq->fixed_len, src, rq->src_len) != 0 ||
+	    (verify && vc_chain_read(c, rq->fixed_len + rq->src_len, digest, rq->dst_len) != 0))
+		return VIRTIO_CRYPTO_BADMSG;
+	__rte_crypto_op_reset(op, RTE_CRYPTO_OP_TYPE_ASYMMETRIC);
+	priv->dev = sess->rsa_dev;
+	rc = vc_rsa_op_prepare(op, sess->rsa, rq->opcode, src, rq->src_len,
+			       verify ? digest : NULL, rq->dst_len, &priv->rsa,
+			       op->phys_addr + ((uint8_t *)&priv->rsa - (uint8_t *)op));
+	return vc_rsa_errno_to_status(rc);
+}
+
+/*
  * A stateless request: read its keys (after the fixed part), check its
  * inline session and build the transforms its op will get a session from.
  * `keys` and `x` must live until attach_stateless_session().
@@ -580,7 +610,8 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	status = vc_data_request_decode(fixed, n, vc->features, &rq, &params);
 	if (status != VIRTIO_CRYPTO_OK)
 		return status;
-	if (rq.service == VIRTIO_CRYPTO_SERVICE_AKCIPHER)
+	/* Stateless AKCIPHER is never offered. */
+	if (rq.service == VIRTIO_CRYPTO_SERVICE_AKCIPHER && rq.stateless)
 		return VIRTIO_CRYPTO_NOTSUPP;
 
 	if (rq.stateless) {
@@ -604,6 +635,9 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		status = sess->service == VIRTIO_CRYPTO_SERVICE_CIPHER ?
 			build_cipher_op(vc, c, &rq, sess, op) :
 			build_aead_op(vc, c, &rq, sess, op);
+		break;
+	case VIRTIO_CRYPTO_SERVICE_AKCIPHER:
+		status = build_akcipher_op(c, &rq, sess, op);
 		break;
 	default:
 		status = build_hash_op(vc, c, &rq, sess, op);
@@ -634,6 +668,25 @@ op_status_to_virtio(const struct rte_crypto_op *op)
 	}
 }
 
+/* An AKCIPHER op is done: its output (if any) goes to dst. */
+static void
+finish_asym_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
+{
+	struct vc_op_priv *priv = op_priv(op);
+	struct vc_chain *c = &vc->rings[priv->ring].slots[priv->slot];
+	const uint8_t *out = NULL;
+	uint32_t out_len = 0;
+	uint8_t status;
+
+	status = vc_rsa_op_finish(op, &priv->rsa, &out, &out_len);
+	if (status != VIRTIO_CRYPTO_OK)
+		out_len = 0;
+	else if (out_len > 0)
+		vc_chain_write(c, 0, out, out_len);
+	complete_chain(vc, priv->ring, priv->slot, status, out_len);
+	rte_crypto_op_free(op);
+}
+
 static void
 finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 {
@@ -642,6 +695,10 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 	uint8_t status = op_status_to_virtio(op);
 	uint32_t written = 0;
 
+	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC) {
+		finish_asym_op(vc, op);
+		return;
+	}
 	if (status == VIRTIO_CRYPTO_OK) {
 		if (!priv->zero_copy)
 			mbuf_to_chain(op->sym->m_src, priv->data_off, c, 0, priv->dst_len);
@@ -672,22 +729,34 @@ dequeue_completed(struct vhost_crypto *vc, struct vc_cdev *d)
 	return n;
 }
 
-/* Offer the backlog to the device; keep what it does not take, in order. */
+/*
+ * Offer the backlog to the device; keep what it does not take, in order.
+ * An op it did not take but did process (crypto_openssl does RSA as it
+ * enqueues and leaves a failed op behind, its status set) is finished
+ * here: offering it again would fail it again, forever.
+ */
 static void
 enqueue_backlog(struct vhost_crypto *vc, struct vc_cdev *d)
 {
-	uint16_t n;
+	uint16_t n, done = 0;
 
-	if (d->nb_backlog == 0)
-		return;
-	n = rte_cryptodev_enqueue_burst(d->id, d->qp, d->backlog, d->nb_backlog);
-	d->inflight += n;
-	if (n < d->nb_backlog) {
-		vc->stats.enqueue_retries++;
-		memmove(d->backlog, d->backlog + n,
-			(d->nb_backlog - n) * sizeof(d->backlog[0]));
+	while (d->nb_backlog > done) {
+		n = rte_cryptodev_enqueue_burst(d->id, d->qp, d->backlog + done,
+						d->nb_backlog - done);
+		d->inflight += n;
+		done += n;
+		if (done == d->nb_backlog)
+			break;
+		if (d->backlog[done]->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED) {
+			vc->stats.enqueue_retries++;
+			break;
+		}
+		finish_op(vc, d->backlog[done++]);
 	}
-	d->nb_backlog -= n;
+	if (done > 0 && done < d->nb_backlog)
+		memmove(d->backlog, d->backlog + done,
+			(d->nb_backlog - done) * sizeof(d->backlog[0]));
+	d->nb_backlog -= done;
 }
 
 static uint16_t
@@ -783,8 +852,10 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 				vc->stats.bad_requests++;
 			complete_chain(vc, ring, slot, status, 0);
 			/* Built as far as it got: the mbufs go with it. */
-			rte_pktmbuf_free(ops[i]->sym->m_src);
-			rte_pktmbuf_free(ops[i]->sym->m_dst);
+			if (ops[i]->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC) {
+				rte_pktmbuf_free(ops[i]->sym->m_src);
+				rte_pktmbuf_free(ops[i]->sym->m_dst);
+			}
 			rte_crypto_op_free(ops[i]);
 			done++;
 			continue;
@@ -826,8 +897,8 @@ session_errno_to_status(const struct vhost_crypto *vc, int rc)
 static uint32_t
 serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 {
-	uint8_t keys[VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN +
-			    VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN];
+	uint8_t keys[RTE_MAX(VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN +
+			     VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN, VC_ASYM_MAX_KEY_LEN)];
 	struct virtio_crypto_op_ctrl_req req;
 	struct virtio_crypto_session_input in = { 0 };
 	struct vc_session_params params;

@@ -25,6 +25,7 @@
 #include <rte_mempool.h>
 
 #include "vhost_crypto.h"
+#include "vhost_crypto_rsa.h"
 #include "vhost_crypto_session.h"
 #include "vhost_crypto_vring.h"
 #include "vhost_user_crypto_wire.h"
@@ -72,6 +73,8 @@ struct vc_op_priv {
 	bool zero_copy;		/**< the mbufs are the guest's buffers */
 	bool own_session;	/**< a stateless request's: freed with the op */
 	struct rte_mbuf_ext_shared_info shinfo;	/**< of those two buffers */
+	/* Last, so symmetric ops never touch its cache lines. */
+	struct vc_rsa_scratch rsa;	/**< AKCIPHER ops: input and output */
 };
 
 /* The session relay in front of librte_vhost (vhost_crypto_relay.c). */

@@ -17,6 +17,7 @@
 #include <rte_malloc.h>
 
 #include "vhost_crypto_log.h"
+#include "vhost_crypto_rsa.h"
 #include "vhost_crypto_session.h"
 #include "vhost_user_crypto_wire.h"
 
@@ -61,6 +62,11 @@ vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
 		t->cdev_id[d] = cdev_ids[d];
 		t->nb_devs = d + 1;
 	}
+	/* Without an RSA device there is no pool, and AKCIPHER is NOTSUPP. */
+	snprintf(pool_name, sizeof(pool_name), "vca_%s", name);
+	t->asym_pool = vc_rsa_session_pool_create(pool_name, nb_slots, socket_id);
+	if (t->asym_pool == NULL)
+		VC_LOG(DEBUG, "no RSA session pool %s: %s", pool_name, rte_strerror(rte_errno));
 	return 0;
 }
 
@@ -75,6 +81,7 @@ vc_session_table_free(struct vc_session_table *t)
 		rte_mempool_free(t->pool[d]);
 		rte_mempool_free(t->stateless_pool[d]);
 	}
+	rte_mempool_free(t->asym_pool);
 	rte_free(t->slots);
 	memset(t, 0, sizeof(*t));
 }
@@ -112,6 +119,26 @@ vc_session_params_set_chain(struct vc_session_params *p, uint32_t chain_order,
 	p->auth_key_len = auth_key_len;
 	p->aad_len = aad_len;
 	return 0;
+}
+
+int
+vc_session_params_set_akcipher(struct vc_session_params *p, uint32_t algo,
+			       uint32_t key_type, uint32_t key_len,
+			       uint32_t rsa_padding, uint32_t rsa_hash)
+{
+	p->service = VIRTIO_CRYPTO_SERVICE_AKCIPHER;
+	p->key_type = key_type;
+	p->asym_key_len = key_len;
+	p->rsa_padding = rsa_padding;
+	p->rsa_hash = rsa_hash;
+	if (key_type != VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC &&
+	    key_type != VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE)
+		return -EBADMSG;
+	if (key_len == 0 || key_len > VC_ASYM_MAX_KEY_LEN)
+		return -EBADMSG;
+	if (algo != VIRTIO_CRYPTO_AKCIPHER_RSA)
+		return -ENOTSUP;
+	return vc_rsa_params_check(rsa_padding, rsa_hash);
 }
 
 static bool
@@ -248,26 +275,82 @@ vc_session_describe(struct vc_session *s, const struct vc_session_params *p)
 	s->aad_len = p->aad_len;
 }
 
+static struct vc_session *
+free_slot(struct vc_session_table *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nb_slots; i++)
+		if (!t->slots[i].live)
+			return &t->slots[i];
+	return NULL;
+}
+
+static void
+publish(struct vc_session_table *t, struct vc_session *s, uint64_t *id)
+{
+	/* The data path may look the id up from now on. */
+	__atomic_store_n(&s->live, true, __ATOMIC_RELEASE);
+	t->nb_live++;
+	*id = s - t->slots;
+}
+
+/*
+ * An RSA session lives on the first device that has RSA (crypto_openssl
+ * behind aesni_mb, in the daemon's default setup).
+ */
+static int
+rsa_session_create_locked(struct vc_session_table *t,
+			  const struct vc_session_params *p, uint64_t *id)
+{
+	struct vc_rsa_key key;
+	struct vc_session *s;
+	int rc;
+	uint8_t d;
+
+	rc = vc_rsa_key_parse(p->asym_key, p->asym_key_len, p->key_type, &key);
+	if (rc)
+		return rc;
+	if (t->asym_pool == NULL)
+		return -ENOTSUP;
+	s = free_slot(t);
+	if (s == NULL)
+		return -ENOSPC;
+	s->rsa = rte_zmalloc("vc_rsa_session", sizeof(*s->rsa), 0);
+	if (s->rsa == NULL)
+		return -ENOMEM;
+	rc = -ENOTSUP;
+	for (d = 0; d < t->nb_devs && rc == -ENOTSUP; d++) {
+		rc = vc_rsa_session_create(s->rsa, t->cdev_id[d], t->asym_pool, &key,
+					   p->rsa_padding, p->rsa_hash);
+		s->rsa_dev = d;
+	}
+	if (rc) {
+		rte_free(s->rsa);
+		s->rsa = NULL;
+		return rc == -ENOMEM ? -ENOSPC : rc;
+	}
+	s->service = p->service;
+	publish(t, s, id);
+	return 0;
+}
+
 static int
 session_create_locked(struct vc_session_table *t,
 		      const struct vc_session_params *p, uint64_t *id)
 {
 	struct rte_crypto_sym_xform x[2];
-	struct vc_session *s = NULL;
+	struct vc_session *s;
 	void *sess;
-	uint32_t i;
 	uint8_t d;
 	int rc;
 
+	if (p->service == VIRTIO_CRYPTO_SERVICE_AKCIPHER)
+		return rsa_session_create_locked(t, p, id);
 	rc = vc_session_params_xforms(p, x);
 	if (rc)
 		return rc;
-	for (i = 0; i < t->nb_slots; i++) {
-		if (!t->slots[i].live && t->slots[i].crypto_sess[VC_DEV_MAIN] == NULL) {
-			s = &t->slots[i];
-			break;
-		}
-	}
+	s = free_slot(t);
 	if (s == NULL)
 		return -ENOSPC;
 
@@ -294,10 +377,7 @@ session_create_locked(struct vc_session_table *t,
 		return rc;
 
 	vc_session_describe(s, p);
-	/* Publish: the data path may look the id up from now on. */
-	__atomic_store_n(&s->live, true, __ATOMIC_RELEASE);
-	t->nb_live++;
-	*id = s - t->slots;
+	publish(t, s, id);
 	return 0;
 }
 
@@ -326,6 +406,10 @@ session_destroy_locked(struct vc_session_table *t, uint64_t id)
 	for (d = 0; d < t->nb_devs; d++)
 		if (s->crypto_sess[d] != NULL)
 			rte_cryptodev_sym_session_free(t->cdev_id[d], s->crypto_sess[d]);
+	if (s->rsa != NULL) {
+		vc_rsa_session_destroy(s->rsa);
+		rte_free(s->rsa);
+	}
 	memset(s, 0, sizeof(*s));
 	t->nb_live--;
 	return 0;

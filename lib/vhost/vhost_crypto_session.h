@@ -39,7 +39,26 @@ struct vc_session_params {
 	const uint8_t *auth_key;
 	uint32_t auth_key_len;
 	uint32_t aad_len;	/**< AEAD, and chains (0 in practice) */
+
+	/* AKCIPHER service (RSA) */
+	uint32_t key_type;	/**< VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_* */
+	uint32_t rsa_padding;	/**< VIRTIO_CRYPTO_RSA_*_PADDING */
+	uint32_t rsa_hash;	/**< VIRTIO_CRYPTO_RSA_<hash> */
+	const uint8_t *asym_key;	/**< DER */
+	uint32_t asym_key_len;
 };
+
+/** Longest DER key an in-band AKCIPHER create may carry (a 4096-bit private key is ~2.4 KB). */
+#define VC_ASYM_MAX_KEY_LEN	4096
+
+/**
+ * Fill and check the AKCIPHER part of a create request, the part both
+ * decoders share. p->asym_key must already point at key_len bytes.
+ * @return 0, -EBADMSG (key type, key length), -ENOTSUP (not RSA).
+ */
+int vc_session_params_set_akcipher(struct vc_session_params *p, uint32_t algo,
+				   uint32_t key_type, uint32_t key_len,
+				   uint32_t rsa_padding, uint32_t rsa_hash);
 
 /**
  * Fill and check the hash half of a chained CIPHER session, the part both
@@ -114,8 +133,13 @@ void vc_session_msg_set_reply(void *payload, enum vc_session_msg_layout layout,
 #define VC_DEV_FALLBACK	1
 #define VC_NB_DEVS	2
 
+struct vc_rsa_session;
+
 struct vc_session {
 	void *crypto_sess[VC_NB_DEVS];	/**< sym session per device, or NULL */
+	/** AKCIPHER: the RSA session, on device rsa_dev (the first that has RSA). */
+	struct vc_rsa_session *rsa;
+	uint8_t rsa_dev;
 	uint32_t service;		/**< VIRTIO_CRYPTO_SERVICE_* */
 	uint32_t op_type;		/**< CIPHER service: VIRTIO_CRYPTO_SYM_OP_* */
 	uint32_t direction;		/**< VIRTIO_CRYPTO_OP_* */
@@ -149,14 +173,20 @@ struct vc_session_table {
 	struct rte_mempool *pool[VC_NB_DEVS];
 	/** Sessions of stateless requests in flight, apart from the guest's. */
 	struct rte_mempool *stateless_pool[VC_NB_DEVS];
+	/** RSA sessions, for whichever device has RSA; NULL if none does. */
+	struct rte_mempool *asym_pool;
 };
 
 /* Largest AAD of an AEAD session: it travels in the first mbuf segment. */
 #define VC_AEAD_MAX_AAD		1024
 
-/** IV offset in every rte_crypto_op of this backend (its private area). */
+/**
+ * IV offset in every rte_crypto_op of this backend: the start of its
+ * private area, after a symmetric or asymmetric op (the pool holds both).
+ */
 #define VC_OP_IV_OFFSET \
-	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+	(sizeof(struct rte_crypto_op) + \
+	 RTE_MAX(sizeof(struct rte_crypto_sym_op), sizeof(struct rte_crypto_asym_op)))
 
 int vc_session_table_init(struct vc_session_table *t, uint32_t nb_slots,
 			  uint32_t nb_stateless, const uint8_t *cdev_ids,

@@ -136,8 +136,22 @@ vc_session_ctrl_decode(const struct virtio_crypto_op_ctrl_req *req,
 			return -ENOTSUP;
 		return take_key(keys, keys_len, &off, p->cipher_key_len, &p->cipher_key);
 	}
-	case VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION:
-		return -ENOTSUP;
+	case VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION: {
+		const struct virtio_crypto_akcipher_session_para *ap =
+			&req->u.akcipher_create_session.para;
+		uint32_t key_len = rte_le_to_cpu_32(ap->keylen);
+		int rc;
+
+		if (key_len > VC_ASYM_MAX_KEY_LEN)
+			return -EBADMSG;
+		rc = take_key(keys, keys_len, &off, key_len, &p->asym_key);
+		if (rc == 0)
+			rc = vc_session_params_set_akcipher(p, rte_le_to_cpu_32(ap->algo),
+				rte_le_to_cpu_32(ap->keytype), key_len,
+				rte_le_to_cpu_32(ap->u.rsa.padding_algo),
+				rte_le_to_cpu_32(ap->u.rsa.hash_algo));
+		return rc;
+	}
 	default:
 		return -EBADMSG;
 	}

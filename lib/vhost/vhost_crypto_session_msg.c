@@ -175,8 +175,15 @@ vc_session_msg_decode(const void *payload, uint32_t size,
 
 		if (size != sizeof(*m))
 			return -EBADMSG;
-		if (m->op_code == VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION)
-			return -ENOTSUP;
+		if (m->op_code == VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION) {
+			const struct vhost_user_crypto_asym_info *a = &m->u.asym.info;
+
+			if (a->keylen > sizeof(m->u.asym.key))
+				return -EBADMSG;
+			params->asym_key = m->u.asym.key;
+			return vc_session_params_set_akcipher(params, a->algo, a->keytype,
+					a->keylen, a->u.rsa.padding_algo, a->u.rsa.hash_algo);
+		}
 		if (m->op_code > UINT32_MAX || !is_create_opcode(m->op_code))
 			return -EBADMSG;
 		f.op_code = m->op_code;

@@ -190,9 +190,49 @@ well_formed_but_unmappable(void **state)
 	v71.info.alg_chain_order = VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH;
 	v71.info.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_NESTED;
 	assert_int_equal(vc_session_msg_decode(&v71, sizeof(v71), VC_SESSION_MSG_AUTO, &p, NULL), -ENOTSUP);
-	/* an asymmetric session from QEMU 8.1 */
+	/* an asymmetric session from QEMU 8.1: ECDSA */
 	memset(&v81, 0, sizeof(v81));
 	v81.op_code = VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION;
+	v81.u.asym.info.algo = VIRTIO_CRYPTO_AKCIPHER_ECDSA;
+	v81.u.asym.info.keytype = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC;
+	v81.u.asym.info.keylen = 65;
+	assert_int_equal(vc_session_msg_decode(&v81, sizeof(v81), VC_SESSION_MSG_AUTO, &p, NULL), -ENOTSUP);
+}
+
+/* QEMU 8.1's asymmetric payload: an RSA key of up to 1024 bytes inline. */
+static void
+qemu_8_1_rsa(void **state)
+{
+	struct vhost_user_crypto_session_v81 v81;
+	struct vc_session_params p;
+	enum vc_session_msg_layout used;
+
+	(void)state;
+	memset(&v81, 0, sizeof(v81));
+	v81.op_code = VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION;
+	v81.u.asym.info.algo = VIRTIO_CRYPTO_AKCIPHER_RSA;
+	v81.u.asym.info.keytype = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE;
+	v81.u.asym.info.keylen = 610;
+	v81.u.asym.info.u.rsa.padding_algo = VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
+	v81.u.asym.info.u.rsa.hash_algo = VIRTIO_CRYPTO_RSA_SHA256;
+	assert_int_equal(vc_session_msg_decode(&v81, sizeof(v81), VC_SESSION_MSG_AUTO, &p, &used), 0);
+	assert_int_equal(used, VC_SESSION_MSG_QEMU_8_1);
+	assert_int_equal(p.service, VIRTIO_CRYPTO_SERVICE_AKCIPHER);
+	assert_int_equal(p.key_type, VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE);
+	assert_ptr_equal(p.asym_key, v81.u.asym.key);
+	assert_int_equal(p.asym_key_len, 610);
+	assert_int_equal(p.rsa_padding, VIRTIO_CRYPTO_RSA_PKCS1_PADDING);
+	assert_int_equal(p.rsa_hash, VIRTIO_CRYPTO_RSA_SHA256);
+	/* a key longer than the payload, no key, an unknown key type, MD2 */
+	v81.u.asym.info.keylen = sizeof(v81.u.asym.key) + 1;
+	assert_int_equal(vc_session_msg_decode(&v81, sizeof(v81), VC_SESSION_MSG_AUTO, &p, NULL), -EBADMSG);
+	v81.u.asym.info.keylen = 0;
+	assert_int_equal(vc_session_msg_decode(&v81, sizeof(v81), VC_SESSION_MSG_AUTO, &p, NULL), -EBADMSG);
+	v81.u.asym.info.keylen = 610;
+	v81.u.asym.info.keytype = 3;
+	assert_int_equal(vc_session_msg_decode(&v81, sizeof(v81), VC_SESSION_MSG_AUTO, &p, NULL), -EBADMSG);
+	v81.u.asym.info.keytype = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC;
+	v81.u.asym.info.u.rsa.hash_algo = VIRTIO_CRYPTO_RSA_MD2;
 	assert_int_equal(vc_session_msg_decode(&v81, sizeof(v81), VC_SESSION_MSG_AUTO, &p, NULL), -ENOTSUP);
 }
 
@@ -222,6 +262,7 @@ main(void)
 		cmocka_unit_test(ecb_is_not_an_opcode),
 		cmocka_unit_test(malformed_payloads),
 		cmocka_unit_test(well_formed_but_unmappable),
+		cmocka_unit_test(qemu_8_1_rsa),
 		cmocka_unit_test(replies_in_place),
 	};
 
