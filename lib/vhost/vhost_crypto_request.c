@@ -22,39 +22,22 @@ has_feature(uint64_t features, unsigned int bit)
 	return (features >> bit) & 1;
 }
 
-/* Session-mode fixed part after the 24-byte header, with REVISION_1. */
-static uint32_t
-session_flf_len(uint32_t service)
-{
-	switch (service) {
-	case VIRTIO_CRYPTO_SERVICE_CIPHER:
-		return sizeof(struct virtio_crypto_sym_data_req);
-	case VIRTIO_CRYPTO_SERVICE_HASH:
-	case VIRTIO_CRYPTO_SERVICE_MAC:
-		return sizeof(struct virtio_crypto_hash_para);
-	case VIRTIO_CRYPTO_SERVICE_AEAD:
-		return sizeof(struct virtio_crypto_aead_para);
-	default:
-		return sizeof(struct virtio_crypto_akcipher_para);
-	}
-}
-
-static uint32_t
-stateless_flf_len(uint32_t service)
-{
-	switch (service) {
-	case VIRTIO_CRYPTO_SERVICE_CIPHER:
-		return sizeof(struct virtio_crypto_sym_data_flf_stateless);
-	case VIRTIO_CRYPTO_SERVICE_HASH:
-		return sizeof(struct virtio_crypto_hash_data_flf_stateless);
-	case VIRTIO_CRYPTO_SERVICE_MAC:
-		return sizeof(struct virtio_crypto_mac_data_flf_stateless);
-	case VIRTIO_CRYPTO_SERVICE_AEAD:
-		return sizeof(struct virtio_crypto_aead_data_flf_stateless);
-	default:
-		return sizeof(struct virtio_crypto_akcipher_data_flf_stateless);
-	}
-}
+/* Fixed part after the 24-byte header, by service, with REVISION_1. */
+static const struct {
+	uint8_t session;
+	uint8_t stateless;
+} flf_len[] = {
+	[VIRTIO_CRYPTO_SERVICE_CIPHER] = { sizeof(struct virtio_crypto_sym_data_req),
+		sizeof(struct virtio_crypto_sym_data_flf_stateless) },
+	[VIRTIO_CRYPTO_SERVICE_HASH] = { sizeof(struct virtio_crypto_hash_para),
+		sizeof(struct virtio_crypto_hash_data_flf_stateless) },
+	[VIRTIO_CRYPTO_SERVICE_MAC] = { sizeof(struct virtio_crypto_hash_para),
+		sizeof(struct virtio_crypto_mac_data_flf_stateless) },
+	[VIRTIO_CRYPTO_SERVICE_AEAD] = { sizeof(struct virtio_crypto_aead_para),
+		sizeof(struct virtio_crypto_aead_data_flf_stateless) },
+	[VIRTIO_CRYPTO_SERVICE_AKCIPHER] = { sizeof(struct virtio_crypto_akcipher_para),
+		sizeof(struct virtio_crypto_akcipher_data_flf_stateless) },
+};
 
 static uint8_t
 errno_to_status(int rc)
@@ -272,9 +255,9 @@ vc_data_request_decode(const uint8_t *buf, uint32_t len, uint64_t features,
 		/* Feature bits 1..5 are the services' stateless modes, in order. */
 		if (!has_feature(features, VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE + r->service))
 			return VIRTIO_CRYPTO_NOTSUPP;
-		r->fixed_len = sizeof(*h) + stateless_flf_len(r->service);
+		r->fixed_len = sizeof(*h) + flf_len[r->service].stateless;
 	} else {
-		r->fixed_len = rev1 ? sizeof(*h) + session_flf_len(r->service) :
+		r->fixed_len = rev1 ? sizeof(*h) + flf_len[r->service].session :
 				      sizeof(struct virtio_crypto_op_data_req);
 	}
 	if (len < r->fixed_len)

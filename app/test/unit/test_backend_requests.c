@@ -595,6 +595,26 @@ aead_request(uint32_t opcode, uint64_t session, const void *src, uint32_t src_le
 	return *(uint8_t *)gpa(STATUS_GPA);
 }
 
+/* GCM test case 2 through an encrypt and a decrypt session; a forged tag. */
+static void
+gcm_known_answers(uint64_t enc, uint64_t dec)
+{
+	static const uint8_t zero[16];
+	uint8_t bad_tag[32];
+
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_ENCRYPT, enc, zero, 16, 32),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), gcm2_ct_tag, 32);
+	assert_int_equal(((uint8_t *)gpa(DST_GPA))[32], GUARD);
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, gcm2_ct_tag, 32, 16),
+			 VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), zero, 16);
+	memcpy(bad_tag, gcm2_ct_tag, 32);
+	bad_tag[31] ^= 1;
+	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, bad_tag, 32, 16),
+			 VIRTIO_CRYPTO_BADMSG);
+}
+
 static void
 control_queue_services(void **state)
 {
@@ -602,7 +622,6 @@ control_queue_services(void **state)
 	struct virtio_crypto_op_ctrl_req r;
 	struct virtio_crypto_session_input in;
 	uint64_t hash, mac, enc, dec;
-	uint8_t bad_tag[32];
 
 	(void)state;
 	/* HASH: SHA-256("abc") */
@@ -629,17 +648,7 @@ control_queue_services(void **state)
 	enc = create_ok(&r, zero, 16);
 	r = aead_req(VIRTIO_CRYPTO_OP_DECRYPT, 0);
 	dec = create_ok(&r, zero, 16);
-	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_ENCRYPT, enc, zero, 16, 32),
-			 VIRTIO_CRYPTO_OK);
-	assert_memory_equal(gpa(DST_GPA), gcm2_ct_tag, 32);
-	assert_int_equal(((uint8_t *)gpa(DST_GPA))[32], GUARD);
-	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, gcm2_ct_tag, 32, 16),
-			 VIRTIO_CRYPTO_OK);
-	assert_memory_equal(gpa(DST_GPA), zero, 16);
-	memcpy(bad_tag, gcm2_ct_tag, 32);
-	bad_tag[31] ^= 1;
-	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, bad_tag, 32, 16),
-			 VIRTIO_CRYPTO_BADMSG);
+	gcm_known_answers(enc, dec);
 	/* lengths that do not add up: dst must be src + tag on encrypt */
 	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_ENCRYPT, enc, zero, 16, 16),
 			 VIRTIO_CRYPTO_BADMSG);
@@ -690,7 +699,6 @@ zero_copy_services(void **state)
 	static const uint8_t zero[16];
 	struct virtio_crypto_op_ctrl_req r;
 	uint64_t before, hash, enc, dec;
-	uint8_t bad_tag[32];
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
@@ -707,17 +715,7 @@ zero_copy_services(void **state)
 	before = vc->stats.zero_copy_ops;
 	assert_int_equal(hash_request(VIRTIO_CRYPTO_HASH, hash, "abc", 3, 32), VIRTIO_CRYPTO_OK);
 	assert_memory_equal(gpa(RESULT_GPA), sha256_abc, 32);
-	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_ENCRYPT, enc, zero, 16, 32),
-			 VIRTIO_CRYPTO_OK);
-	assert_memory_equal(gpa(DST_GPA), gcm2_ct_tag, 32);
-	assert_int_equal(((uint8_t *)gpa(DST_GPA))[32], GUARD);
-	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, gcm2_ct_tag, 32, 16),
-			 VIRTIO_CRYPTO_OK);
-	assert_memory_equal(gpa(DST_GPA), zero, 16);
-	memcpy(bad_tag, gcm2_ct_tag, 32);
-	bad_tag[31] ^= 1;
-	assert_int_equal(aead_request(VIRTIO_CRYPTO_AEAD_DECRYPT, dec, bad_tag, 32, 16),
-			 VIRTIO_CRYPTO_BADMSG);
+	gcm_known_answers(enc, dec);
 	assert_int_equal(vc->stats.zero_copy_ops, before + 4);
 	/* an empty message has nothing to map: copied, and right */
 	assert_int_equal(hash_request(VIRTIO_CRYPTO_HASH, hash, "", 0, 32), VIRTIO_CRYPTO_OK);
