@@ -501,6 +501,18 @@ control(const struct virtio_crypto_op_ctrl_req *req, const void *keys,
 	return control_n(req, sizeof(*req), keys, keys_len, destroy);
 }
 
+/* Destroy a session through the control queue; returns the status byte. */
+static uint8_t
+destroy(uint32_t opcode, uint64_t id)
+{
+	struct virtio_crypto_op_ctrl_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = opcode;
+	r.u.destroy_session.session_id = id;
+	return control(&r, NULL, 0, true).status;
+}
+
 static uint64_t
 create_ok(const struct virtio_crypto_op_ctrl_req *req, const void *keys, uint32_t keys_len)
 {
@@ -620,7 +632,6 @@ control_queue_services(void **state)
 {
 	static const uint8_t zero[16];
 	struct virtio_crypto_op_ctrl_req r;
-	struct virtio_crypto_session_input in;
 	uint64_t hash, mac, enc, dec;
 
 	(void)state;
@@ -670,19 +681,12 @@ control_queue_services(void **state)
 	assert_int_equal(control(&r, NULL, 0, false).status, VIRTIO_CRYPTO_BADMSG);
 
 	/* destroy: then the id is unknown to the data path and to destroy */
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_MAC_DESTROY_SESSION;
-	r.u.destroy_session.session_id = mac;
-	in = control(&r, NULL, 0, true);
-	assert_int_equal(in.status, VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_MAC_DESTROY_SESSION, mac), VIRTIO_CRYPTO_OK);
 	assert_int_equal(hash_request(VIRTIO_CRYPTO_MAC, mac, "abc", 3, 32), VIRTIO_CRYPTO_INVSESS);
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_INVSESS);
-	r.u.destroy_session.session_id = hash;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	r.u.destroy_session.session_id = enc;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	r.u.destroy_session.session_id = dec;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_MAC_DESTROY_SESSION, mac), VIRTIO_CRYPTO_INVSESS);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_MAC_DESTROY_SESSION, hash), VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_MAC_DESTROY_SESSION, enc), VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_MAC_DESTROY_SESSION, dec), VIRTIO_CRYPTO_OK);
 	good_request_works();
 }
 
@@ -722,15 +726,9 @@ zero_copy_services(void **state)
 	assert_int_equal(vc->stats.zero_copy_ops, before + 4);
 	vc->zero_copy = false;
 
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_HASH_DESTROY_SESSION;
-	r.u.destroy_session.session_id = hash;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	r.header.opcode = VIRTIO_CRYPTO_AEAD_DESTROY_SESSION;
-	r.u.destroy_session.session_id = enc;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	r.u.destroy_session.session_id = dec;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_HASH_DESTROY_SESSION, hash), VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_AEAD_DESTROY_SESSION, enc), VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_AEAD_DESTROY_SESSION, dec), VIRTIO_CRYPTO_OK);
 }
 
 /*
@@ -769,12 +767,8 @@ hmac_of_empty_message(void **state)
 	assert_memory_equal(gpa(RESULT_GPA), hmac_sha256_jefe_empty, 32);
 	assert_true(vc->stats.fallback_ops >= 3);
 
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_MAC_DESTROY_SESSION;
-	r.u.destroy_session.session_id = mac;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	r.u.destroy_session.session_id = later;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_MAC_DESTROY_SESSION, mac), VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_MAC_DESTROY_SESSION, later), VIRTIO_CRYPTO_OK);
 }
 
 /* HMAC-SHA1("Jefe", CBC ciphertext of the NIST vector) */
@@ -854,7 +848,6 @@ chain_request(uint32_t opcode, uint64_t session, const uint8_t *src,
 static void
 cipher_hash_chains(void **state)
 {
-	struct virtio_crypto_op_ctrl_req r;
 	uint64_t enc, dec;
 
 	(void)state;
@@ -877,12 +870,8 @@ cipher_hash_chains(void **state)
 				       UINT32_MAX, 2), VIRTIO_CRYPTO_BADMSG);
 	good_request_works();
 
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION;
-	r.u.destroy_session.session_id = enc;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	r.u.destroy_session.session_id = dec;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION, enc), VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION, dec), VIRTIO_CRYPTO_OK);
 }
 
 
@@ -956,7 +945,7 @@ akcipher_services(void **state)
 {
 	const struct test_rsa_key *k2048 = &test_rsa_keys[1];
 	struct virtio_crypto_op_ctrl_req r;
-	uint64_t sign[RTE_DIM(test_rsa_sigs)], pub, priv_pkcs1, bad;
+	uint64_t sign[RTE_DIM(test_rsa_sigs)], pub, priv_pkcs1;
 	uint8_t sig[512];
 	uint32_t status, written, i;
 
@@ -1019,15 +1008,15 @@ akcipher_services(void **state)
 			 VIRTIO_CRYPTO_INVSESS);
 
 	/* refused creates: a truncated key, a key of the other type, not RSA, MD4 */
-	bad = rsa_session(VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE, k2048->priv,
+	rsa_session(VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE, k2048->priv,
 			  k2048->priv_len - 1, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
 			  VIRTIO_CRYPTO_RSA_SHA256, &status);
 	assert_int_equal(status, VIRTIO_CRYPTO_BADMSG);
-	bad = rsa_session(VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE, k2048->pub,
+	rsa_session(VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE, k2048->pub,
 			  k2048->pub_len, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
 			  VIRTIO_CRYPTO_RSA_SHA256, &status);
 	assert_int_equal(status, VIRTIO_CRYPTO_BADMSG);
-	bad = rsa_session(VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE, k2048->priv,
+	rsa_session(VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE, k2048->priv,
 			  k2048->priv_len, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
 			  VIRTIO_CRYPTO_RSA_MD4, &status);
 	assert_int_equal(status, VIRTIO_CRYPTO_NOTSUPP);
@@ -1037,19 +1026,14 @@ akcipher_services(void **state)
 	r.u.akcipher_create_session.para.keytype = VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC;
 	r.u.akcipher_create_session.para.keylen = 65;
 	assert_int_equal(control(&r, sig, 65, false).status, VIRTIO_CRYPTO_NOTSUPP);
-	(void)bad;
 
 	/* every session goes, and the data path forgets them */
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION;
-	for (i = 0; i < RTE_DIM(sign); i++) {
-		r.u.destroy_session.session_id = sign[i];
-		assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	}
-	r.u.destroy_session.session_id = pub;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
-	r.u.destroy_session.session_id = priv_pkcs1;
-	assert_int_equal(control(&r, NULL, 0, true).status, VIRTIO_CRYPTO_OK);
+	for (i = 0; i < RTE_DIM(sign); i++)
+		assert_int_equal(destroy(VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION, sign[i]),
+				 VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION, pub), VIRTIO_CRYPTO_OK);
+	assert_int_equal(destroy(VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION, priv_pkcs1),
+			 VIRTIO_CRYPTO_OK);
 	assert_int_equal(akcipher_request(VIRTIO_CRYPTO_AKCIPHER_ENCRYPT, pub, raw2048_plain,
 					  100, NULL, 256, &written), VIRTIO_CRYPTO_INVSESS);
 	assert_int_equal(rte_mempool_in_use_count(vc->sessions.asym_pool), 0);
