@@ -611,16 +611,11 @@ crypto_features(const struct virtio_crypto_config *cfg)
 }
 
 static int
-create_pools(struct vhost_crypto *vc, unsigned int id)
+create_pools(struct vhost_crypto *vc, unsigned int id, const uint8_t *ids)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	int rc;
 
-	uint8_t ids[VC_NB_DEVS];
-	uint8_t d;
-
-	for (d = 0; d < vc->nb_cdevs; d++)
-		ids[d] = vc->cdevs[d].id;
 	snprintf(name, sizeof(name), "vc%u", id);
 	/* Every op in flight may be a stateless one, with a session of its own. */
 	rc = vc_session_table_init(&vc->sessions, vc->conf.max_sessions,
@@ -685,6 +680,7 @@ int
 vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 {
 	static unsigned int next_id;
+	uint8_t ids[VC_NB_DEVS];
 	uint16_t i;
 	int rc;
 
@@ -737,16 +733,12 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 	 * Everything a session can be made for: the main device's algorithms
 	 * and the fallback's (RSA, with the daemon's defaults).
 	 */
-	{
-		uint8_t ids[VC_NB_DEVS];
-
-		for (i = 0; i < vc->nb_cdevs; i++)
-			ids[i] = vc->cdevs[i].id;
-		rc = vhost_crypto_config_build(ids, vc->nb_cdevs, vc->conf.max_dataqueues,
-					       vc->conf.max_size, &vc->config);
-	}
+	for (i = 0; i < vc->nb_cdevs; i++)
+		ids[i] = vc->cdevs[i].id;
+	rc = vhost_crypto_config_build(ids, vc->nb_cdevs, vc->conf.max_dataqueues,
+				       vc->conf.max_size, &vc->config);
 	if (rc == 0)
-		rc = create_pools(vc, __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED));
+		rc = create_pools(vc, __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED), ids);
 	if (rc != 0)
 		vc_instance_fini(vc);
 	return rc;
