@@ -692,13 +692,14 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 {
 	struct vc_op_priv *priv = op_priv(op);
 	struct vc_chain *c = &vc->rings[priv->ring].slots[priv->slot];
-	uint8_t status = op_status_to_virtio(op);
 	uint32_t written = 0;
+	uint8_t status;
 
 	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC) {
 		finish_asym_op(vc, op);
 		return;
 	}
+	status = op_status_to_virtio(op);
 	if (status == VIRTIO_CRYPTO_OK) {
 		if (!priv->zero_copy)
 			mbuf_to_chain(op->sym->m_src, priv->data_off, c, 0, priv->dst_len);
@@ -902,9 +903,10 @@ serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 	struct virtio_crypto_op_ctrl_req req;
 	struct virtio_crypto_session_input in = { 0 };
 	struct vc_session_params params;
-	uint32_t opcode, keys_len, fixed_len;
+	uint32_t opcode, keys_len = 0, fixed_len;
 	uint64_t id = 0;
 	uint8_t status;
+	bool fits;
 	int rc;
 
 	/* The one read of the fixed part; REVISION_1 ones may be short. */
@@ -914,9 +916,10 @@ serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 		return 0;	/* not even a header: no known place for a reply */
 	opcode = rte_le_to_cpu_32(req.header.opcode);
 	fixed_len = vc_ctrl_request_fixed_len(opcode, vc->features);
+	fits = fixed_len != 0 && c->in_len >= fixed_len;
 
 	if ((opcode & 0xff) == 0x03 || opcode == VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION) {
-		if (fixed_len == 0 || c->in_len < fixed_len) {
+		if (!fits) {
 			status = VIRTIO_CRYPTO_BADMSG;
 		} else {
 			vc_datapath_drain(vc);
@@ -932,7 +935,7 @@ serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 		return 1;
 	}
 
-	if (fixed_len == 0 || c->in_len < fixed_len) {
+	if (!fits) {
 		rc = -EBADMSG;
 	} else {
 		keys_len = RTE_MIN(c->in_len - fixed_len, (uint32_t)sizeof(keys));
@@ -949,7 +952,8 @@ serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 		vc->stats.session_errors++;
 		in.status = rte_cpu_to_le_32(session_errno_to_status(vc, rc));
 	}
-	memset(keys, 0, sizeof(keys));
+	/* A plain memset of a dying buffer may be optimised away. */
+	explicit_bzero(keys, keys_len);
 	if (c->out_len < sizeof(in))
 		return 0;
 	vc_chain_write(c, 0, &in, sizeof(in));
