@@ -90,20 +90,6 @@ decode_session_mode(const struct virtio_crypto_op_data_req *q, struct vc_data_re
 	}
 }
 
-/* The inline session of a stateless cipher, as a control request's would be. */
-static int
-stateless_cipher_para(uint32_t algo, uint32_t key_len, uint32_t op,
-		      struct vc_session_params *p)
-{
-	p->cipher = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_CIPHER, algo);
-	p->cipher_key_len = key_len;
-	p->direction = op;
-	if ((op != VIRTIO_CRYPTO_OP_ENCRYPT && op != VIRTIO_CRYPTO_OP_DECRYPT) ||
-	    key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
-		return -EBADMSG;
-	return p->cipher ? 0 : -ENOTSUP;
-}
-
 static int
 decode_stateless_sym(const struct virtio_crypto_sym_data_flf_stateless *f,
 		     struct vc_data_request *r, struct vc_session_params *p)
@@ -118,9 +104,10 @@ decode_stateless_sym(const struct virtio_crypto_sym_data_flf_stateless *f,
 		r->iv_len = rte_le_to_cpu_32(c->iv_len);
 		r->src_len = rte_le_to_cpu_32(c->src_data_len);
 		r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
-		rc = stateless_cipher_para(rte_le_to_cpu_32(c->sess_para.algo),
-					   rte_le_to_cpu_32(c->sess_para.key_len),
-					   rte_le_to_cpu_32(c->sess_para.op), p);
+		rc = vc_session_params_set_cipher(p, VIRTIO_CRYPTO_SERVICE_CIPHER,
+						  rte_le_to_cpu_32(c->sess_para.algo),
+						  rte_le_to_cpu_32(c->sess_para.key_len),
+						  rte_le_to_cpu_32(c->sess_para.op));
 	} else if (r->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
 		const struct virtio_crypto_alg_chain_data_flf_stateless *c = &f->u.chain;
 		uint32_t hash_mode = rte_le_to_cpu_32(c->sess_para.hash.hash_mode);
@@ -134,9 +121,10 @@ decode_stateless_sym(const struct virtio_crypto_sym_data_flf_stateless *f,
 		r->hash_len = rte_le_to_cpu_32(c->len_to_hash);
 		r->aad_len = rte_le_to_cpu_32(c->aad_len);
 		r->result_len = rte_le_to_cpu_32(c->hash_result_len);
-		rc = stateless_cipher_para(rte_le_to_cpu_32(c->sess_para.cipher.algo),
-					   rte_le_to_cpu_32(c->sess_para.cipher.key_len),
-					   rte_le_to_cpu_32(c->sess_para.cipher.op), p);
+		rc = vc_session_params_set_cipher(p, VIRTIO_CRYPTO_SERVICE_CIPHER,
+						  rte_le_to_cpu_32(c->sess_para.cipher.algo),
+						  rte_le_to_cpu_32(c->sess_para.cipher.key_len),
+						  rte_le_to_cpu_32(c->sess_para.cipher.op));
 		if (rc == 0)
 			rc = vc_session_params_set_chain(p,
 				rte_le_to_cpu_32(c->sess_para.alg_chain_order), hash_mode,
@@ -190,19 +178,13 @@ decode_stateless(const uint8_t *flf, struct vc_data_request *r,
 		r->aad_len = rte_le_to_cpu_32(a->aad_len);
 		r->src_len = rte_le_to_cpu_32(a->src_data_len);
 		r->dst_len = rte_le_to_cpu_32(a->dst_data_len);
-		p->service = r->service;
-		p->cipher = virtio_crypto_alg_find(r->service,
-						   rte_le_to_cpu_32(a->sess_para.algo));
-		p->cipher_key_len = rte_le_to_cpu_32(a->sess_para.key_len);
-		p->direction = rte_le_to_cpu_32(a->sess_para.op);
 		p->hash_result_len = rte_le_to_cpu_32(a->tag_len);
 		p->aad_len = r->aad_len;
-		r->keys_len = p->cipher_key_len;
-		if ((p->direction != VIRTIO_CRYPTO_OP_ENCRYPT &&
-		     p->direction != VIRTIO_CRYPTO_OP_DECRYPT) ||
-		    p->cipher_key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
-			return -EBADMSG;
-		return p->cipher ? 0 : -ENOTSUP;
+		r->keys_len = rte_le_to_cpu_32(a->sess_para.key_len);
+		return vc_session_params_set_cipher(p, r->service,
+						    rte_le_to_cpu_32(a->sess_para.algo),
+						    r->keys_len,
+						    rte_le_to_cpu_32(a->sess_para.op));
 	}
 	default:
 		return -ENOTSUP;

@@ -87,6 +87,21 @@ vc_session_table_free(struct vc_session_table *t)
 }
 
 int
+vc_session_params_set_cipher(struct vc_session_params *p, uint32_t service,
+			     uint32_t algo, uint32_t key_len, uint32_t direction)
+{
+	p->service = service;
+	p->cipher = virtio_crypto_alg_find(service, algo);
+	p->cipher_key_len = key_len;
+	p->direction = direction;
+	if (direction != VIRTIO_CRYPTO_OP_ENCRYPT && direction != VIRTIO_CRYPTO_OP_DECRYPT)
+		return -EBADMSG;
+	if (key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
+		return -EBADMSG;
+	return p->cipher ? 0 : -ENOTSUP;
+}
+
+int
 vc_session_params_set_chain(struct vc_session_params *p, uint32_t chain_order,
 			    uint32_t hash_mode, uint32_t hash_algo,
 			    uint32_t hash_result_len, uint32_t auth_key_len,

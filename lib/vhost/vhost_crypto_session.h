@@ -61,6 +61,16 @@ int vc_session_params_set_akcipher(struct vc_session_params *p, uint32_t algo,
 				   uint32_t rsa_padding, uint32_t rsa_hash);
 
 /**
+ * Fill and check the cipher part of a CIPHER session (plain or chained) or
+ * an AEAD one, the part every decoder shares (session messages, control
+ * requests, stateless requests). p->cipher_key is the caller's to set.
+ * @return 0, -EBADMSG (a direction that is neither, a key longer than any
+ *   cipher key), or -ENOTSUP (an algorithm without a mapping).
+ */
+int vc_session_params_set_cipher(struct vc_session_params *p, uint32_t service,
+				 uint32_t algo, uint32_t key_len, uint32_t direction);
+
+/**
  * Fill and check the hash half of a chained CIPHER session, the part both
  * decoders share. p->auth_key must already point at auth_key_len bytes.
  * @return 0, -EBADMSG (order, mode or key length out of range, a key for a

@@ -32,16 +32,10 @@ static int
 decode_cipher_para(const struct virtio_crypto_cipher_session_para *cp,
 		   struct vc_session_params *p)
 {
-	p->cipher = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_CIPHER,
-					   rte_le_to_cpu_32(cp->algo));
-	p->cipher_key_len = rte_le_to_cpu_32(cp->keylen);
-	p->direction = rte_le_to_cpu_32(cp->op);
-	if (p->direction != VIRTIO_CRYPTO_OP_ENCRYPT &&
-	    p->direction != VIRTIO_CRYPTO_OP_DECRYPT)
-		return -EBADMSG;
-	if (p->cipher_key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
-		return -EBADMSG;
-	return p->cipher ? 0 : -ENOTSUP;
+	return vc_session_params_set_cipher(p, VIRTIO_CRYPTO_SERVICE_CIPHER,
+					    rte_le_to_cpu_32(cp->algo),
+					    rte_le_to_cpu_32(cp->keylen),
+					    rte_le_to_cpu_32(cp->op));
 }
 
 static int
@@ -121,19 +115,16 @@ vc_session_ctrl_decode(const struct virtio_crypto_op_ctrl_req *req,
 		const struct virtio_crypto_aead_session_para *ap =
 			&req->u.aead_create_session.para;
 
-		p->service = VIRTIO_CRYPTO_SERVICE_AEAD;
-		p->cipher = virtio_crypto_alg_find(p->service, rte_le_to_cpu_32(ap->algo));
-		p->cipher_key_len = rte_le_to_cpu_32(ap->key_len);
+		int rc;
+
 		p->hash_result_len = rte_le_to_cpu_32(ap->hash_result_len);
 		p->aad_len = rte_le_to_cpu_32(ap->aad_len);
-		p->direction = rte_le_to_cpu_32(ap->op);
-		if (p->direction != VIRTIO_CRYPTO_OP_ENCRYPT &&
-		    p->direction != VIRTIO_CRYPTO_OP_DECRYPT)
-			return -EBADMSG;
-		if (p->cipher_key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
-			return -EBADMSG;
-		if (p->cipher == NULL)
-			return -ENOTSUP;
+		rc = vc_session_params_set_cipher(p, VIRTIO_CRYPTO_SERVICE_AEAD,
+						  rte_le_to_cpu_32(ap->algo),
+						  rte_le_to_cpu_32(ap->key_len),
+						  rte_le_to_cpu_32(ap->op));
+		if (rc)
+			return rc;
 		return take_key(keys, keys_len, &off, p->cipher_key_len, &p->cipher_key);
 	}
 	case VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION: {

@@ -67,6 +67,8 @@ struct sym_fields {
 static int
 sym_fields_to_params(const struct sym_fields *f, struct vc_session_params *p)
 {
+	int rc;
+
 	memset(p, 0, sizeof(*p));
 	if (f->key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN)
 		return -EBADMSG;
@@ -79,18 +81,12 @@ sym_fields_to_params(const struct sym_fields *f, struct vc_session_params *p)
 		return -ENOTSUP;
 	if (!is_sym_op_type(f->op_type))
 		return -EBADMSG;
-	if (f->direction != VIRTIO_CRYPTO_OP_ENCRYPT &&
-	    f->direction != VIRTIO_CRYPTO_OP_DECRYPT)
-		return -EBADMSG;
-
-	p->service = VIRTIO_CRYPTO_SERVICE_CIPHER;
+	rc = vc_session_params_set_cipher(p, VIRTIO_CRYPTO_SERVICE_CIPHER, f->cipher_alg,
+					  f->key_len, f->direction);
+	if (rc)
+		return rc;
 	p->op_type = f->op_type;
-	p->direction = f->direction;
-	p->cipher = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_CIPHER, f->cipher_alg);
-	if (p->cipher == NULL)
-		return -ENOTSUP;
 	p->cipher_key = f->key;
-	p->cipher_key_len = f->key_len;
 	if (f->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
 		return 0;
 
