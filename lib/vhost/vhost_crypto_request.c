@@ -150,26 +150,19 @@ decode_stateless(const uint8_t *flf, struct vc_data_request *r,
 
 		r->src_len = rte_le_to_cpu_32(h->src_data_len);
 		r->result_len = rte_le_to_cpu_32(h->hash_result_len);
-		p->service = r->service;
-		p->hash = virtio_crypto_alg_find(r->service,
-						 rte_le_to_cpu_32(h->sess_para.algo));
-		p->hash_result_len = r->result_len;
-		return p->hash ? 0 : -ENOTSUP;
+		return vc_session_params_set_hash(p, r->service,
+						  rte_le_to_cpu_32(h->sess_para.algo),
+						  r->result_len, 0);
 	}
 	case VIRTIO_CRYPTO_SERVICE_MAC: {
 		const struct virtio_crypto_mac_data_flf_stateless *m = (const void *)flf;
 
 		r->src_len = rte_le_to_cpu_32(m->src_data_len);
 		r->result_len = rte_le_to_cpu_32(m->hash_result_len);
-		p->service = r->service;
-		p->hash = virtio_crypto_alg_find(r->service,
-						 rte_le_to_cpu_32(m->sess_para.algo));
-		p->hash_result_len = r->result_len;
-		p->auth_key_len = rte_le_to_cpu_32(m->sess_para.auth_key_len);
-		r->keys_len = p->auth_key_len;
-		if (p->auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN)
-			return -EBADMSG;
-		return p->hash ? 0 : -ENOTSUP;
+		r->keys_len = rte_le_to_cpu_32(m->sess_para.auth_key_len);
+		return vc_session_params_set_hash(p, r->service,
+						  rte_le_to_cpu_32(m->sess_para.algo),
+						  r->result_len, r->keys_len);
 	}
 	case VIRTIO_CRYPTO_SERVICE_AEAD: {
 		const struct virtio_crypto_aead_data_flf_stateless *a = (const void *)flf;

@@ -102,6 +102,19 @@ vc_session_params_set_cipher(struct vc_session_params *p, uint32_t service,
 }
 
 int
+vc_session_params_set_hash(struct vc_session_params *p, uint32_t service,
+			   uint32_t algo, uint32_t result_len, uint32_t auth_key_len)
+{
+	p->service = service;
+	p->hash = virtio_crypto_alg_find(service, algo);
+	p->hash_result_len = result_len;
+	p->auth_key_len = auth_key_len;
+	if (auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN)
+		return -EBADMSG;
+	return p->hash ? 0 : -ENOTSUP;
+}
+
+int
 vc_session_params_set_chain(struct vc_session_params *p, uint32_t chain_order,
 			    uint32_t hash_mode, uint32_t hash_algo,
 			    uint32_t hash_result_len, uint32_t auth_key_len,

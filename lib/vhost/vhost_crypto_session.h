@@ -71,6 +71,15 @@ int vc_session_params_set_cipher(struct vc_session_params *p, uint32_t service,
 				 uint32_t algo, uint32_t key_len, uint32_t direction);
 
 /**
+ * Fill and check a HASH or MAC session (auth_key_len 0 for HASH), for
+ * control and stateless requests alike. p->auth_key is the caller's.
+ * @return 0, -EBADMSG (a key longer than any MAC key), -ENOTSUP (an
+ *   algorithm without a mapping).
+ */
+int vc_session_params_set_hash(struct vc_session_params *p, uint32_t service,
+			       uint32_t algo, uint32_t result_len, uint32_t auth_key_len);
+
+/**
  * Fill and check the hash half of a chained CIPHER session, the part both
  * decoders share. p->auth_key must already point at auth_key_len bytes.
  * @return 0, -EBADMSG (order, mode or key length out of range, a key for a

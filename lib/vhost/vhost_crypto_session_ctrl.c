@@ -92,29 +92,26 @@ vc_session_ctrl_decode(const struct virtio_crypto_op_ctrl_req *req,
 		const struct virtio_crypto_hash_session_para *hp =
 			&req->u.hash_create_session.para;
 
-		p->service = VIRTIO_CRYPTO_SERVICE_HASH;
-		p->hash = virtio_crypto_alg_find(p->service, rte_le_to_cpu_32(hp->algo));
-		p->hash_result_len = rte_le_to_cpu_32(hp->hash_result_len);
-		return p->hash ? 0 : -ENOTSUP;
+		return vc_session_params_set_hash(p, VIRTIO_CRYPTO_SERVICE_HASH,
+						  rte_le_to_cpu_32(hp->algo),
+						  rte_le_to_cpu_32(hp->hash_result_len), 0);
 	}
 	case VIRTIO_CRYPTO_MAC_CREATE_SESSION: {
 		const struct virtio_crypto_mac_session_para *mp =
 			&req->u.mac_create_session.para;
 
-		p->service = VIRTIO_CRYPTO_SERVICE_MAC;
-		p->hash = virtio_crypto_alg_find(p->service, rte_le_to_cpu_32(mp->algo));
-		p->hash_result_len = rte_le_to_cpu_32(mp->hash_result_len);
-		p->auth_key_len = rte_le_to_cpu_32(mp->auth_key_len);
-		if (p->auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN)
-			return -EBADMSG;
-		if (p->hash == NULL)
-			return -ENOTSUP;
+		int rc = vc_session_params_set_hash(p, VIRTIO_CRYPTO_SERVICE_MAC,
+						    rte_le_to_cpu_32(mp->algo),
+						    rte_le_to_cpu_32(mp->hash_result_len),
+						    rte_le_to_cpu_32(mp->auth_key_len));
+
+		if (rc)
+			return rc;
 		return take_key(keys, keys_len, &off, p->auth_key_len, &p->auth_key);
 	}
 	case VIRTIO_CRYPTO_AEAD_CREATE_SESSION: {
 		const struct virtio_crypto_aead_session_para *ap =
 			&req->u.aead_create_session.para;
-
 		int rc;
 
 		p->hash_result_len = rte_le_to_cpu_32(ap->hash_result_len);
