@@ -522,6 +522,19 @@ create_ok(const struct virtio_crypto_op_ctrl_req *req, const void *keys, uint32_
 	return in.session_id;
 }
 
+/* A SHA-256 HASH session, 32-byte result. */
+static struct virtio_crypto_op_ctrl_req
+sha256_req(void)
+{
+	struct virtio_crypto_op_ctrl_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.header.opcode = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
+	r.u.hash_create_session.para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
+	r.u.hash_create_session.para.hash_result_len = 32;
+	return r;
+}
+
 static struct virtio_crypto_op_ctrl_req
 mac_req(uint32_t algo, uint32_t result_len, uint32_t key_len)
 {
@@ -636,10 +649,7 @@ control_queue_services(void **state)
 
 	(void)state;
 	/* HASH: SHA-256("abc") */
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
-	r.u.hash_create_session.para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
-	r.u.hash_create_session.para.hash_result_len = 32;
+	r = sha256_req();
 	hash = create_ok(&r, NULL, 0);
 	assert_int_equal(hash_request(VIRTIO_CRYPTO_HASH, hash, "abc", 3, 32), VIRTIO_CRYPTO_OK);
 	assert_memory_equal(gpa(RESULT_GPA), sha256_abc, 32);
@@ -705,10 +715,7 @@ zero_copy_services(void **state)
 	uint64_t before, hash, enc, dec;
 
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
-	r.u.hash_create_session.para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
-	r.u.hash_create_session.para.hash_result_len = 32;
+	r = sha256_req();
 	hash = create_ok(&r, NULL, 0);
 	r = aead_req(VIRTIO_CRYPTO_OP_ENCRYPT, 0);
 	enc = create_ok(&r, zero, 16);
@@ -1305,10 +1312,7 @@ revision_1_and_stateless(void **state)
 	 * Session mode under REVISION_1: a 24-byte HASH create and destroy, a
 	 * 32-byte HASH request. The flag must say SESSION_MODE.
 	 */
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_HASH_CREATE_SESSION;
-	r.u.hash_create_session.para.algo = VIRTIO_CRYPTO_HASH_SHA_256;
-	r.u.hash_create_session.para.hash_result_len = 32;
+	r = sha256_req();
 	hash = control_n(&r, 24, NULL, 0, false).session_id;
 	flf = request_header(VIRTIO_CRYPTO_HASH, VIRTIO_CRYPTO_FLAG_SESSION_MODE, hash);
 	flf[0] = 3;	/* src_data_len */
