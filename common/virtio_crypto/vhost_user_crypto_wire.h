@@ -133,8 +133,9 @@ struct vhost_user_crypto_session_v81 {
 };
 
 /*
- * The generic vhost-user framing, for the messages the backend answers
- * itself from librte_vhost's message hooks.
+ * The generic vhost-user framing: the messages the backend answers itself
+ * from librte_vhost's message hooks, and those the guest PMD's vhost-user
+ * transport sends as a frontend.
  */
 #define VHOST_USER_GET_FEATURES		1
 #define VHOST_USER_SET_FEATURES		2
@@ -148,6 +149,9 @@ struct vhost_user_crypto_session_v81 {
 #define VHOST_USER_SET_VRING_KICK	12
 #define VHOST_USER_SET_VRING_CALL	13
 #define VHOST_USER_SET_VRING_ERR	14
+#define VHOST_USER_GET_PROTOCOL_FEATURES	15
+#define VHOST_USER_SET_PROTOCOL_FEATURES	16
+#define VHOST_USER_GET_QUEUE_NUM	17
 #define VHOST_USER_SET_VRING_ENABLE	18
 #define VHOST_USER_GET_CONFIG		24
 #define VHOST_USER_SET_CONFIG		25
@@ -159,6 +163,8 @@ struct vhost_user_crypto_session_v81 {
 #define VHOST_USER_PROTOCOL_F_CONFIG		9
 #define VHOST_USER_F_PROTOCOL_FEATURES		30
 
+/** The only protocol version there is, in the low bits of flags. */
+#define VHOST_USER_VERSION		0x1u
 #define VHOST_USER_FLAG_VERSION_MASK	0x3u
 #define VHOST_USER_FLAG_REPLY		(1u << 2)
 #define VHOST_USER_FLAG_NEED_REPLY	(1u << 3)
@@ -176,6 +182,43 @@ struct vhost_user_config_payload {
 	uint32_t size;
 	uint32_t flags;
 	uint8_t region[256];
+};
+
+/** SET_VRING_NUM/BASE/ENABLE, GET_VRING_BASE payload. */
+struct vhost_user_vring_state {
+	uint32_t index;
+	uint32_t num;
+};
+
+/** SET_VRING_ADDR payload: the frontend's own virtual addresses. */
+struct vhost_user_vring_addr {
+	uint32_t index;
+	uint32_t flags;
+	uint64_t desc;
+	uint64_t used;
+	uint64_t avail;
+	uint64_t log;
+};
+
+/* SET_VRING_KICK/CALL payload (u64): ring index, this bit if no fd is sent. */
+#define VHOST_USER_VRING_IDX_MASK	0xffu
+#define VHOST_USER_VRING_NOFD_MASK	(1u << 8)
+
+/** Regions SET_MEM_TABLE carries at most, one fd each. */
+#define VHOST_USER_MEMORY_MAX_NREGIONS	8
+
+/** One region of SET_MEM_TABLE; guest_phys_addr is what descriptors hold. */
+struct vhost_user_mem_region {
+	uint64_t guest_phys_addr;
+	uint64_t memory_size;
+	uint64_t userspace_addr;
+	uint64_t mmap_offset;	/**< into the fd passed with the message */
+};
+
+struct vhost_user_memory {
+	uint32_t nregions;
+	uint32_t padding;
+	struct vhost_user_mem_region regions[VHOST_USER_MEMORY_MAX_NREGIONS];
 };
 
 /** Close-session payload, every version. */
@@ -196,6 +239,10 @@ VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_session_v81, 1072);
 VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_crypto_close, 8);
 VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_msg_hdr, 12);
 VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_config_payload, 268);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_vring_state, 8);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_vring_addr, 40);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_mem_region, 32);
+VHOST_USER_CRYPTO_WIRE_SIZE(vhost_user_memory, 264);
 
 /** Payload sizes as they arrive, the only version marker there is. */
 #define VHOST_USER_CRYPTO_SESSION_SIZE_632	632

@@ -21,6 +21,7 @@
  * difference is noted next to it.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_byteorder.h>
@@ -646,6 +647,89 @@ struct virtio_crypto_akcipher_data_flf_stateless {
 #define VIRTIO_CRYPTO_STATELESS_REQ_MAX \
 	(sizeof(struct virtio_crypto_op_header) + \
 	 sizeof(struct virtio_crypto_sym_data_flf_stateless))
+
+/**
+ * Bytes of a data request's fixed part after the 24-byte op header, the one
+ * place both halves take request sizes from.
+ *
+ * @param service
+ *   VIRTIO_CRYPTO_SERVICE_*, below VIRTIO_CRYPTO_SERVICE_MAX.
+ * @param rev1
+ *   VIRTIO_CRYPTO_F_REVISION_1 negotiated: session-mode fixed parts are
+ *   the opcode's own size, not padded to the legacy 48 bytes.
+ * @param stateless
+ *   A stateless request (needs rev1): the service's stateless fixed part.
+ */
+static inline uint32_t
+virtio_crypto_dataq_flf_len(uint32_t service, bool rev1, bool stateless)
+{
+	static const struct {
+		uint8_t session;
+		uint8_t stateless;
+	} len[VIRTIO_CRYPTO_SERVICE_MAX] = {
+		[VIRTIO_CRYPTO_SERVICE_CIPHER] = {
+			sizeof(struct virtio_crypto_sym_data_req),
+			sizeof(struct virtio_crypto_sym_data_flf_stateless) },
+		[VIRTIO_CRYPTO_SERVICE_HASH] = {
+			sizeof(struct virtio_crypto_hash_para),
+			sizeof(struct virtio_crypto_hash_data_flf_stateless) },
+		[VIRTIO_CRYPTO_SERVICE_MAC] = {
+			sizeof(struct virtio_crypto_hash_para),
+			sizeof(struct virtio_crypto_mac_data_flf_stateless) },
+		[VIRTIO_CRYPTO_SERVICE_AEAD] = {
+			sizeof(struct virtio_crypto_aead_para),
+			sizeof(struct virtio_crypto_aead_data_flf_stateless) },
+		[VIRTIO_CRYPTO_SERVICE_AKCIPHER] = {
+			sizeof(struct virtio_crypto_akcipher_para),
+			sizeof(struct virtio_crypto_akcipher_data_flf_stateless) },
+	};
+
+	if (stateless)
+		return len[service].stateless;
+	return rev1 ? len[service].session : VIRTIO_CRYPTO_DATAQ_OP_SPEC_HDR_LEGACY;
+}
+
+/**
+ * Bytes of a control request, header included, for this opcode: the
+ * padded 72 without REVISION_1, the opcode's own size with it; 0 for an
+ * opcode that is not a control request.
+ */
+static inline uint32_t
+virtio_crypto_ctrlq_req_len(uint32_t opcode, bool rev1)
+{
+	uint32_t flf;
+
+	switch (opcode) {
+	case VIRTIO_CRYPTO_CIPHER_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_sym_create_session_req);
+		break;
+	case VIRTIO_CRYPTO_HASH_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_hash_session_para);
+		break;
+	case VIRTIO_CRYPTO_MAC_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_mac_session_para);
+		break;
+	case VIRTIO_CRYPTO_AEAD_CREATE_SESSION:
+		flf = sizeof(struct virtio_crypto_aead_session_para);
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION:
+		/* 12 bytes and the 44-byte algorithm part: 56 either way */
+		flf = sizeof(struct virtio_crypto_akcipher_create_session_req);
+		break;
+	case VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_HASH_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_MAC_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_AEAD_DESTROY_SESSION:
+	case VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION:
+		flf = sizeof(rte_le64_t);
+		break;
+	default:
+		return 0;
+	}
+	if (!rev1)
+		return sizeof(struct virtio_crypto_op_ctrl_req);
+	return sizeof(struct virtio_crypto_ctrl_header) + flf;
+}
 
 /* ------------------------------------------------------------------ */
 /* Sizes: a layout change is a build failure                           */

@@ -22,23 +22,6 @@ has_feature(uint64_t features, unsigned int bit)
 	return (features >> bit) & 1;
 }
 
-/* Fixed part after the 24-byte header, by service, with REVISION_1. */
-static const struct {
-	uint8_t session;
-	uint8_t stateless;
-} flf_len[] = {
-	[VIRTIO_CRYPTO_SERVICE_CIPHER] = { sizeof(struct virtio_crypto_sym_data_req),
-		sizeof(struct virtio_crypto_sym_data_flf_stateless) },
-	[VIRTIO_CRYPTO_SERVICE_HASH] = { sizeof(struct virtio_crypto_hash_para),
-		sizeof(struct virtio_crypto_hash_data_flf_stateless) },
-	[VIRTIO_CRYPTO_SERVICE_MAC] = { sizeof(struct virtio_crypto_hash_para),
-		sizeof(struct virtio_crypto_mac_data_flf_stateless) },
-	[VIRTIO_CRYPTO_SERVICE_AEAD] = { sizeof(struct virtio_crypto_aead_para),
-		sizeof(struct virtio_crypto_aead_data_flf_stateless) },
-	[VIRTIO_CRYPTO_SERVICE_AKCIPHER] = { sizeof(struct virtio_crypto_akcipher_para),
-		sizeof(struct virtio_crypto_akcipher_data_flf_stateless) },
-};
-
 static uint8_t
 errno_to_status(int rc)
 {
@@ -230,11 +213,8 @@ vc_data_request_decode(const uint8_t *buf, uint32_t len, uint64_t features,
 		/* Feature bits 1..5 are the services' stateless modes, in order. */
 		if (!has_feature(features, VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE + r->service))
 			return VIRTIO_CRYPTO_NOTSUPP;
-		r->fixed_len = sizeof(*h) + flf_len[r->service].stateless;
-	} else {
-		r->fixed_len = rev1 ? sizeof(*h) + flf_len[r->service].session :
-				      sizeof(struct virtio_crypto_op_data_req);
 	}
+	r->fixed_len = sizeof(*h) + virtio_crypto_dataq_flf_len(r->service, rev1, r->stateless);
 	if (len < r->fixed_len)
 		return VIRTIO_CRYPTO_BADMSG;
 	if (!r->stateless) {
@@ -248,36 +228,6 @@ vc_data_request_decode(const uint8_t *buf, uint32_t len, uint64_t features,
 uint32_t
 vc_ctrl_request_fixed_len(uint32_t opcode, uint64_t features)
 {
-	uint32_t flf;
-
-	switch (opcode) {
-	case VIRTIO_CRYPTO_CIPHER_CREATE_SESSION:
-		flf = sizeof(struct virtio_crypto_sym_create_session_req);
-		break;
-	case VIRTIO_CRYPTO_HASH_CREATE_SESSION:
-		flf = sizeof(struct virtio_crypto_hash_session_para);
-		break;
-	case VIRTIO_CRYPTO_MAC_CREATE_SESSION:
-		flf = sizeof(struct virtio_crypto_mac_session_para);
-		break;
-	case VIRTIO_CRYPTO_AEAD_CREATE_SESSION:
-		flf = sizeof(struct virtio_crypto_aead_session_para);
-		break;
-	case VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION:
-		/* 12 bytes and the 44-byte algorithm part: 56 either way */
-		flf = sizeof(struct virtio_crypto_akcipher_create_session_req);
-		break;
-	case VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION:
-	case VIRTIO_CRYPTO_HASH_DESTROY_SESSION:
-	case VIRTIO_CRYPTO_MAC_DESTROY_SESSION:
-	case VIRTIO_CRYPTO_AEAD_DESTROY_SESSION:
-	case VIRTIO_CRYPTO_AKCIPHER_DESTROY_SESSION:
-		flf = sizeof(rte_le64_t);
-		break;
-	default:
-		return 0;
-	}
-	if (!has_feature(features, VIRTIO_CRYPTO_F_REVISION_1))
-		return sizeof(struct virtio_crypto_op_ctrl_req);
-	return sizeof(struct virtio_crypto_ctrl_header) + flf;
+	return virtio_crypto_ctrlq_req_len(opcode,
+					   has_feature(features, VIRTIO_CRYPTO_F_REVISION_1));
 }

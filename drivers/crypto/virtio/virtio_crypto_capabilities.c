@@ -77,7 +77,8 @@ fill_capability(const struct virtio_crypto_alg *alg,
 		return true;
 	case VIRTIO_CRYPTO_SERVICE_HASH:
 	case VIRTIO_CRYPTO_SERVICE_MAC:
-		if (!key_range_clamp(&key, auth_key))
+		/* A virtio hash or MAC request has no IV: GMAC and the like cannot travel. */
+		if (alg->iv_size.max > 0 || !key_range_clamp(&key, auth_key))
 			return false;
 		cap->sym.auth.algo = alg->rte_algo;
 		cap->sym.auth.block_size = alg->block_size;
@@ -94,7 +95,10 @@ fill_capability(const struct virtio_crypto_alg *alg,
 		cap->sym.aead.key_size = key;
 		cap->sym.aead.digest_size = alg->digest_size;
 		cap->sym.aead.aad_size = alg->aad_size;
-		cap->sym.aead.iv_size = alg->iv_size;
+		/* An AEAD session has no IV length: devices take the algorithm's largest. */
+		cap->sym.aead.iv_size.min = alg->iv_size.max;
+		cap->sym.aead.iv_size.max = alg->iv_size.max;
+		cap->sym.aead.iv_size.increment = 0;
 		return true;
 	default:
 		return false;

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef DPDK_DRIVER_ABI_H
+#define DPDK_DRIVER_ABI_H
+
+/**
+ * @file
+ * The part of DPDK's driver interface a cryptodev PMD needs, declared here
+ * because no distribution installs it: cryptodev_pmd.h, dev_driver.h and
+ * bus_vdev_driver.h are "driver SDK" headers that Debian's libdpdk-dev
+ * (22.11 and 24.11) leaves out, while the functions are exported from the
+ * shared libraries with version INTERNAL.
+ *
+ * Only what this PMD touches is declared, with the layouts of every
+ * release we build against, as read from the 22.11 sources and from the
+ * 22.11 and 24.11 binaries (the offsets each library uses). They agree
+ * but for one op 24.11 inserts in struct rte_cryptodev_ops; where a
+ * release appends fields, structures we hand to DPDK carry zeroed room for
+ * them. The probe checks at run time that the library agrees with us
+ * (virtio_crypto_dev_create()), so a release that moved a field fails
+ * loudly instead of corrupting memory.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_cryptodev.h>
+#include <rte_dev.h>
+#include <rte_version.h>
+
+/* ---- EAL: dev_driver.h ------------------------------------------------ */
+
+struct rte_driver {
+	RTE_TAILQ_ENTRY(rte_driver) next;
+	const char *name;
+	const char *alias;
+};
+
+struct rte_device {
+	RTE_TAILQ_ENTRY(rte_device) next;
+	const char *name;
+	const char *bus_info;
+	const struct rte_driver *driver;
+	const struct rte_bus *bus;
+	int numa_node;
+	struct rte_devargs *devargs;
+};
+
+/* ---- bus/vdev: bus_vdev_driver.h --------------------------------------- */
+
+struct rte_vdev_device {
+	RTE_TAILQ_ENTRY(rte_vdev_device) next;
+	struct rte_device device;
+};
+
+typedef int (rte_vdev_probe_t)(struct rte_vdev_device *dev);
+typedef int (rte_vdev_remove_t)(struct rte_vdev_device *dev);
+
+struct rte_vdev_driver {
+	RTE_TAILQ_ENTRY(rte_vdev_driver) next;
+	struct rte_driver driver;
+	rte_vdev_probe_t *probe;
+	rte_vdev_remove_t *remove;
+	void *dma_map;
+	void *dma_unmap;
+	uint32_t drv_flags;
+};
+
+void rte_vdev_register(struct rte_vdev_driver *driver);
+void rte_vdev_unregister(struct rte_vdev_driver *driver);
+
+/* ---- cryptodev: cryptodev_pmd.h ---------------------------------------- */
+
+struct rte_cryptodev_pmd_init_params {
+	char name[RTE_CRYPTODEV_NAME_MAX_LEN];
+	size_t private_data_size;
+	int socket_id;
+	unsigned int max_nb_queue_pairs;
+};
+
+struct rte_cryptodev_data {
+	uint8_t dev_id;
+	int socket_id;
+	char name[RTE_CRYPTODEV_NAME_MAX_LEN];
+	__extension__ uint8_t dev_started : 1;
+	struct rte_mempool *session_pool;
+	void **queue_pairs;
+	uint16_t nb_queue_pairs;
+	void *dev_private;
+} __rte_cache_aligned;
+
+struct rte_cryptodev_ops;
+
+/* The library allocates these; we only write the fields up to driver_id. */
+struct rte_cryptodev {
+	dequeue_pkt_burst_t dequeue_burst;
+	enqueue_pkt_burst_t enqueue_burst;
+	struct rte_cryptodev_data *data;
+	struct rte_cryptodev_ops *dev_ops;
+	uint64_t feature_flags;
+	struct rte_device *device;
+	uint8_t driver_id;
+	/* more fields follow that drivers do not touch */
+};
+
+struct rte_cryptodev_sym_session;
+struct rte_cryptodev_asym_session;
+
+struct rte_cryptodev_ops {
+	int (*dev_configure)(struct rte_cryptodev *dev, struct rte_cryptodev_config *config);
+	int (*dev_start)(struct rte_cryptodev *dev);
+	void (*dev_stop)(struct rte_cryptodev *dev);
+	int (*dev_close)(struct rte_cryptodev *dev);
+	void (*dev_infos_get)(struct rte_cryptodev *dev, struct rte_cryptodev_info *info);
+	void (*stats_get)(struct rte_cryptodev *dev, struct rte_cryptodev_stats *stats);
+	void (*stats_reset)(struct rte_cryptodev *dev);
+	int (*queue_pair_setup)(struct rte_cryptodev *dev, uint16_t qp_id,
+				const struct rte_cryptodev_qp_conf *conf, int socket_id);
+	int (*queue_pair_release)(struct rte_cryptodev *dev, uint16_t qp_id);
+#if RTE_VERSION >= RTE_VERSION_NUM(24, 11, 0, 0)
+	/* added by "cryptodev: add queue pair reset API" (24.11) */
+	int (*queue_pair_reset)(struct rte_cryptodev *dev, uint16_t qp_id,
+				const struct rte_cryptodev_qp_conf *conf, int socket_id);
+#endif
+	unsigned int (*sym_session_get_size)(struct rte_cryptodev *dev);
+	unsigned int (*asym_session_get_size)(struct rte_cryptodev *dev);
+	int (*sym_session_configure)(struct rte_cryptodev *dev,
+				     struct rte_crypto_sym_xform *xform,
+				     struct rte_cryptodev_sym_session *sess);
+	int (*asym_session_configure)(struct rte_cryptodev *dev,
+				      struct rte_crypto_asym_xform *xform,
+				      struct rte_cryptodev_asym_session *sess);
+	void (*sym_session_clear)(struct rte_cryptodev *dev,
+				  struct rte_cryptodev_sym_session *sess);
+	void (*asym_session_clear)(struct rte_cryptodev *dev,
+				   struct rte_cryptodev_asym_session *sess);
+	/*
+	 * cpu-crypto / raw data path, event metadata, and whatever later
+	 * releases append: all NULL ("not supported") for this PMD.
+	 */
+	void *unused[16];
+};
+
+struct cryptodev_driver {
+	RTE_TAILQ_ENTRY(cryptodev_driver) next;
+	const struct rte_driver *driver;
+	uint8_t id;
+};
+
+struct rte_cryptodev *
+rte_cryptodev_pmd_create(const char *name, struct rte_device *device,
+			 struct rte_cryptodev_pmd_init_params *params);
+int rte_cryptodev_pmd_destroy(struct rte_cryptodev *cryptodev);
+void rte_cryptodev_pmd_probing_finish(struct rte_cryptodev *dev);
+struct rte_cryptodev *rte_cryptodev_pmd_get_named_dev(const char *name);
+uint8_t rte_cryptodev_allocate_driver(struct cryptodev_driver *crypto_drv,
+				      const struct rte_driver *drv);
+
+/*
+ * A driver's session data starts at the session's second cache line
+ * (symmetric: after opaque data, sizes, driver id and the data's IOVA) or
+ * after a 24-byte header (asymmetric: driver id, sizes, padding, event
+ * metadata; rte_cryptodev_asym_get_header_session_size() says so at run
+ * time, and the probe checks it).
+ */
+#define VC_SYM_SESSION_PRIV_OFFSET	64
+#define VC_ASYM_SESSION_PRIV_OFFSET	24
+
+static inline void *
+vc_sym_session_priv(struct rte_cryptodev_sym_session *sess)
+{
+	return RTE_PTR_ADD(sess, VC_SYM_SESSION_PRIV_OFFSET);
+}
+
+static inline void *
+vc_asym_session_priv(struct rte_cryptodev_asym_session *sess)
+{
+	return RTE_PTR_ADD(sess, VC_ASYM_SESSION_PRIV_OFFSET);
+}
+
+#endif /* DPDK_DRIVER_ABI_H */

@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+/*
+ * The data path: rte_crypto_op bursts in, virtio data requests out, and
+ * back. The application's buffers (mbuf segments, IV, AAD, digest, RSA
+ * operands) go into descriptors as they are; only the request header and
+ * fixed part, stateless keys, a digest to verify and the status byte live
+ * in the per-op request area. No allocation but the area (mempool), no
+ * lock, no system call but the kick the device asks for.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_mbuf.h>
+
+#include "dpdk_driver_abi.h"
+#include "vc_dpdk_compat.h"
+#include "virtio_crypto_log.h"
+#include "virtio_crypto_qp.h"
+#include "virtio_crypto_rsa_key.h"
+#include "virtio_crypto_session.h"
+
+/* What building a request decided. */
+#define BUILD_QUEUED	0	/* give it to the device */
+#define BUILD_DONE	1	/* finished here, op->status set */
+
+struct req_builder {
+	const struct virtio_crypto_hw *hw;
+	struct vc_request_area *area;
+	struct vc_vq_buf bufs[VC_REQ_MAX_BUFS];
+	uint16_t n;
+	uint16_t nb_out;
+	bool overflow;
+};
+
+static inline void
+push(struct req_builder *b, uint64_t addr, uint32_t len)
+{
+	if (len == 0)
+		return;		/* some devices reject empty descriptors */
+	if (unlikely(b->n == VC_REQ_MAX_BUFS)) {
+		b->overflow = true;
+		return;
+	}
+	b->bufs[b->n].addr = addr;
+	b->bufs[b->n].len = len;
+	b->n++;
+}
+
+static inline void
+push_area(struct req_builder *b, size_t off, uint32_t len)
+{
+	push(b, b->area->addr + off, len);
+}
+
+static inline void
+push_ptr(struct req_builder *b, const void *va, rte_iova_t iova, uint32_t len)
+{
+	push(b, vc_hw_addr(b->hw, va, iova), len);
+}
+
+/* Bytes [off, off + len) of an mbuf chain, one descriptor per segment. */
+static inline void
+push_mbuf(struct req_builder *b, const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	unsigned int segs = 0;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (len > 0) {
+		uint32_t chunk;
+
+		if (unlikely(m == NULL || ++segs > VC_REQ_MAX_SEGS)) {
+			b->overflow = true;
+			return;
+		}
+		chunk = RTE_MIN(len, (uint32_t)m->data_len - off);
+		push(b, b->hw->use_va ? rte_pktmbuf_mtod_offset(m, uintptr_t, off) :
+					rte_pktmbuf_iova_offset(m, off), chunk);
+		len -= chunk;
+		off = 0;
+		m = m->next;
+	}
+}
+
+static inline void
+end_readable(struct req_builder *b)
+{
+	b->nb_out = b->n;
+}
+
+/* Keys of a sessionless op, copied where the device can read them. */
+static inline void
+push_key(struct req_builder *b, const uint8_t *key, uint32_t len, uint32_t *used)
+{
+	if (len == 0)
+		return;
+	if (*used + len > VC_REQ_KEYS_ROOM) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->area->keys + *used, key, len);
+	push_area(b, VC_AREA_OFF(keys) + *used, len);
+	*used += len;
+}
+
+static inline uint32_t
+mbuf_chain_len(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_pkt_len(m);
+}
+
+/* The region of the source a chain covers: cipher and auth ranges together. */
+struct sym_region {
+	uint32_t start;
+	uint32_t len;
+};
+
+static inline struct sym_region
+chain_region(const struct rte_crypto_sym_op *sym)
+{
+	uint32_t c0 = sym->cipher.data.offset, c1 = c0 + sym->cipher.data.length;
+	uint32_t a0 = sym->auth.data.offset, a1 = a0 + sym->auth.data.length;
+	struct sym_region r;
+
+	r.start = RTE_MIN(c0, a0);
+	r.len = RTE_MAX(c1, a1) - r.start;
+	return r;
+}
+
+static inline void
+fill_header(struct virtio_crypto_op_header *h, const struct vc_sym_params *p,
+	    uint64_t session_id, bool stateless, bool rev1)
+{
+	h->opcode = rte_cpu_to_le_32(p->opcode);
+	h->algo = rte_cpu_to_le_32(p->algo);
+	h->session_id = rte_cpu_to_le_64(session_id);
+	h->flag = rte_cpu_to_le_32(rev1 && !stateless ? VIRTIO_CRYPTO_FLAG_SESSION_MODE :
+							VIRTIO_CRYPTO_FLAG_STATELESS_MODE);
+	h->padding = 0;
+}
+
+/*
+ * A symmetric request, session or stateless: the fixed part, then the
+ * variable part in the specification's order for the service.
+ */
+static int
+build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_params *p,
+	  uint64_t session_id, bool stateless)
+{
+	const struct virtio_crypto_hw *hw = b->hw;
+	struct rte_crypto_sym_op *sym = op->sym;
+	struct vc_request_area *area = b->area;
+	struct virtio_crypto_op_header *h = (void *)area->hdr;
+	uint8_t *flf = area->hdr + sizeof(*h);
+	const struct rte_mbuf *dst = sym->m_dst ? sym->m_dst : sym->m_src;
+	bool rev1 = vc_hw_has_feature(hw, VIRTIO_CRYPTO_F_REVISION_1);
+	uint32_t hdr_len = sizeof(*h) +
+		virtio_crypto_dataq_flf_len(p->service, rev1, stateless);
+	uint32_t keys = 0, iv_len = p->iv_len;
+	uint8_t *iv = rte_crypto_op_ctod_offset(op, uint8_t *, p->iv_offset);
+	rte_iova_t iv_iova = rte_crypto_op_ctophys_offset(op, p->iv_offset);
+	struct sym_region r;
+
+	memset(area->hdr, 0, hdr_len);
+	fill_header(h, p, session_id, stateless, rev1);
+	area->verify = p->verify;
+	area->aead_decrypt = p->service == VIRTIO_CRYPTO_SERVICE_AEAD &&
+			     p->direction == VIRTIO_CRYPTO_OP_DECRYPT;
+	push_area(b, 0, hdr_len);
+
+	switch (p->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+		if (p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+			r.start = sym->cipher.data.offset;
+			r.len = sym->cipher.data.length;
+			if (r.len == 0) {
+				/* nothing to cipher: done, and the device never sees it */
+				op->status = RTE_CRYPTO_OP_STATUS_SUCCESS;
+				return BUILD_DONE;
+			}
+			if (stateless) {
+				struct virtio_crypto_sym_data_flf_stateless *s = (void *)flf;
+
+				s->u.cipher.sess_para.algo = rte_cpu_to_le_32(p->cipher_algo);
+				s->u.cipher.sess_para.key_len = rte_cpu_to_le_32(p->cipher_key_len);
+				s->u.cipher.sess_para.op = rte_cpu_to_le_32(p->direction);
+				s->u.cipher.iv_len = rte_cpu_to_le_32(iv_len);
+				s->u.cipher.src_data_len = rte_cpu_to_le_32(r.len);
+				s->u.cipher.dst_data_len = rte_cpu_to_le_32(r.len);
+				s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+				push_key(b, p->cipher_key, p->cipher_key_len, &keys);
+			} else {
+				struct virtio_crypto_sym_data_req *s = (void *)flf;
+
+				s->u.cipher.para.iv_len = rte_cpu_to_le_32(iv_len);
+				s->u.cipher.para.src_data_len = rte_cpu_to_le_32(r.len);
+				s->u.cipher.para.dst_data_len = rte_cpu_to_le_32(r.len);
+				s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+			}
+			push_ptr(b, iv, iv_iova, iv_len);
+			push_mbuf(b, sym->m_src, r.start, r.len);
+			end_readable(b);
+			push_mbuf(b, dst, r.start, r.len);
+			break;
+		}
+		r = chain_region(sym);
+		if (stateless) {
+			struct virtio_crypto_alg_chain_data_flf_stateless *s =
+				&((struct virtio_crypto_sym_data_flf_stateless *)flf)->u.chain;
+
+			s->sess_para.alg_chain_order = rte_cpu_to_le_32(p->chain_order);
+			s->sess_para.cipher.algo = rte_cpu_to_le_32(p->cipher_algo);
+			s->sess_para.cipher.key_len = rte_cpu_to_le_32(p->cipher_key_len);
+			s->sess_para.cipher.op = rte_cpu_to_le_32(p->direction);
+			s->sess_para.hash.algo = rte_cpu_to_le_32(p->hash_algo);
+			s->sess_para.hash.auth_key_len = rte_cpu_to_le_32(p->auth_key_len);
+			s->sess_para.hash.hash_mode = rte_cpu_to_le_32(p->hash_mode);
+			s->iv_len = rte_cpu_to_le_32(iv_len);
+			s->src_data_len = rte_cpu_to_le_32(r.len);
+			s->dst_data_len = rte_cpu_to_le_32(r.len);
+			s->cipher_start_src_offset =
+				rte_cpu_to_le_32(sym->cipher.data.offset - r.start);
+			s->len_to_cipher = rte_cpu_to_le_32(sym->cipher.data.length);
+			s->hash_start_src_offset = rte_cpu_to_le_32(sym->auth.data.offset - r.start);
+			s->len_to_hash = rte_cpu_to_le_32(sym->auth.data.length);
+			s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+			((struct virtio_crypto_sym_data_flf_stateless *)flf)->op_type =
+				rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
+			push_key(b, p->cipher_key, p->cipher_key_len, &keys);
+			push_key(b, p->auth_key, p->auth_key_len, &keys);
+			push_ptr(b, iv, iv_iova, iv_len);
+			push_mbuf(b, sym->m_src, r.start, r.len);
+		} else {
+			struct virtio_crypto_sym_data_req *s = (void *)flf;
+			struct virtio_crypto_alg_chain_data_para *c = &s->u.chain.para;
+
+			c->iv_len = rte_cpu_to_le_32(iv_len);
+			c->src_data_len = rte_cpu_to_le_32(r.len);
+			c->dst_data_len = rte_cpu_to_le_32(r.len);
+			c->cipher_start_src_offset = rte_cpu_to_le_32(sym->cipher.data.offset - r.start);
+			c->len_to_cipher = rte_cpu_to_le_32(sym->cipher.data.length);
+			c->hash_start_src_offset = rte_cpu_to_le_32(sym->auth.data.offset - r.start);
+			c->len_to_hash = rte_cpu_to_le_32(sym->auth.data.length);
+			c->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+			s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
+			push_ptr(b, iv, iv_iova, iv_len);
+			push_mbuf(b, sym->m_src, r.start, r.len);
+		}
+		end_readable(b);
+		push_mbuf(b, dst, r.start, r.len);
+		goto digest_out;
+
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		r.start = sym->auth.data.offset;
+		r.len = sym->auth.data.length;
+		if (stateless && p->service == VIRTIO_CRYPTO_SERVICE_HASH) {
+			struct virtio_crypto_hash_data_flf_stateless *s = (void *)flf;
+
+			s->sess_para.algo = rte_cpu_to_le_32(p->hash_algo);
+			s->src_data_len = rte_cpu_to_le_32(r.len);
+			s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+		} else if (stateless) {
+			struct virtio_crypto_mac_data_flf_stateless *s = (void *)flf;
+
+			s->sess_para.algo = rte_cpu_to_le_32(p->hash_algo);
+			s->sess_para.auth_key_len = rte_cpu_to_le_32(p->auth_key_len);
+			s->src_data_len = rte_cpu_to_le_32(r.len);
+			s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+			push_key(b, p->auth_key, p->auth_key_len, &keys);
+		} else {
+			struct virtio_crypto_hash_para *s = (void *)flf;
+
+			s->src_data_len = rte_cpu_to_le_32(r.len);
+			s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+		}
+		push_mbuf(b, sym->m_src, r.start, r.len);
+		end_readable(b);
+digest_out:
+		if (p->verify) {
+			if (p->digest_len > VC_REQ_DIGEST_ROOM) {
+				b->overflow = true;
+				break;
+			}
+			push_area(b, VC_AREA_OFF(digest), p->digest_len);
+		} else {
+			push_ptr(b, sym->auth.digest.data, sym->auth.digest.phys_addr,
+				 p->digest_len);
+		}
+		break;
+
+	case VIRTIO_CRYPTO_SERVICE_AEAD: {
+		bool enc = p->direction == VIRTIO_CRYPTO_OP_ENCRYPT;
+		uint32_t len = sym->aead.data.length;
+		uint32_t in_len = enc ? len : len + p->digest_len;
+		uint32_t out_len = enc ? len + p->digest_len : len;
+		/* DPDK's CCM convention: nonce from IV byte 1, AAD from byte 18. */
+		uint32_t iv_skip = p->ccm ? 1 : 0, aad_skip = p->ccm ? 18 : 0;
+
+		if (stateless) {
+			struct virtio_crypto_aead_data_flf_stateless *s = (void *)flf;
+
+			s->sess_para.algo = rte_cpu_to_le_32(p->algo);
+			s->sess_para.key_len = rte_cpu_to_le_32(p->cipher_key_len);
+			s->sess_para.op = rte_cpu_to_le_32(p->direction);
+			s->iv_len = rte_cpu_to_le_32(iv_len);
+			s->tag_len = rte_cpu_to_le_32(p->digest_len);
+			s->aad_len = rte_cpu_to_le_32(p->aad_len);
+			s->src_data_len = rte_cpu_to_le_32(in_len);
+			s->dst_data_len = rte_cpu_to_le_32(out_len);
+			push_key(b, p->cipher_key, p->cipher_key_len, &keys);
+		} else {
+			struct virtio_crypto_aead_para *s = (void *)flf;
+
+			s->iv_len = rte_cpu_to_le_32(iv_len);
+			s->aad_len = rte_cpu_to_le_32(p->aad_len);
+			s->src_data_len = rte_cpu_to_le_32(in_len);
+			s->dst_data_len = rte_cpu_to_le_32(out_len);
+			s->tag_len = rte_cpu_to_le_32(p->digest_len);
+		}
+		push_ptr(b, iv + iv_skip, iv_iova + iv_skip, iv_len);
+		push_mbuf(b, sym->m_src, sym->aead.data.offset, len);
+		if (!enc)
+			push_ptr(b, sym->aead.digest.data, sym->aead.digest.phys_addr,
+				 p->digest_len);
+		push_ptr(b, sym->aead.aad.data + aad_skip, sym->aead.aad.phys_addr + aad_skip,
+			 p->aad_len);
+		end_readable(b);
+		push_mbuf(b, dst, sym->aead.data.offset, len);
+		if (enc)
+			push_ptr(b, sym->aead.digest.data, sym->aead.digest.phys_addr,
+				 p->digest_len);
+		break;
+	}
+	default:
+		b->overflow = true;
+		break;
+	}
+	push_area(b, VC_AREA_OFF(status), 1);
+	if (unlikely(b->overflow)) {
+		op->status = RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
+		return BUILD_DONE;
+	}
+	return BUILD_QUEUED;
+}
+
+static int
+build_sessionless(struct req_builder *b, struct rte_crypto_op *op)
+{
+	const struct virtio_crypto_hw *hw = b->hw;
+	struct vc_sym_params p;
+
+	if (vc_sym_params_from_xform(hw, op->sym->xform, &p) != 0 ||
+	    !vc_hw_has_feature(hw, VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE + p.service) ||
+	    !vc_hw_has_feature(hw, VIRTIO_CRYPTO_F_REVISION_1)) {
+		op->status = RTE_CRYPTO_OP_STATUS_INVALID_SESSION;
+		return BUILD_DONE;
+	}
+	return build_sym(b, op, &p, 0, true);
+}
+
+/*
+ * RSA. DPDK signs and verifies exactly the bytes it is given (no hashing,
+ * no DigestInfo), so sessions use VIRTIO_CRYPTO_RSA_NO_HASH. A raw-padding
+ * signature is the private operation, which virtio calls DECRYPT.
+ */
+static int
+build_rsa(struct req_builder *b, struct rte_crypto_op *op)
+{
+	struct rte_crypto_rsa_op_param *rsa = &op->asym->rsa;
+	struct vc_asym_session *s = vc_asym_session_priv(op->asym->session);
+	struct virtio_crypto_op_header *h = (void *)b->area->hdr;
+	struct virtio_crypto_akcipher_para *para = (void *)(b->area->hdr + sizeof(*h));
+	bool rev1 = vc_hw_has_feature(b->hw, VIRTIO_CRYPTO_F_REVISION_1);
+	const rte_crypto_param *in, *out = NULL, *in2 = NULL;
+	uint32_t opcode, out_len = s->mod_len;
+	int pad;
+
+#if VC_RSA_PAD_IN_XFORM
+	pad = s->created[VIRTIO_CRYPTO_RSA_PKCS1_PADDING] ? VIRTIO_CRYPTO_RSA_PKCS1_PADDING :
+							    VIRTIO_CRYPTO_RSA_RAW_PADDING;
+#else
+	pad = vc_rsa_padding_to_virtio(rsa->padding.type);
+#endif
+	if (op->sess_type != RTE_CRYPTO_OP_WITH_SESSION || pad < 0 || !s->created[pad])
+		goto invalid;
+	switch (rsa->op_type) {
+	case RTE_CRYPTO_ASYM_OP_ENCRYPT:
+		opcode = VIRTIO_CRYPTO_AKCIPHER_ENCRYPT;
+		in = &rsa->message;
+		out = &rsa->cipher;
+		break;
+	case RTE_CRYPTO_ASYM_OP_DECRYPT:
+		opcode = VIRTIO_CRYPTO_AKCIPHER_DECRYPT;
+		in = &rsa->cipher;
+		out = &rsa->message;
+		if (pad == VIRTIO_CRYPTO_RSA_PKCS1_PADDING)
+			out_len = RTE_MIN(out_len, out->length ? out->length : out_len);
+		break;
+	case RTE_CRYPTO_ASYM_OP_SIGN:
+		opcode = pad == VIRTIO_CRYPTO_RSA_PKCS1_PADDING ? VIRTIO_CRYPTO_AKCIPHER_SIGN :
+								  VIRTIO_CRYPTO_AKCIPHER_DECRYPT;
+		in = &rsa->message;
+		out = &rsa->sign;
+		break;
+	case RTE_CRYPTO_ASYM_OP_VERIFY:
+		/* A raw verify would need the recovered number back: not offered. */
+		if (pad != VIRTIO_CRYPTO_RSA_PKCS1_PADDING)
+			goto invalid;
+		opcode = VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+		in = &rsa->sign;
+		in2 = &rsa->message;
+		break;
+	default:
+		goto invalid;
+	}
+	if (in->data == NULL || in->length == 0 || (out != NULL && out->data == NULL))
+		goto invalid;
+
+	memset(b->area->hdr, 0, sizeof(*h) +
+	       virtio_crypto_dataq_flf_len(VIRTIO_CRYPTO_SERVICE_AKCIPHER, rev1, false));
+	h->opcode = rte_cpu_to_le_32(opcode);
+	h->algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_RSA);
+	h->session_id = rte_cpu_to_le_64(s->session_id[pad]);
+	h->flag = rte_cpu_to_le_32(rev1 ? VIRTIO_CRYPTO_FLAG_SESSION_MODE : 0);
+	para->src_data_len = rte_cpu_to_le_32(in->length);
+	para->dst_data_len = rte_cpu_to_le_32(in2 ? in2->length : out_len);
+	b->area->verify = 0;
+	b->area->aead_decrypt = 0;
+	push_area(b, 0, sizeof(*h) +
+		  virtio_crypto_dataq_flf_len(VIRTIO_CRYPTO_SERVICE_AKCIPHER, rev1, false));
+	push_ptr(b, in->data, in->iova, in->length);
+	if (in2 != NULL)
+		push_ptr(b, in2->data, in2->iova, in2->length);
+	end_readable(b);
+	if (out != NULL)
+		push_ptr(b, out->data, out->iova, out_len);
+	push_area(b, VC_AREA_OFF(status), 1);
+	if (b->overflow)
+		goto invalid;
+	return BUILD_QUEUED;
+invalid:
+	op->status = RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
+	return BUILD_DONE;
+}
+
+static int
+build_request(struct req_builder *b, struct rte_crypto_op *op)
+{
+	struct vc_sym_session *s;
+
+	b->n = 0;
+	b->nb_out = 0;
+	b->overflow = false;
+	b->area->op = op;
+	b->area->status = VIRTIO_CRYPTO_ERR;	/* unless the device says otherwise */
+	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC)
+		return build_rsa(b, op);
+	if (unlikely(op->type != RTE_CRYPTO_OP_TYPE_SYMMETRIC)) {
+		op->status = RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
+		return BUILD_DONE;
+	}
+	if (op->sess_type == RTE_CRYPTO_OP_SESSIONLESS)
+		return build_sessionless(b, op);
+	if (unlikely(op->sess_type != RTE_CRYPTO_OP_WITH_SESSION || op->sym->session == NULL)) {
+		op->status = RTE_CRYPTO_OP_STATUS_INVALID_SESSION;
+		return BUILD_DONE;
+	}
+	s = vc_sym_session_priv(op->sym->session);
+	return build_sym(b, op, &s->p, s->session_id, false);
+}
+
+static inline bool
+digest_equal(const uint8_t *a, const uint8_t *b, uint32_t len)
+{
+	uint8_t diff = 0;
+	uint32_t i;
+
+	/* constant time: a verify must not tell how much of a forgery was right */
+	for (i = 0; i < len; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+/* The rte_crypto status of a virtio one. */
+static const uint8_t status_map[VIRTIO_CRYPTO_STATUS_MAX] = {
+	[VIRTIO_CRYPTO_OK] = RTE_CRYPTO_OP_STATUS_SUCCESS,
+	[VIRTIO_CRYPTO_ERR] = RTE_CRYPTO_OP_STATUS_ERROR,
+	[VIRTIO_CRYPTO_BADMSG] = RTE_CRYPTO_OP_STATUS_INVALID_ARGS,
+	[VIRTIO_CRYPTO_NOTSUPP] = RTE_CRYPTO_OP_STATUS_INVALID_ARGS,
+	[VIRTIO_CRYPTO_INVSESS] = RTE_CRYPTO_OP_STATUS_INVALID_SESSION,
+	[VIRTIO_CRYPTO_NOSPC] = RTE_CRYPTO_OP_STATUS_ERROR,
+	/* a signature that does not verify, as DPDK's software PMDs say it */
+	[VIRTIO_CRYPTO_KEY_REJECTED] = RTE_CRYPTO_OP_STATUS_ERROR,
+};
+
+static inline void
+finish_request(struct vc_request_area *area, uint32_t written)
+{
+	struct rte_crypto_op *op = area->op;
+	uint8_t status = __atomic_load_n(&area->status, __ATOMIC_RELAXED);
+
+	if (unlikely(status >= VIRTIO_CRYPTO_STATUS_MAX)) {
+		op->status = RTE_CRYPTO_OP_STATUS_ERROR;
+		return;
+	}
+	op->status = status_map[status];
+	if (status == VIRTIO_CRYPTO_OK) {
+		if (area->verify) {
+			const struct vc_sym_session *s = op->sess_type == RTE_CRYPTO_OP_WITH_SESSION ?
+				vc_sym_session_priv(op->sym->session) : NULL;
+			uint32_t len = s ? s->p.digest_len : op->sym->xform->type ==
+				RTE_CRYPTO_SYM_XFORM_AUTH ? op->sym->xform->auth.digest_length :
+				op->sym->xform->next->auth.digest_length;
+
+			if (!digest_equal(area->digest, op->sym->auth.digest.data, len))
+				op->status = RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
+		} else if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC &&
+			   op->asym->rsa.op_type == RTE_CRYPTO_ASYM_OP_DECRYPT) {
+			/* PKCS#1 plaintext is as long as the device says (status excluded) */
+			op->asym->rsa.message.length = written > 0 ? written - 1 : 0;
+		} else if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC) {
+			struct vc_asym_session *as = vc_asym_session_priv(op->asym->session);
+
+			if (op->asym->rsa.op_type == RTE_CRYPTO_ASYM_OP_ENCRYPT)
+				op->asym->rsa.cipher.length = as->mod_len;
+			else if (op->asym->rsa.op_type == RTE_CRYPTO_ASYM_OP_SIGN)
+				op->asym->rsa.sign.length = as->mod_len;
+		}
+	} else if (status == VIRTIO_CRYPTO_BADMSG && area->aead_decrypt) {
+		/* the tag did not match: what BADMSG means for an AEAD decrypt */
+		op->status = RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
+	}
+}
+
+static void
+wipe_keys(struct vc_request_area *area)
+{
+	if (area->op->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC &&
+	    area->op->sess_type == RTE_CRYPTO_OP_SESSIONLESS)
+		explicit_bzero(area->keys, sizeof(area->keys));
+}
+
+uint16_t
+vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
+{
+	struct virtio_crypto_qp *qp = qpv;
+	struct virtio_crypto_hw *hw = qp->hw;
+	struct virtio_crypto_vq *vq = qp->vq;
+	struct vc_request_area *areas[VC_MAX_BURST];
+	struct req_builder b;
+	uint16_t i, n, used = 0;
+
+	if (unlikely(hw->broken)) {
+		/* Answer with errors through dequeue: nothing is lost. */
+		for (i = 0; i < nb_ops; i++)
+			ops[i]->status = RTE_CRYPTO_OP_STATUS_ERROR;
+		n = rte_ring_enqueue_burst(qp->done, (void **)ops, nb_ops, NULL);
+		qp->stats.enqueued_count += n;
+		return n;
+	}
+	/* With indirect descriptors a request takes one ring slot. */
+	n = RTE_MIN(nb_ops, VC_MAX_BURST);
+	if (vq->indirect)
+		n = RTE_MIN(n, vq->nb_free);
+	if (n == 0 || rte_mempool_get_bulk(qp->areas, (void **)areas, n) != 0)
+		return 0;
+
+	b.hw = hw;
+	for (i = 0; i < n; i++) {
+		struct rte_crypto_op *op = ops[i];
+
+		b.area = areas[used];
+		if (build_request(&b, op) == BUILD_DONE) {
+			if (rte_ring_enqueue(qp->done, op) != 0)
+				break;
+			continue;
+		}
+		if (vc_vq_add(vq, b.bufs, b.nb_out, b.n - b.nb_out, b.area,
+			      b.area->table, b.area->addr + VC_AREA_OFF(table)) != 0) {
+			wipe_keys(b.area);
+			break;
+		}
+		used++;
+	}
+	if (used < n)
+		rte_mempool_put_bulk(qp->areas, (void **)&areas[used], n - used);
+	if (vc_vq_publish(vq))
+		hw->ops->notify_queue(hw, vq);
+	qp->stats.enqueued_count += i;
+	return i;
+}
+
+uint16_t
+vc_dequeue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
+{
+	struct virtio_crypto_qp *qp = qpv;
+	struct virtio_crypto_vq *vq = qp->vq;
+	struct vc_request_area *areas[VC_MAX_BURST];
+	struct vc_request_area *area;
+	uint16_t n = 0, k = 0, i;
+	uint32_t len;
+
+	if (unlikely(rte_ring_count(qp->done) != 0))
+		n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
+	while (n < nb_ops && k < VC_MAX_BURST &&
+	       (area = vc_vq_get_used(vq, &len)) != NULL) {
+		finish_request(area, len);
+		wipe_keys(area);
+		ops[n++] = area->op;
+		areas[k++] = area;
+	}
+	if (k > 0)
+		rte_mempool_put_bulk(qp->areas, (void **)areas, k);
+	if (unlikely(n == 0 && qp->hw->broken))
+		vc_qp_fail_inflight(qp);
+	for (i = 0; i < n; i++)
+		if (unlikely(ops[i]->status != RTE_CRYPTO_OP_STATUS_SUCCESS))
+			qp->stats.dequeue_err_count++;
+	qp->stats.dequeued_count += n;
+	return n;
+}
+
+static void
+fail_one(void *cookie, void *arg)
+{
+	struct vc_request_area *area = cookie;
+	struct virtio_crypto_qp *qp = arg;
+
+	area->op->status = RTE_CRYPTO_OP_STATUS_ERROR;
+	wipe_keys(area);
+	/* The done ring holds every area's op: it is as large as the pool. */
+	rte_ring_enqueue(qp->done, area->op);
+	rte_mempool_put(qp->areas, area);
+}
+
+void
+vc_qp_fail_inflight(struct virtio_crypto_qp *qp)
+{
+	vc_vq_reclaim_all(qp->vq, fail_one, qp);
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VIRTIO_CRYPTO_HW_H
+#define VIRTIO_CRYPTO_HW_H
+
+/**
+ * @file
+ * One virtio-crypto device as the driver core sees it, and the small
+ * table of operations a transport (virtio-user over vhost-user, virtio-pci)
+ * provides for it. The core does the virtio handshake, the queues and the
+ * crypto; a transport only moves status, features, config, queue
+ * addresses and kicks, and may carry sessions itself (vhost-user session
+ * messages) instead of the control queue.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_cryptodev.h>
+
+#include "virtio_crypto_vq.h"
+#include "virtio_crypto_wire.h"
+
+/* Device status bits (virtio 1.x, 2.1). */
+#define VIRTIO_STATUS_ACK		1
+#define VIRTIO_STATUS_DRIVER		2
+#define VIRTIO_STATUS_DRIVER_OK		4
+#define VIRTIO_STATUS_FEATURES_OK	8
+#define VIRTIO_STATUS_NEEDS_RESET	64
+#define VIRTIO_STATUS_FAILED		128
+
+/* Transport-level feature bits the core negotiates. */
+#define VIRTIO_F_INDIRECT_DESC		28
+#define VIRTIO_F_EVENT_IDX		29
+#define VIRTIO_F_VERSION_1		32
+#define VIRTIO_F_ACCESS_PLATFORM	33
+#define VIRTIO_F_RING_PACKED		34
+
+/** Control buffer: a request, its reply and keys up to an RSA-4096 DER key. */
+#define VIRTIO_CRYPTO_CTRL_BUF_SIZE	8192
+
+/** Capabilities room: every table entry and the terminator. */
+#define VIRTIO_CRYPTO_MAX_CAPS		64
+
+/**
+ * A session as the device is asked to create it: the control request
+ * (REVISION_1-independent, always the padded 72-byte form) and its keys.
+ * Transports that carry sessions in their own messages translate this.
+ */
+struct vc_session_request {
+	struct virtio_crypto_op_ctrl_req req;
+	const uint8_t *cipher_key;	/**< or AEAD key, or DER key */
+	uint32_t cipher_key_len;
+	const uint8_t *auth_key;
+	uint32_t auth_key_len;
+};
+
+struct virtio_crypto_hw;
+
+struct virtio_crypto_transport_ops {
+	const char *name;
+	/** Device features offered. */
+	uint64_t (*get_features)(struct virtio_crypto_hw *hw);
+	/** Driver features accepted (before FEATURES_OK). */
+	int (*set_features)(struct virtio_crypto_hw *hw, uint64_t features);
+	/** Read the device-specific configuration. */
+	int (*read_config)(struct virtio_crypto_hw *hw, uint32_t offset,
+			   void *buf, uint32_t len);
+	uint8_t (*get_status)(struct virtio_crypto_hw *hw);
+	/** Set status; 0 resets the device (and stops every queue). */
+	int (*set_status)(struct virtio_crypto_hw *hw, uint8_t status);
+	/** Largest ring the device allows for this queue; 0 if none. */
+	uint16_t (*queue_size_max)(struct virtio_crypto_hw *hw, uint16_t index);
+	/** Give the device a laid-out queue (before DRIVER_OK). */
+	int (*setup_queue)(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq);
+	/** Forget a queue (after reset). */
+	void (*del_queue)(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq);
+	/** Kick: the data path calls this only when the device asked for it. */
+	void (*notify_queue)(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq);
+	/**
+	 * Optional: create and destroy sessions through the transport's own
+	 * messages instead of the control queue. 0 or a negative errno.
+	 */
+	int (*create_session)(struct virtio_crypto_hw *hw,
+			      const struct vc_session_request *s, uint64_t *session_id);
+	int (*destroy_session)(struct virtio_crypto_hw *hw, uint64_t session_id);
+	/** Release the transport (after the last reset). */
+	void (*close)(struct virtio_crypto_hw *hw);
+};
+
+/** The control queue: session requests, one at a time, from any thread. */
+struct virtio_crypto_ctrlq {
+	struct virtio_crypto_vq vq;
+	struct vc_vq_slot slots[1];	/**< resized at allocation */
+};
+
+struct virtio_crypto_hw {
+	const struct virtio_crypto_transport_ops *ops;
+	void *transport;		/**< the transport's own state */
+	/*
+	 * Buffers are given to the device by virtual address (virtio-user:
+	 * the backend maps our memory at the same addresses) or by IOVA.
+	 */
+	bool use_va;
+	/* Sessions: control queue, or the transport's session messages. */
+	bool sessions_by_transport;
+	bool want_packed;		/**< use the packed ring if offered */
+	uint16_t queue_size;		/**< requested ring size, 0: device max */
+	uint16_t queues_limit;		/**< queue pairs to offer at most, 0: all */
+	uint32_t ctrl_timeout_ms;
+
+	uint64_t features;		/**< negotiated */
+	struct virtio_crypto_config config;	/**< as read: little-endian */
+	uint16_t max_dataqueues;	/**< the device's; the control queue follows */
+	uint16_t max_queue_pairs;	/**< offered to the application */
+	struct rte_cryptodev_capabilities caps[VIRTIO_CRYPTO_MAX_CAPS];
+	uint64_t feature_flags;		/**< RTE_CRYPTODEV_FF_* */
+
+	/* Set on a fatal protocol error or a lost device; checked per burst. */
+	volatile bool broken;
+
+	/* Control path, serialised by ctrl_lock. */
+	pthread_mutex_t ctrl_lock;
+	struct virtio_crypto_vq *ctrlq;	/**< NULL with sessions_by_transport */
+	void *ctrl_buf;			/**< request, keys and reply */
+	uint64_t ctrl_buf_addr;
+	const struct rte_memzone *ctrl_mz;
+
+	/* Data queues, allocated at configure time. */
+	uint16_t nb_queues;
+	struct virtio_crypto_vq **dataq;
+	uint8_t dev_id;
+	char name[RTE_CRYPTODEV_NAME_MAX_LEN];
+};
+
+static inline bool
+vc_hw_has_feature(const struct virtio_crypto_hw *hw, unsigned int bit)
+{
+	return (hw->features >> bit) & 1;
+}
+
+/** Device address of a buffer for this device. */
+static inline uint64_t
+vc_hw_addr(const struct virtio_crypto_hw *hw, const void *va, rte_iova_t iova)
+{
+	return hw->use_va ? (uint64_t)(uintptr_t)va : iova;
+}
+
+/**
+ * Create the cryptodev for a device a transport has reached: handshake,
+ * configuration, capabilities. The transport's state must be in hw.
+ *
+ * @param name
+ *   cryptodev name.
+ * @param device
+ *   The bus device (rte_vdev_device's or rte_pci_device's rte_device).
+ * @param tmpl
+ *   Copied into the cryptodev's private data.
+ * @param[out] hw
+ *   The device's own copy, for the transport's later use.
+ * @return 0 or a negative errno (nothing created).
+ */
+int virtio_crypto_dev_create(const char *name, struct rte_device *device,
+			     const struct virtio_crypto_hw *tmpl, int socket_id,
+			     struct virtio_crypto_hw **hw);
+
+/** Destroy the cryptodev of this name (bus remove). */
+int virtio_crypto_dev_destroy(const char *name);
+
+/** The device went away: fail what it holds, refuse new work. */
+void virtio_crypto_hw_set_broken(struct virtio_crypto_hw *hw, const char *why);
+
+/* Control queue (virtio_crypto_ctrlq.c). */
+int vc_ctrlq_create_session(struct virtio_crypto_hw *hw,
+			    const struct vc_session_request *s, uint64_t *session_id);
+int vc_ctrlq_destroy_session(struct virtio_crypto_hw *hw, uint32_t service,
+			     uint64_t session_id);
+
+/** The status a device returned, as a negative errno. */
+int vc_status_to_errno(uint32_t status);
+
+#endif /* VIRTIO_CRYPTO_HW_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VIRTIO_CRYPTO_QP_H
+#define VIRTIO_CRYPTO_QP_H
+
+/*
+ * A queue pair: one data queue of the device, the per-op request areas
+ * that travel with its requests, and the ops finished without the device
+ * (rejected or trivially done) waiting for the next dequeue.
+ */
+
+#include <stdint.h>
+
+#include <rte_crypto.h>
+#include <rte_cryptodev.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "virtio_crypto_hw.h"
+
+/* Buffers one request may take: header, keys, IV, AAD, data, digest, status. */
+#define VC_MAX_BURST		128	/* ops one enqueue or dequeue call handles */
+#define VC_REQ_MAX_SEGS		32	/* per mbuf chain, source or destination */
+#define VC_REQ_MAX_BUFS		(8 + 2 * VC_REQ_MAX_SEGS)
+#define VC_REQ_HDR_ROOM		128	/* op header + largest fixed part (100) */
+#define VC_REQ_KEYS_ROOM	320	/* stateless keys: cipher 64 + auth 256 */
+#define VC_REQ_DIGEST_ROOM	64
+
+/*
+ * What the device reads and writes besides the application's buffers: one
+ * per request, from the queue pair's mempool, addressed by the device
+ * through addr.
+ */
+struct vc_request_area {
+	uint8_t hdr[VC_REQ_HDR_ROOM];
+	uint8_t digest[VC_REQ_DIGEST_ROOM];	/**< digest to verify, computed by the device */
+	uint8_t status;				/**< struct virtio_crypto_inhdr */
+	uint8_t verify;				/**< compare digest with the op's */
+	uint8_t aead_decrypt;			/**< BADMSG is a tag mismatch */
+	uint8_t pad[5];
+	struct rte_crypto_op *op;
+	uint64_t addr;				/**< device address of this area */
+	uint8_t keys[VC_REQ_KEYS_ROOM];
+	/* indirect descriptors (16 bytes each, split or packed) */
+	uint8_t table[VC_REQ_MAX_BUFS * 16] __rte_aligned(16);
+} __rte_cache_aligned;
+
+#define VC_AREA_OFF(field)	offsetof(struct vc_request_area, field)
+
+struct virtio_crypto_qp {
+	struct virtio_crypto_hw *hw;
+	struct virtio_crypto_vq *vq;
+	struct rte_mempool *areas;
+	struct rte_ring *done;		/**< ops completed without the device */
+	uint16_t qp_id;
+	struct rte_cryptodev_stats stats;
+};
+
+uint16_t vc_enqueue_burst(void *qp, struct rte_crypto_op **ops, uint16_t nb_ops);
+uint16_t vc_dequeue_burst(void *qp, struct rte_crypto_op **ops, uint16_t nb_ops);
+
+/** Complete every op the device holds on this queue pair as failed. */
+void vc_qp_fail_inflight(struct virtio_crypto_qp *qp);
+
+#endif /* VIRTIO_CRYPTO_QP_H */

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "vc_dpdk_compat.h"
+#include "virtio_crypto_rsa_key.h"
+#include "virtio_crypto_wire.h"
+
+/* Largest number a 4096-bit key holds, in bytes. */
+#define RSA_NUM_MAX	512
+
+#define ASN1_INTEGER	0x02
+#define ASN1_SEQUENCE	0x30
+
+struct der_writer {
+	uint8_t *buf;
+	size_t cap;
+	size_t len;
+	bool overflow;
+};
+
+static void
+put_bytes(struct der_writer *w, const void *p, size_t n)
+{
+	if (w->overflow || n > w->cap - w->len) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static void
+put_header(struct der_writer *w, uint8_t tag, size_t len)
+{
+	uint8_t h[4] = { tag };
+	size_t n;
+
+	if (len < 0x80) {
+		h[1] = len;
+		n = 2;
+	} else if (len <= 0xff) {
+		h[1] = 0x81;
+		h[2] = len;
+		n = 3;
+	} else {
+		h[1] = 0x82;
+		h[2] = len >> 8;
+		h[3] = len & 0xff;
+		n = 4;
+	}
+	put_bytes(w, h, n);
+}
+
+/* Encoded length of an unsigned big-endian number: leading zeros gone, sign byte added. */
+static size_t
+integer_body_len(const uint8_t *p, size_t n, bool *sign_byte)
+{
+	while (n > 0 && *p == 0) {
+		p++;
+		n--;
+	}
+	*sign_byte = n == 0 || (p[0] & 0x80);
+	return n + *sign_byte;
+}
+
+static size_t
+header_len(size_t body)
+{
+	return body < 0x80 ? 2 : body <= 0xff ? 3 : 4;
+}
+
+static size_t
+integer_len(const rte_crypto_uint *u)
+{
+	bool sign;
+	size_t body = integer_body_len(u->data, u->data ? u->length : 0, &sign);
+
+	return header_len(body) + body;
+}
+
+static void
+put_integer(struct der_writer *w, const rte_crypto_uint *u)
+{
+	const uint8_t *p = u->data;
+	size_t n = p ? u->length : 0;
+	bool sign;
+	size_t body = integer_body_len(p, n, &sign);
+	static const uint8_t zero;
+
+	while (n > 0 && *p == 0) {
+		p++;
+		n--;
+	}
+	put_header(w, ASN1_INTEGER, body);
+	if (sign)
+		put_bytes(w, &zero, 1);
+	put_bytes(w, p, n);
+}
+
+static bool
+present(const rte_crypto_uint *u)
+{
+	return u->data != NULL && u->length > 0;
+}
+
+int
+vc_rsa_key_to_der(const struct rte_crypto_rsa_xform *rsa, bool *private_key,
+		  uint8_t *der, size_t cap)
+{
+	static const uint8_t zero_byte;
+	const rte_crypto_uint zero = { .data = (uint8_t *)(uintptr_t)&zero_byte, .length = 1 };
+	const rte_crypto_uint *part[9];
+	struct der_writer w = { .buf = der, .cap = cap };
+	bool has_d, has_qt;
+	size_t body = 0;
+	unsigned int i, n;
+
+	if (!present(&rsa->n) || !present(&rsa->e) ||
+	    rsa->n.length > RSA_NUM_MAX || rsa->e.length > RSA_NUM_MAX)
+		return -EINVAL;
+	has_qt = rsa->key_type == RTE_RSA_KEY_TYPE_QT;
+	has_d = (!has_qt || VC_RSA_XFORM_D_AND_QT) && present(&rsa->d);
+	*private_key = has_d || has_qt;
+
+	n = 0;
+	if (*private_key)
+		part[n++] = &zero;		/* version: two-prime */
+	part[n++] = &rsa->n;
+	part[n++] = &rsa->e;
+	if (*private_key) {
+		part[n++] = has_d ? &rsa->d : &zero;
+		if (has_qt) {
+			part[n++] = &rsa->qt.p;
+			part[n++] = &rsa->qt.q;
+			part[n++] = &rsa->qt.dP;
+			part[n++] = &rsa->qt.dQ;
+			part[n++] = &rsa->qt.qInv;
+		} else {
+			for (i = 0; i < 5; i++)
+				part[n++] = &zero;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (part[i]->length > RSA_NUM_MAX || (part[i] != &zero && has_qt && i > 3 &&
+						      !present(part[i])))
+			return -EINVAL;
+		body += integer_len(part[i]);
+	}
+	put_header(&w, ASN1_SEQUENCE, body);
+	for (i = 0; i < n; i++)
+		put_integer(&w, part[i]);
+	if (w.overflow) {
+		explicit_bzero(der, cap);
+		return -ENOSPC;
+	}
+	return w.len;
+}
+
+int
+vc_rsa_padding_to_virtio(enum rte_crypto_rsa_padding_type type)
+{
+	switch (type) {
+	case RTE_CRYPTO_RSA_PADDING_NONE:
+		return VIRTIO_CRYPTO_RSA_RAW_PADDING;
+	case RTE_CRYPTO_RSA_PADDING_PKCS1_5:
+		return VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
+	default:
+		return -1;
+	}
+}
+
+bool
+vc_rsa_xform_wants_padding(const struct rte_crypto_rsa_xform *rsa, unsigned int pad)
+{
+#if VC_RSA_PAD_IN_XFORM
+	return vc_rsa_padding_to_virtio(rsa->padding.type) == (int)pad;
+#else
+	(void)rsa;
+	return pad == VIRTIO_CRYPTO_RSA_RAW_PADDING || pad == VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
+#endif
+}

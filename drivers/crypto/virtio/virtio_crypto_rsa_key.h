@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VIRTIO_CRYPTO_RSA_KEY_H
+#define VIRTIO_CRYPTO_RSA_KEY_H
+
+/*
+ * RSA keys as a virtio-crypto device takes them: PKCS#1 DER (RFC 8017,
+ * appendix A.1), RSAPublicKey or two-prime RSAPrivateKey, built from the
+ * rte_crypto_rsa_xform an application gives.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_crypto_asym.h>
+
+/** Room for a 4096-bit two-prime private key and its framing. */
+#define VC_RSA_DER_MAX	4096
+
+/**
+ * Encode the key of an RSA transform.
+ *
+ * A transform with a private exponent or a CRT quintuple is a private
+ * key; one with neither is a public key. Parts the transform cannot hold
+ * at once (22.11 keeps d and the quintuple in one union) are encoded as 0,
+ * which a device reads as "use the other form".
+ *
+ * @param[out] private_key
+ *   Whether a private key was encoded.
+ * @return DER length, or -EINVAL (a missing or oversized number) or
+ *   -ENOSPC (cap too small).
+ */
+int vc_rsa_key_to_der(const struct rte_crypto_rsa_xform *rsa, bool *private_key,
+		      uint8_t *der, size_t cap);
+
+/**
+ * Whether operations on this transform may ask for the padding
+ * (VIRTIO_CRYPTO_RSA_RAW_PADDING or _PKCS1_PADDING): the transform's own
+ * where the release puts it there, either otherwise.
+ */
+bool vc_rsa_xform_wants_padding(const struct rte_crypto_rsa_xform *rsa, unsigned int pad);
+
+/** The virtio padding of a DPDK padding type; -1 if virtio has none. */
+int vc_rsa_padding_to_virtio(enum rte_crypto_rsa_padding_type type);
+
+#endif /* VIRTIO_CRYPTO_RSA_KEY_H */

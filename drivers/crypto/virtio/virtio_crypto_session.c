@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+/*
+ * Sessions: rte_crypto transforms decoded into virtio session parameters,
+ * created on the device by control queue or by the transport's own session
+ * messages, and destroyed the same way.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#include "dpdk_driver_abi.h"
+#include "vc_dpdk_compat.h"
+#include "virtio_crypto_algs.h"
+#include "virtio_crypto_hw.h"
+#include "virtio_crypto_log.h"
+#include "virtio_crypto_rsa_key.h"
+#include "virtio_crypto_session.h"
+
+static struct virtio_crypto_hw *
+dev_hw(struct rte_cryptodev *dev)
+{
+	return dev->data->dev_private;
+}
+
+/* The device offers the algorithm, and a key of this length for it. */
+static const struct virtio_crypto_alg *
+offered_alg(const struct virtio_crypto_hw *hw, enum rte_crypto_sym_xform_type type,
+	    int rte_algo, uint32_t key_len)
+{
+	const struct virtio_crypto_alg *a = virtio_crypto_alg_find_sym(type, rte_algo);
+	uint32_t max_key;
+
+	if (a == NULL || !virtio_crypto_config_has_alg(&hw->config, a))
+		return NULL;
+	max_key = rte_le_to_cpu_32(a->service == VIRTIO_CRYPTO_SERVICE_MAC ?
+				   hw->config.max_auth_key_len : hw->config.max_cipher_key_len);
+	if (a->key_size.max > 0 && key_len > max_key)
+		return NULL;
+	return a;
+}
+
+static int
+decode_cipher(const struct virtio_crypto_hw *hw, const struct rte_crypto_cipher_xform *c,
+	      struct vc_sym_params *p)
+{
+	const struct virtio_crypto_alg *a =
+		offered_alg(hw, RTE_CRYPTO_SYM_XFORM_CIPHER, c->algo, c->key.length);
+
+	if (a == NULL)
+		return -ENOTSUP;
+	p->cipher_algo = a->algo;
+	p->direction = c->op == RTE_CRYPTO_CIPHER_OP_ENCRYPT ?
+		       VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
+	p->cipher_key = c->key.data;
+	p->cipher_key_len = c->key.length;
+	p->iv_offset = c->iv.offset;
+	p->iv_len = c->iv.length;
+	return 0;
+}
+
+static int
+decode_auth(const struct virtio_crypto_hw *hw, const struct rte_crypto_auth_xform *x,
+	    struct vc_sym_params *p)
+{
+	const struct virtio_crypto_alg *a =
+		offered_alg(hw, RTE_CRYPTO_SYM_XFORM_AUTH, x->algo, x->key.length);
+
+	/* A virtio MAC or hash request has no IV: GMAC and friends cannot travel. */
+	if (a == NULL || x->iv.length != 0)
+		return -ENOTSUP;
+	if (x->digest_length == 0)
+		return -EINVAL;
+	p->hash_algo = a->algo;
+	p->hash_mode = a->service == VIRTIO_CRYPTO_SERVICE_MAC ?
+		       VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH : VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN;
+	p->digest_len = x->digest_length;
+	p->verify = x->op == RTE_CRYPTO_AUTH_OP_VERIFY;
+	if (a->service == VIRTIO_CRYPTO_SERVICE_MAC) {
+		p->auth_key = x->key.data;
+		p->auth_key_len = x->key.length;
+	} else if (x->key.length != 0) {
+		return -EINVAL;
+	}
+	p->service = a->service;
+	return 0;
+}
+
+static int
+decode_aead(const struct virtio_crypto_hw *hw, const struct rte_crypto_aead_xform *x,
+	    struct vc_sym_params *p)
+{
+	const struct virtio_crypto_alg *a =
+		offered_alg(hw, RTE_CRYPTO_SYM_XFORM_AEAD, x->algo, x->key.length);
+
+	if (a == NULL)
+		return -ENOTSUP;
+	/* The session carries no IV length: the device takes the largest. */
+	if (x->iv.length != a->iv_size.max)
+		return -ENOTSUP;
+	p->service = VIRTIO_CRYPTO_SERVICE_AEAD;
+	p->algo = a->algo;
+	p->direction = x->op == RTE_CRYPTO_AEAD_OP_ENCRYPT ?
+		       VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
+	p->opcode = x->op == RTE_CRYPTO_AEAD_OP_ENCRYPT ?
+		    VIRTIO_CRYPTO_AEAD_ENCRYPT : VIRTIO_CRYPTO_AEAD_DECRYPT;
+	p->cipher_key = x->key.data;
+	p->cipher_key_len = x->key.length;
+	p->iv_offset = x->iv.offset;
+	p->iv_len = x->iv.length;
+	p->digest_len = x->digest_length;
+	p->aad_len = x->aad_length;
+	p->ccm = x->algo == RTE_CRYPTO_AEAD_AES_CCM;
+	return 0;
+}
+
+int
+vc_sym_params_from_xform(const struct virtio_crypto_hw *hw,
+			 const struct rte_crypto_sym_xform *xform,
+			 struct vc_sym_params *p)
+{
+	const struct rte_crypto_sym_xform *next;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (xform == NULL)
+		return -EINVAL;
+	next = xform->next;
+	if (next != NULL && next->next != NULL)
+		return -ENOTSUP;
+
+	switch (xform->type) {
+	case RTE_CRYPTO_SYM_XFORM_AEAD:
+		return next == NULL ? decode_aead(hw, &xform->aead, p) : -ENOTSUP;
+	case RTE_CRYPTO_SYM_XFORM_CIPHER:
+		rc = decode_cipher(hw, &xform->cipher, p);
+		if (rc == 0 && next != NULL) {
+			if (next->type != RTE_CRYPTO_SYM_XFORM_AUTH)
+				return -ENOTSUP;
+			rc = decode_auth(hw, &next->auth, p);
+			p->chain_order = VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH;
+		}
+		break;
+	case RTE_CRYPTO_SYM_XFORM_AUTH:
+		rc = decode_auth(hw, &xform->auth, p);
+		if (rc == 0 && next != NULL) {
+			if (next->type != RTE_CRYPTO_SYM_XFORM_CIPHER)
+				return -ENOTSUP;
+			rc = decode_cipher(hw, &next->cipher, p);
+			p->chain_order = VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER;
+		}
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	if (rc != 0)
+		return rc;
+
+	if (next != NULL) {
+		p->service = VIRTIO_CRYPTO_SERVICE_CIPHER;
+		p->op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	} else if (xform->type == RTE_CRYPTO_SYM_XFORM_CIPHER) {
+		p->service = VIRTIO_CRYPTO_SERVICE_CIPHER;
+		p->op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	}
+	switch (p->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER:
+		p->algo = p->cipher_algo;
+		p->opcode = p->direction == VIRTIO_CRYPTO_OP_ENCRYPT ?
+			    VIRTIO_CRYPTO_CIPHER_ENCRYPT : VIRTIO_CRYPTO_CIPHER_DECRYPT;
+		break;
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+		p->algo = p->hash_algo;
+		p->opcode = VIRTIO_CRYPTO_HASH;
+		break;
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		p->algo = p->hash_algo;
+		p->opcode = VIRTIO_CRYPTO_MAC;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The control request that creates a session of these parameters. */
+static void
+session_request(const struct vc_sym_params *p, struct vc_session_request *s)
+{
+	struct virtio_crypto_op_ctrl_req *r = &s->req;
+
+	memset(s, 0, sizeof(*s));
+	r->header.algo = rte_cpu_to_le_32(p->algo);
+	s->cipher_key = p->cipher_key;
+	s->cipher_key_len = p->cipher_key_len;
+	s->auth_key = p->auth_key;
+	s->auth_key_len = p->auth_key_len;
+
+	switch (p->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER: {
+		struct virtio_crypto_sym_create_session_req *sym = &r->u.sym_create_session;
+		struct virtio_crypto_cipher_session_para *cp;
+
+		r->header.opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_CIPHER_CREATE_SESSION);
+		sym->op_type = rte_cpu_to_le_32(p->op_type);
+		if (p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+			cp = &sym->u.cipher.para;
+		} else {
+			struct virtio_crypto_alg_chain_session_para *ch = &sym->u.chain.para;
+
+			ch->alg_chain_order = rte_cpu_to_le_32(p->chain_order);
+			ch->hash_mode = rte_cpu_to_le_32(p->hash_mode);
+			if (p->hash_mode == VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH) {
+				ch->u.mac_param.algo = rte_cpu_to_le_32(p->hash_algo);
+				ch->u.mac_param.hash_result_len = rte_cpu_to_le_32(p->digest_len);
+				ch->u.mac_param.auth_key_len = rte_cpu_to_le_32(p->auth_key_len);
+			} else {
+				ch->u.hash_param.algo = rte_cpu_to_le_32(p->hash_algo);
+				ch->u.hash_param.hash_result_len = rte_cpu_to_le_32(p->digest_len);
+			}
+			cp = &ch->cipher_param;
+		}
+		cp->algo = rte_cpu_to_le_32(p->cipher_algo);
+		cp->keylen = rte_cpu_to_le_32(p->cipher_key_len);
+		cp->op = rte_cpu_to_le_32(p->direction);
+		break;
+	}
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+		r->header.opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_HASH_CREATE_SESSION);
+		r->u.hash_create_session.para.algo = rte_cpu_to_le_32(p->hash_algo);
+		r->u.hash_create_session.para.hash_result_len = rte_cpu_to_le_32(p->digest_len);
+		break;
+	case VIRTIO_CRYPTO_SERVICE_MAC:
+		r->header.opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_MAC_CREATE_SESSION);
+		r->u.mac_create_session.para.algo = rte_cpu_to_le_32(p->hash_algo);
+		r->u.mac_create_session.para.hash_result_len = rte_cpu_to_le_32(p->digest_len);
+		r->u.mac_create_session.para.auth_key_len = rte_cpu_to_le_32(p->auth_key_len);
+		break;
+	case VIRTIO_CRYPTO_SERVICE_AEAD:
+		r->header.opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_AEAD_CREATE_SESSION);
+		r->u.aead_create_session.para.algo = rte_cpu_to_le_32(p->algo);
+		r->u.aead_create_session.para.key_len = rte_cpu_to_le_32(p->cipher_key_len);
+		r->u.aead_create_session.para.hash_result_len = rte_cpu_to_le_32(p->digest_len);
+		r->u.aead_create_session.para.aad_len = rte_cpu_to_le_32(p->aad_len);
+		r->u.aead_create_session.para.op = rte_cpu_to_le_32(p->direction);
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+device_session_create(struct virtio_crypto_hw *hw, const struct vc_session_request *s,
+		      uint64_t *id)
+{
+	if (hw->sessions_by_transport)
+		return hw->ops->create_session(hw, s, id);
+	return vc_ctrlq_create_session(hw, s, id);
+}
+
+static int
+device_session_destroy(struct virtio_crypto_hw *hw, uint32_t service, uint64_t id)
+{
+	if (hw->sessions_by_transport)
+		return hw->ops->destroy_session(hw, id);
+	return vc_ctrlq_destroy_session(hw, service, id);
+}
+
+unsigned int
+vc_sym_session_get_size(struct rte_cryptodev *dev)
+{
+	return sizeof(struct vc_sym_session);
+}
+
+int
+vc_sym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_sym_xform *xform,
+			 struct rte_cryptodev_sym_session *sess)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	struct vc_sym_session *s = vc_sym_session_priv(sess);
+	struct vc_session_request req;
+	int rc;
+
+	rc = vc_sym_params_from_xform(hw, xform, &s->p);
+	if (rc != 0)
+		return rc;
+	session_request(&s->p, &req);
+	rc = device_session_create(hw, &req, &s->session_id);
+	s->p.cipher_key = NULL;
+	s->p.auth_key = NULL;
+	if (rc != 0) {
+		VIRTIO_CRYPTO_LOG(session, ERR, "%s: session create failed: %s",
+				  hw->name, strerror(-rc));
+		return rc;
+	}
+	VIRTIO_CRYPTO_LOG(session, DEBUG, "%s: session %" PRIu64 " created",
+			  hw->name, s->session_id);
+	return 0;
+}
+
+void
+vc_sym_session_clear(struct rte_cryptodev *dev, struct rte_cryptodev_sym_session *sess)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	struct vc_sym_session *s = vc_sym_session_priv(sess);
+	int rc;
+
+	rc = device_session_destroy(hw, s->p.service, s->session_id);
+	if (rc != 0)
+		VIRTIO_CRYPTO_LOG(session, ERR, "%s: session %" PRIu64 " destroy failed: %s",
+				  hw->name, s->session_id, strerror(-rc));
+	memset(s, 0, sizeof(*s));
+}
+
+/* ------------------------------------------------------------------ */
+/* RSA                                                                 */
+/* ------------------------------------------------------------------ */
+
+unsigned int
+vc_asym_session_get_size(struct rte_cryptodev *dev)
+{
+	return sizeof(struct vc_asym_session);
+}
+
+static int
+rsa_session_create(struct virtio_crypto_hw *hw, const uint8_t *der, uint32_t der_len,
+		   bool private_key, uint32_t padding, uint64_t *id)
+{
+	struct vc_session_request req;
+	struct virtio_crypto_akcipher_session_para *para =
+		&req.req.u.akcipher_create_session.para;
+
+	memset(&req, 0, sizeof(req));
+	req.req.header.opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION);
+	req.req.header.algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_RSA);
+	para->algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_RSA);
+	para->keytype = rte_cpu_to_le_32(private_key ? VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE :
+						      VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC);
+	para->keylen = rte_cpu_to_le_32(der_len);
+	/* DPDK's PKCS#1 signatures sign what they are given: no DigestInfo added. */
+	para->u.rsa.padding_algo = rte_cpu_to_le_32(padding);
+	para->u.rsa.hash_algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_RSA_NO_HASH);
+	req.cipher_key = der;
+	req.cipher_key_len = der_len;
+	return device_session_create(hw, &req, id);
+}
+
+int
+vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xform *xform,
+			  struct rte_cryptodev_asym_session *sess)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	struct vc_asym_session *s = vc_asym_session_priv(sess);
+	uint8_t der[VC_RSA_DER_MAX];
+	int der_len, rc = 0;
+	unsigned int pad;
+
+	memset(s, 0, sizeof(*s));
+	if (xform->xform_type != RTE_CRYPTO_ASYM_XFORM_RSA ||
+	    !virtio_crypto_config_has_alg(&hw->config,
+			virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_AKCIPHER,
+					       VIRTIO_CRYPTO_AKCIPHER_RSA)))
+		return -ENOTSUP;
+	der_len = vc_rsa_key_to_der(&xform->rsa, &s->private_key, der, sizeof(der));
+	if (der_len < 0)
+		return der_len;
+	s->mod_len = xform->rsa.n.length;
+	for (pad = 0; pad < RTE_DIM(s->session_id) && rc == 0; pad++) {
+		if (!vc_rsa_xform_wants_padding(&xform->rsa, pad))
+			continue;
+		rc = rsa_session_create(hw, der, der_len, s->private_key, pad,
+					&s->session_id[pad]);
+		s->created[pad] = rc == 0;
+	}
+	explicit_bzero(der, sizeof(der));
+	if (rc != 0) {
+		VIRTIO_CRYPTO_LOG(session, ERR, "%s: RSA session create failed: %s",
+				  hw->name, strerror(-rc));
+		vc_asym_session_clear(dev, sess);
+	}
+	return rc;
+}
+
+void
+vc_asym_session_clear(struct rte_cryptodev *dev, struct rte_cryptodev_asym_session *sess)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	struct vc_asym_session *s = vc_asym_session_priv(sess);
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(s->session_id); i++)
+		if (s->created[i])
+			device_session_destroy(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER,
+					       s->session_id[i]);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VIRTIO_CRYPTO_SESSION_H
+#define VIRTIO_CRYPTO_SESSION_H
+
+/*
+ * rte_crypto transforms in virtio terms. One decoder serves sessions (whose
+ * parameters go to the device once, by control queue or transport message)
+ * and sessionless ops (whose parameters travel in every stateless request).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_crypto.h>
+
+#include "virtio_crypto_hw.h"
+
+/** A symmetric transform chain, decoded and checked against the device. */
+struct vc_sym_params {
+	uint32_t service;	/**< VIRTIO_CRYPTO_SERVICE_*; a chain is CIPHER */
+	uint32_t op_type;	/**< CIPHER service: VIRTIO_CRYPTO_SYM_OP_* */
+	uint32_t opcode;	/**< of the data requests */
+	uint32_t algo;		/**< data request header's algo */
+	uint32_t cipher_algo;
+	uint32_t hash_algo;	/**< VIRTIO_CRYPTO_HASH_* or _MAC_* */
+	uint32_t hash_mode;	/**< chains: VIRTIO_CRYPTO_SYM_HASH_MODE_* */
+	uint32_t chain_order;	/**< VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_* */
+	uint32_t direction;	/**< VIRTIO_CRYPTO_OP_* of cipher and AEAD */
+	uint16_t iv_offset;	/**< in the op, as rte_crypto_op_ctod_offset() takes it */
+	uint16_t iv_len;
+	uint16_t digest_len;
+	uint16_t aad_len;
+	bool verify;		/**< auth verify: the device hashes, we compare */
+	bool ccm;		/**< nonce at IV byte 1, AAD at byte 18 */
+	/* Valid while the transform is: never kept in a session. */
+	const uint8_t *cipher_key;	/**< or the AEAD key */
+	uint16_t cipher_key_len;
+	const uint8_t *auth_key;
+	uint16_t auth_key_len;
+};
+
+/** The PMD's private part of a symmetric session. */
+struct vc_sym_session {
+	uint64_t session_id;
+	struct vc_sym_params p;		/**< key pointers NULL */
+};
+
+/** The PMD's private part of an RSA session. */
+struct vc_asym_session {
+	/*
+	 * One device session per padding the operations may ask for: 24.11
+	 * fixes it in the transform, 22.11 names it per operation, and a
+	 * virtio RSA session carries it.
+	 */
+	uint64_t session_id[2];		/**< by VIRTIO_CRYPTO_RSA_*_PADDING */
+	bool created[2];
+	bool private_key;
+	uint16_t mod_len;
+};
+
+/**
+ * Decode a transform chain.
+ *
+ * @return 0; -ENOTSUP for a chain shape, algorithm or size the device does
+ *   not offer; -EINVAL for a malformed chain.
+ */
+int vc_sym_params_from_xform(const struct virtio_crypto_hw *hw,
+			     const struct rte_crypto_sym_xform *xform,
+			     struct vc_sym_params *p);
+
+/* cryptodev session ops (virtio_crypto_session.c) */
+struct rte_cryptodev;
+struct rte_cryptodev_sym_session;
+struct rte_cryptodev_asym_session;
+
+unsigned int vc_sym_session_get_size(struct rte_cryptodev *dev);
+int vc_sym_session_configure(struct rte_cryptodev *dev,
+			     struct rte_crypto_sym_xform *xform,
+			     struct rte_cryptodev_sym_session *sess);
+void vc_sym_session_clear(struct rte_cryptodev *dev,
+			  struct rte_cryptodev_sym_session *sess);
+unsigned int vc_asym_session_get_size(struct rte_cryptodev *dev);
+int vc_asym_session_configure(struct rte_cryptodev *dev,
+			      struct rte_crypto_asym_xform *xform,
+			      struct rte_cryptodev_asym_session *sess);
+void vc_asym_session_clear(struct rte_cryptodev *dev,
+			   struct rte_cryptodev_asym_session *sess);
+
+#endif /* VIRTIO_CRYPTO_SESSION_H */

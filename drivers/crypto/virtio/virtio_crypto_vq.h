@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+#ifndef VIRTIO_CRYPTO_VQ_H
+#define VIRTIO_CRYPTO_VQ_H
+
+/**
+ * @file
+ * The driver side of a virtqueue, split or packed behind one interface:
+ * callers hand over a request as a list of device-readable buffers followed
+ * by device-writable ones and get their cookie back when the device has
+ * used it. Nothing here knows about crypto or about the transport; the
+ * transport only supplies the ring memory and the kick.
+ *
+ * Ownership of ring memory, split layout:
+ *   desc[], avail->ring[], avail->idx, avail->flags, used_event: driver;
+ *   used->ring[], used->idx, used->flags, avail_event: device.
+ * Packed layout: a descriptor belongs to the device from the store of its
+ * (head's) AVAIL/USED flags by the driver until the device flips them back;
+ * driver_event is the driver's, device_event the device's. The driver's
+ * wrap counter starts at 1 and flips each time next_avail wraps to 0.
+ *
+ * Single-producer, single-consumer: one thread enqueues and dequeues a
+ * queue (the cryptodev queue-pair rule). No locks.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/virtio_ring.h>
+
+#include <rte_common.h>
+#include <rte_memzone.h>
+
+/** One buffer of a request, as the device will see it. */
+struct vc_vq_buf {
+	uint64_t addr;	/**< device address (IOVA, or VA for virtio-user) */
+	uint32_t len;	/**< never 0: some devices reject empty buffers */
+};
+
+/** Per-request state kept while the device owns the request. */
+struct vc_vq_slot {
+	void *cookie;
+	uint16_t ndescs;	/**< ring descriptors the request holds */
+	uint16_t next_free;	/**< free list link (split: descriptor index, packed: id) */
+};
+
+struct virtio_crypto_vq {
+	/* Ring memory shared with the device. */
+	union {
+		struct {
+			struct vring_desc *desc;
+			struct vring_avail *avail;
+			struct vring_used *used;
+		} split;
+		struct {
+			struct vring_packed_desc *desc;
+			struct vring_packed_desc_event *driver_event;
+			struct vring_packed_desc_event *device_event;
+		} packed;
+	};
+	/* Device addresses of the three areas, for the transport. */
+	uint64_t desc_addr;
+	uint64_t driver_area_addr;	/**< avail ring / driver event */
+	uint64_t device_area_addr;	/**< used ring / device event */
+
+	uint16_t size;		/**< power of two */
+	uint16_t index;		/**< queue number on the device */
+	uint16_t nb_free;	/**< ring descriptors not owned by the device */
+	bool packed_ring;
+	bool indirect;		/**< VIRTIO_RING_F_INDIRECT_DESC negotiated */
+	bool event_idx;		/**< VIRTIO_RING_F_EVENT_IDX negotiated */
+
+	/* Split: free descriptor list head, avail index filled so far. */
+	uint16_t free_head;
+	uint16_t avail_idx;
+	/* Split: avail index last published; packed: descriptors added since. */
+	uint16_t avail_published;
+	/* Packed: next descriptor to fill and its wrap state; free id list. */
+	uint16_t next_avail;
+	uint16_t avail_wrap_flags;	/**< AVAIL/USED bits for "available" */
+	uint16_t free_id;
+	/* Both: where the next used element will appear. */
+	uint16_t last_used;
+	bool used_wrap;			/**< packed: device's wrap counter there */
+
+	struct vc_vq_slot *slots;	/**< by head (split) or id (packed) */
+	const struct rte_memzone *mz;
+	void *notify;			/**< the transport's kick handle */
+};
+
+/** Bytes of ring memory for a queue of this size and layout, 4 KiB aligned. */
+size_t vc_vq_ring_bytes(uint16_t size, bool packed);
+
+/**
+ * Lay a queue out on zeroed ring memory and make it empty.
+ *
+ * @param ring, ring_addr
+ *   The memory (vc_vq_ring_bytes() of it) and its device address.
+ * @param slots
+ *   size entries of per-request state.
+ * @return 0, or -EINVAL if size is not a power of two.
+ */
+int vc_vq_init(struct virtio_crypto_vq *vq, uint16_t index, uint16_t size,
+	       bool packed, bool indirect, bool event_idx,
+	       void *ring, uint64_t ring_addr, struct vc_vq_slot *slots);
+
+/** Ring descriptors an add of nb_bufs buffers takes (1 if indirect). */
+static inline uint16_t
+vc_vq_descs_needed(const struct virtio_crypto_vq *vq, uint16_t nb_bufs)
+{
+	return vq->indirect ? 1 : nb_bufs;
+}
+
+/**
+ * Make one request available (not yet visible: vc_vq_publish() does that
+ * for a whole burst).
+ *
+ * @param bufs
+ *   nb_out device-readable buffers, then nb_in device-writable ones.
+ * @param table, table_addr
+ *   Room for nb_out + nb_in indirect descriptors (16 bytes each) and its
+ *   device address; used when the queue has indirect descriptors.
+ * @return 0, or -ENOSPC if the ring lacks the descriptors.
+ */
+int vc_vq_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
+	      uint16_t nb_out, uint16_t nb_in, void *cookie,
+	      void *table, uint64_t table_addr);
+
+/**
+ * Make the requests added since the last call visible to the device.
+ *
+ * @return true if the device asked to be notified of them (the caller
+ *   kicks), false if it suppressed notifications.
+ */
+bool vc_vq_publish(struct virtio_crypto_vq *vq);
+
+/**
+ * Take one used request.
+ *
+ * @param[out] len
+ *   Bytes the device says it wrote.
+ * @return its cookie, or NULL if none is used yet.
+ */
+void *vc_vq_get_used(struct virtio_crypto_vq *vq, uint32_t *len);
+
+/**
+ * Take back every request the device still holds, without it: for a
+ * device that is gone or reset. Each cookie is passed to fn.
+ */
+void vc_vq_reclaim_all(struct virtio_crypto_vq *vq, void (*fn)(void *cookie, void *arg),
+		       void *arg);
+
+#endif /* VIRTIO_CRYPTO_VQ_H */
