@@ -15,20 +15,20 @@
 #define FIXED(n)		RANGE(n, n, 0)
 #define NONE			FIXED(0)
 
-#define CIPHER(n, v, r, blk, key, iv) { .name = (n), \
+#define CIPHER(n, v, r, blk, key, iv, ...) { .name = (n), \
 	.service = VIRTIO_CRYPTO_SERVICE_CIPHER, .algo = VIRTIO_CRYPTO_CIPHER_##v, \
 	.rte_algo = (r), .block_size = (blk), .key_size = key, \
-	.digest_size = NONE, .iv_size = iv, .aad_size = NONE }
+	.digest_size = NONE, .iv_size = iv, .aad_size = NONE, __VA_ARGS__ }
 
-#define HASH(n, v, r, blk, digest) { .name = (n), \
+#define HASH(n, v, r, blk, digest, ...) { .name = (n), \
 	.service = VIRTIO_CRYPTO_SERVICE_HASH, .algo = VIRTIO_CRYPTO_HASH_##v, \
 	.rte_algo = (r), .block_size = (blk), .key_size = NONE, \
-	.digest_size = digest, .iv_size = NONE, .aad_size = NONE }
+	.digest_size = digest, .iv_size = NONE, .aad_size = NONE, __VA_ARGS__ }
 
-#define MAC(n, v, r, blk, key, digest, iv) { .name = (n), \
+#define MAC(n, v, r, blk, key, digest, iv, ...) { .name = (n), \
 	.service = VIRTIO_CRYPTO_SERVICE_MAC, .algo = VIRTIO_CRYPTO_MAC_##v, \
 	.rte_algo = (r), .block_size = (blk), .key_size = key, \
-	.digest_size = digest, .iv_size = iv, .aad_size = NONE }
+	.digest_size = digest, .iv_size = iv, .aad_size = NONE, __VA_ARGS__ }
 
 #define AEAD(n, v, r, blk, key, digest, iv, aad) { .name = (n), \
 	.service = VIRTIO_CRYPTO_SERVICE_AEAD, .algo = VIRTIO_CRYPTO_AEAD_##v, \
@@ -56,9 +56,13 @@ const struct virtio_crypto_alg virtio_crypto_algs[] = {
 	CIPHER("3des-ctr", 3DES_CTR, RTE_CRYPTO_CIPHER_3DES_CTR, 8, TDES_KEY, FIXED(8)),
 	CIPHER("des-cbc", DES_CBC, RTE_CRYPTO_CIPHER_DES_CBC, 8, FIXED(8), FIXED(8)),
 	CIPHER("arc4", ARC4, RTE_CRYPTO_CIPHER_ARC4, 1, RANGE(1, 256, 1), NONE),
-	CIPHER("kasumi-f8", KASUMI_F8, RTE_CRYPTO_CIPHER_KASUMI_F8, 8, FIXED(16), FIXED(8)),
-	CIPHER("snow3g-uea2", SNOW3G_UEA2, RTE_CRYPTO_CIPHER_SNOW3G_UEA2, 16, FIXED(16), FIXED(16)),
-	CIPHER("zuc-eea3", ZUC_EEA3, RTE_CRYPTO_CIPHER_ZUC_EEA3, 16, FIXED(16), FIXED(16)),
+	/* the 3GPP algorithms: DPDK counts their data in bits, virtio in bytes */
+	CIPHER("kasumi-f8", KASUMI_F8, RTE_CRYPTO_CIPHER_KASUMI_F8, 8, FIXED(16), FIXED(8),
+	       .rte_lengths_in_bits = true),
+	CIPHER("snow3g-uea2", SNOW3G_UEA2, RTE_CRYPTO_CIPHER_SNOW3G_UEA2, 16, FIXED(16), FIXED(16),
+	       .rte_lengths_in_bits = true),
+	CIPHER("zuc-eea3", ZUC_EEA3, RTE_CRYPTO_CIPHER_ZUC_EEA3, 16, FIXED(16), FIXED(16),
+	       .rte_lengths_in_bits = true),
 
 	HASH("md5", MD5, RTE_CRYPTO_AUTH_MD5, 64, FIXED(16)),
 	HASH("sha1", SHA1, RTE_CRYPTO_AUTH_SHA1, 64, FIXED(20)),
@@ -81,12 +85,15 @@ const struct virtio_crypto_alg virtio_crypto_algs[] = {
 	MAC("sha2-384-hmac", HMAC_SHA_384, RTE_CRYPTO_AUTH_SHA384_HMAC, 128, HMAC_KEY, RANGE(1, 48, 1), NONE),
 	MAC("sha2-512-hmac", HMAC_SHA_512, RTE_CRYPTO_AUTH_SHA512_HMAC, 128, HMAC_KEY, RANGE(1, 64, 1), NONE),
 	MAC("aes-cmac", CMAC_AES, RTE_CRYPTO_AUTH_AES_CMAC, 16, AES_KEY, RANGE(1, 16, 1), NONE),
-	MAC("kasumi-f9", KASUMI_F9, RTE_CRYPTO_AUTH_KASUMI_F9, 8, FIXED(16), FIXED(4), NONE),
-	MAC("snow3g-uia2", SNOW3G_UIA2, RTE_CRYPTO_AUTH_SNOW3G_UIA2, 16, FIXED(16), FIXED(4), FIXED(16)),
+	MAC("kasumi-f9", KASUMI_F9, RTE_CRYPTO_AUTH_KASUMI_F9, 8, FIXED(16), FIXED(4), NONE,
+	    .rte_lengths_in_bits = true),
+	MAC("snow3g-uia2", SNOW3G_UIA2, RTE_CRYPTO_AUTH_SNOW3G_UIA2, 16, FIXED(16), FIXED(4), FIXED(16),
+	    .rte_lengths_in_bits = true),
 	MAC("aes-gmac", GMAC_AES, RTE_CRYPTO_AUTH_AES_GMAC, 16, AES_KEY, RANGE(1, 16, 1), FIXED(12)),
 	MAC("aes-cbc-mac", CBCMAC_AES, RTE_CRYPTO_AUTH_AES_CBC_MAC, 16, AES_KEY, RANGE(1, 16, 1), NONE),
 	MAC("aes-xcbc-mac", XCBC_AES, RTE_CRYPTO_AUTH_AES_XCBC_MAC, 16, FIXED(16), RANGE(1, 16, 1), NONE),
-	MAC("zuc-eia3", ZUC_EIA3, RTE_CRYPTO_AUTH_ZUC_EIA3, 16, FIXED(16), FIXED(4), FIXED(16)),
+	MAC("zuc-eia3", ZUC_EIA3, RTE_CRYPTO_AUTH_ZUC_EIA3, 16, FIXED(16), FIXED(4), FIXED(16),
+	    .rte_lengths_in_bits = true),
 
 	AEAD("aes-gcm", GCM, RTE_CRYPTO_AEAD_AES_GCM, 16, AES_KEY,
 	     RANGE(1, 16, 1), FIXED(12), RANGE(0, UINT16_MAX, 1)),

@@ -51,6 +51,11 @@ struct virtio_crypto_alg {
 	struct rte_crypto_param_range digest_size;
 	struct rte_crypto_param_range iv_size;
 	struct rte_crypto_param_range aad_size;
+	/**
+	 * DPDK gives this algorithm's data offsets and lengths in bits (the
+	 * 3GPP ciphers and MACs); virtio always counts bytes.
+	 */
+	bool rte_lengths_in_bits;
 };
 
 /** The table, and its number of entries. */

@@ -251,6 +251,15 @@ op_ready(struct rte_crypto_op *op, const struct vc_session *sess,
 	priv->dst_len = dst_len;
 	priv->digest_len = digest_len;
 	priv->digest = digest;
+	/* Requests count bytes; the 3GPP algorithms' cryptodevs count bits. */
+	if (sess->cipher_in_bits) {
+		op->sym->cipher.data.offset <<= 3;
+		op->sym->cipher.data.length <<= 3;
+	}
+	if (sess->auth_in_bits) {
+		op->sym->auth.data.offset <<= 3;
+		op->sym->auth.data.length <<= 3;
+	}
 	if (!sess->stateless)
 		rte_crypto_op_attach_sym_session(op, sess->crypto_sess[priv->dev]);
 	return VIRTIO_CRYPTO_OK;

@@ -301,6 +301,8 @@ vc_session_describe(struct vc_session *s, const struct vc_session_params *p)
 	s->digest_len = p->hash_result_len;
 	s->rte_algo = p->cipher ? p->cipher->rte_algo : p->hash->rte_algo;
 	s->aad_len = p->aad_len;
+	s->cipher_in_bits = p->cipher && p->cipher->rte_lengths_in_bits;
+	s->auth_in_bits = p->hash && p->hash->rte_lengths_in_bits;
 }
 
 static struct vc_session *

@@ -166,6 +166,9 @@ struct vc_session {
 	uint16_t digest_len;		/**< hash result / tag length */
 	uint16_t aad_len;
 	int16_t rte_algo;		/**< cipher or AEAD algorithm, else auth */
+	/* The cryptodev wants these data ranges in bits (3GPP algorithms). */
+	bool cipher_in_bits;
+	bool auth_in_bits;
 	/** A stateless request's own session: made per op, on the device it goes to. */
 	bool stateless;
 	/** Set (release) once every field above is written; data path acquires. */

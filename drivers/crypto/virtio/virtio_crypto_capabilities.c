@@ -73,7 +73,13 @@ fill_capability(const struct virtio_crypto_alg *alg,
 		cap->sym.cipher.algo = alg->rte_algo;
 		cap->sym.cipher.block_size = alg->block_size;
 		cap->sym.cipher.key_size = key;
-		cap->sym.cipher.iv_size = alg->iv_size;
+		/*
+		 * A cipher session has no IV length, so a device creates its
+		 * session for the algorithm's largest (as an AEAD one does).
+		 */
+		cap->sym.cipher.iv_size.min = alg->iv_size.max;
+		cap->sym.cipher.iv_size.max = alg->iv_size.max;
+		cap->sym.cipher.iv_size.increment = 0;
 		return true;
 	case VIRTIO_CRYPTO_SERVICE_HASH:
 	case VIRTIO_CRYPTO_SERVICE_MAC:

@@ -117,21 +117,47 @@ mbuf_chain_len(const struct rte_mbuf *m)
 	return rte_pktmbuf_pkt_len(m);
 }
 
-/* The region of the source a chain covers: cipher and auth ranges together. */
-struct sym_region {
-	uint32_t start;
+/* A range of the op's data, in bytes. */
+struct sym_range {
+	uint32_t off;
 	uint32_t len;
 };
 
-static inline struct sym_region
-chain_region(const struct rte_crypto_sym_op *sym)
+/*
+ * The op's cipher and auth ranges in bytes: DPDK gives the 3GPP
+ * algorithms' in bits, and a virtio request can only carry whole bytes.
+ */
+static inline bool
+op_ranges(const struct rte_crypto_sym_op *sym, const struct vc_sym_params *p,
+	  struct sym_range *c, struct sym_range *a)
 {
-	uint32_t c0 = sym->cipher.data.offset, c1 = c0 + sym->cipher.data.length;
-	uint32_t a0 = sym->auth.data.offset, a1 = a0 + sym->auth.data.length;
-	struct sym_region r;
+	c->off = sym->cipher.data.offset;
+	c->len = sym->cipher.data.length;
+	a->off = sym->auth.data.offset;
+	a->len = sym->auth.data.length;
+	if (p->cipher_bits) {
+		if ((c->off | c->len) & 7)
+			return false;
+		c->off >>= 3;
+		c->len >>= 3;
+	}
+	if (p->auth_bits) {
+		if ((a->off | a->len) & 7)
+			return false;
+		a->off >>= 3;
+		a->len >>= 3;
+	}
+	return true;
+}
 
-	r.start = RTE_MIN(c0, a0);
-	r.len = RTE_MAX(c1, a1) - r.start;
+/* The region of the source a chain covers: cipher and auth ranges together. */
+static inline struct sym_range
+chain_region(const struct sym_range *c, const struct sym_range *a)
+{
+	struct sym_range r;
+
+	r.off = RTE_MIN(c->off, a->off);
+	r.len = RTE_MAX(c->off + c->len, a->off + a->len) - r.off;
 	return r;
 }
 
@@ -167,7 +193,13 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 	uint32_t keys = 0, iv_len = p->iv_len;
 	uint8_t *iv = rte_crypto_op_ctod_offset(op, uint8_t *, p->iv_offset);
 	rte_iova_t iv_iova = rte_crypto_op_ctophys_offset(op, p->iv_offset);
-	struct sym_region r;
+	struct sym_range r, cr = { 0, 0 }, ar = { 0, 0 };
+
+	if (p->service != VIRTIO_CRYPTO_SERVICE_AEAD && !op_ranges(sym, p, &cr, &ar)) {
+		/* not a whole number of bytes (no NON_BYTE_ALIGNED_DATA feature) */
+		op->status = RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
+		return BUILD_DONE;
+	}
 
 	memset(area->hdr, 0, hdr_len);
 	fill_header(h, p, session_id, stateless, rev1);
@@ -179,8 +211,7 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 	switch (p->service) {
 	case VIRTIO_CRYPTO_SERVICE_CIPHER:
 		if (p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
-			r.start = sym->cipher.data.offset;
-			r.len = sym->cipher.data.length;
+			r = cr;
 			if (r.len == 0) {
 				/* nothing to cipher: done, and the device never sees it */
 				op->status = RTE_CRYPTO_OP_STATUS_SUCCESS;
@@ -206,12 +237,12 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 				s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
 			}
 			push_ptr(b, iv, iv_iova, iv_len);
-			push_mbuf(b, sym->m_src, r.start, r.len);
+			push_mbuf(b, sym->m_src, r.off, r.len);
 			end_readable(b);
-			push_mbuf(b, dst, r.start, r.len);
+			push_mbuf(b, dst, r.off, r.len);
 			break;
 		}
-		r = chain_region(sym);
+		r = chain_region(&cr, &ar);
 		if (stateless) {
 			struct virtio_crypto_alg_chain_data_flf_stateless *s =
 				&((struct virtio_crypto_sym_data_flf_stateless *)flf)->u.chain;
@@ -226,18 +257,17 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 			s->iv_len = rte_cpu_to_le_32(iv_len);
 			s->src_data_len = rte_cpu_to_le_32(r.len);
 			s->dst_data_len = rte_cpu_to_le_32(r.len);
-			s->cipher_start_src_offset =
-				rte_cpu_to_le_32(sym->cipher.data.offset - r.start);
-			s->len_to_cipher = rte_cpu_to_le_32(sym->cipher.data.length);
-			s->hash_start_src_offset = rte_cpu_to_le_32(sym->auth.data.offset - r.start);
-			s->len_to_hash = rte_cpu_to_le_32(sym->auth.data.length);
+			s->cipher_start_src_offset = rte_cpu_to_le_32(cr.off - r.off);
+			s->len_to_cipher = rte_cpu_to_le_32(cr.len);
+			s->hash_start_src_offset = rte_cpu_to_le_32(ar.off - r.off);
+			s->len_to_hash = rte_cpu_to_le_32(ar.len);
 			s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
 			((struct virtio_crypto_sym_data_flf_stateless *)flf)->op_type =
 				rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
 			push_key(b, p->cipher_key, p->cipher_key_len, &keys);
 			push_key(b, p->auth_key, p->auth_key_len, &keys);
 			push_ptr(b, iv, iv_iova, iv_len);
-			push_mbuf(b, sym->m_src, r.start, r.len);
+			push_mbuf(b, sym->m_src, r.off, r.len);
 		} else {
 			struct virtio_crypto_sym_data_req *s = (void *)flf;
 			struct virtio_crypto_alg_chain_data_para *c = &s->u.chain.para;
@@ -245,23 +275,22 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 			c->iv_len = rte_cpu_to_le_32(iv_len);
 			c->src_data_len = rte_cpu_to_le_32(r.len);
 			c->dst_data_len = rte_cpu_to_le_32(r.len);
-			c->cipher_start_src_offset = rte_cpu_to_le_32(sym->cipher.data.offset - r.start);
-			c->len_to_cipher = rte_cpu_to_le_32(sym->cipher.data.length);
-			c->hash_start_src_offset = rte_cpu_to_le_32(sym->auth.data.offset - r.start);
-			c->len_to_hash = rte_cpu_to_le_32(sym->auth.data.length);
+			c->cipher_start_src_offset = rte_cpu_to_le_32(cr.off - r.off);
+			c->len_to_cipher = rte_cpu_to_le_32(cr.len);
+			c->hash_start_src_offset = rte_cpu_to_le_32(ar.off - r.off);
+			c->len_to_hash = rte_cpu_to_le_32(ar.len);
 			c->hash_result_len = rte_cpu_to_le_32(p->digest_len);
 			s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
 			push_ptr(b, iv, iv_iova, iv_len);
-			push_mbuf(b, sym->m_src, r.start, r.len);
+			push_mbuf(b, sym->m_src, r.off, r.len);
 		}
 		end_readable(b);
-		push_mbuf(b, dst, r.start, r.len);
+		push_mbuf(b, dst, r.off, r.len);
 		goto digest_out;
 
 	case VIRTIO_CRYPTO_SERVICE_HASH:
 	case VIRTIO_CRYPTO_SERVICE_MAC:
-		r.start = sym->auth.data.offset;
-		r.len = sym->auth.data.length;
+		r = ar;
 		if (stateless && p->service == VIRTIO_CRYPTO_SERVICE_HASH) {
 			struct virtio_crypto_hash_data_flf_stateless *s = (void *)flf;
 
@@ -282,7 +311,7 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 			s->src_data_len = rte_cpu_to_le_32(r.len);
 			s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
 		}
-		push_mbuf(b, sym->m_src, r.start, r.len);
+		push_mbuf(b, sym->m_src, r.off, r.len);
 		end_readable(b);
 digest_out:
 		if (p->verify) {

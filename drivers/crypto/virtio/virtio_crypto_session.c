@@ -51,9 +51,11 @@ decode_cipher(const struct virtio_crypto_hw *hw, const struct rte_crypto_cipher_
 	const struct virtio_crypto_alg *a =
 		offered_alg(hw, RTE_CRYPTO_SYM_XFORM_CIPHER, c->algo, c->key.length);
 
-	if (a == NULL)
+	/* The device takes the algorithm's largest IV (see the capabilities). */
+	if (a == NULL || c->iv.length != a->iv_size.max)
 		return -ENOTSUP;
 	p->cipher_algo = a->algo;
+	p->cipher_bits = a->rte_lengths_in_bits;
 	p->direction = c->op == RTE_CRYPTO_CIPHER_OP_ENCRYPT ?
 		       VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
 	p->cipher_key = c->key.data;
@@ -76,6 +78,7 @@ decode_auth(const struct virtio_crypto_hw *hw, const struct rte_crypto_auth_xfor
 	if (x->digest_length == 0)
 		return -EINVAL;
 	p->hash_algo = a->algo;
+	p->auth_bits = a->rte_lengths_in_bits;
 	p->hash_mode = a->service == VIRTIO_CRYPTO_SERVICE_MAC ?
 		       VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH : VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN;
 	p->digest_len = x->digest_length;
