@@ -56,6 +56,8 @@ struct virtio_crypto_alg {
 	 * 3GPP ciphers and MACs); virtio always counts bytes.
 	 */
 	bool rte_lengths_in_bits;
+	/** A cipher that XORs a keystream (CTR and the stream ciphers). */
+	bool keystream;
 };
 
 /** The table, and its number of entries. */

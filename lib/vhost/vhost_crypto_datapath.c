@@ -576,10 +576,10 @@ attach_stateless_session(struct vhost_crypto *vc, struct rte_crypto_op *op,
 	struct vc_session_table *t = &vc->sessions;
 	void *sess;
 
-	sess = rte_cryptodev_sym_session_create(t->cdev_id[priv->dev], x,
+	sess = vc_sym_session_create_on(t->cdev_id[priv->dev], x,
 						t->stateless_pool[priv->dev]);
 	if (sess == NULL && priv->dev == VC_DEV_MAIN && t->nb_devs > 1) {
-		sess = rte_cryptodev_sym_session_create(t->cdev_id[VC_DEV_FALLBACK], x,
+		sess = vc_sym_session_create_on(t->cdev_id[VC_DEV_FALLBACK], x,
 							t->stateless_pool[VC_DEV_FALLBACK]);
 		if (sess != NULL) {
 			priv->dev = VC_DEV_FALLBACK;

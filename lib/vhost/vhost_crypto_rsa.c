@@ -101,6 +101,12 @@ der_uint(struct der_reader *r, struct vc_rsa_int *v)
 	return 0;
 }
 
+bool
+vc_rsa_key_has_crt(const struct vc_rsa_key *k)
+{
+	return k->p.len && k->q.len && k->dp.len && k->dq.len && k->qinv.len;
+}
+
 int
 vc_rsa_key_parse(const uint8_t *der, uint32_t der_len, uint32_t key_type,
 		 struct vc_rsa_key *key)
@@ -152,8 +158,15 @@ vc_rsa_key_parse(const uint8_t *der, uint32_t der_len, uint32_t key_type,
 	if (k.e.len > k.n.len)
 		return -EBADMSG;
 	for (i = 0; private_key && i < RTE_DIM(priv); i++)
-		if (priv[i]->len == 0 || priv[i]->len > k.n.len)
+		if (priv[i]->len > k.n.len)
 			return -EBADMSG;
+	/*
+	 * A private key needs d or the whole CRT quintuple; a frontend that
+	 * only has one form (DPDK 22.11 keeps them in a union) sends the other
+	 * as 0, and the session then uses the form it has.
+	 */
+	if (private_key && k.d.len == 0 && !vc_rsa_key_has_crt(&k))
+		return -EBADMSG;
 	*key = k;
 	return 0;
 }
@@ -300,7 +313,7 @@ vc_rsa_xform_fill(struct rte_crypto_asym_xform *xf, const struct vc_rsa_key *key
 			set_uint(&xf->rsa.qt.qInv, &key->qinv);
 		}
 		/* Where d shares the quintuple's storage it must stay out. */
-		if (form != RTE_RSA_KEY_TYPE_QT || VC_RSA_XFORM_D_AND_QT)
+		if ((form != RTE_RSA_KEY_TYPE_QT || VC_RSA_XFORM_D_AND_QT) && key->d.len > 0)
 			set_uint(&xf->rsa.d, &key->d);
 	}
 	vc_rsa_xform_set_pad(xf, pad);
@@ -376,6 +389,11 @@ vc_rsa_session_create(struct vc_rsa_session *s, uint8_t dev_id,
 	form = (info.feature_flags & RTE_CRYPTODEV_FF_RSA_PRIV_OP_KEY_QT) ||
 	       !(info.feature_flags & RTE_CRYPTODEV_FF_RSA_PRIV_OP_KEY_EXP) ?
 	       RTE_RSA_KEY_TYPE_QT : RTE_RSA_KEY_TYPE_EXP;
+	/* ...as far as the key has the form */
+	if (private_key && form == RTE_RSA_KEY_TYPE_QT && !vc_rsa_key_has_crt(key))
+		form = RTE_RSA_KEY_TYPE_EXP;
+	if (private_key && form == RTE_RSA_KEY_TYPE_EXP && key->d.len == 0)
+		return -ENOTSUP;
 
 	s->dev_id = dev_id;
 	s->padding = padding_algo;

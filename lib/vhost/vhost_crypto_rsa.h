@@ -59,6 +59,9 @@ struct vc_rsa_key {
 	struct vc_rsa_int d, p, q, dp, dq, qinv;
 };
 
+/** The key carries the whole CRT quintuple (p, q, dP, dQ, qInv). */
+bool vc_rsa_key_has_crt(const struct vc_rsa_key *k);
+
 /**
  * Parse the DER key of an AKCIPHER RSA session (PKCS#1): RSAPublicKey
  * SEQUENCE { n, e } for VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC,

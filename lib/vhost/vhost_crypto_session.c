@@ -252,6 +252,55 @@ check_params(const struct vc_session_params *p)
 	return 0;
 }
 
+/* The device's capabilities cover this transform (sizes included). */
+static bool
+xform_offered(uint8_t dev_id, const struct rte_crypto_sym_xform *x)
+{
+	const struct rte_cryptodev_symmetric_capability *cap;
+	struct rte_cryptodev_sym_capability_idx idx = { .type = x->type };
+
+	switch (x->type) {
+	case RTE_CRYPTO_SYM_XFORM_CIPHER:
+		idx.algo.cipher = x->cipher.algo;
+		cap = rte_cryptodev_sym_capability_get(dev_id, &idx);
+		return cap != NULL && rte_cryptodev_sym_capability_check_cipher(cap,
+				x->cipher.key.length, x->cipher.iv.length) == 0;
+	case RTE_CRYPTO_SYM_XFORM_AUTH:
+		idx.algo.auth = x->auth.algo;
+		cap = rte_cryptodev_sym_capability_get(dev_id, &idx);
+		return cap != NULL && rte_cryptodev_sym_capability_check_auth(cap,
+				x->auth.key.length, x->auth.digest_length, x->auth.iv.length) == 0;
+	case RTE_CRYPTO_SYM_XFORM_AEAD:
+		idx.algo.aead = x->aead.algo;
+		cap = rte_cryptodev_sym_capability_get(dev_id, &idx);
+		return cap != NULL && rte_cryptodev_sym_capability_check_aead(cap,
+				x->aead.key.length, x->aead.digest_length, x->aead.aad_length,
+				x->aead.iv.length) == 0;
+	default:
+		return false;
+	}
+}
+
+void *
+vc_sym_session_create_on(uint8_t dev_id, struct rte_crypto_sym_xform *x,
+			 struct rte_mempool *mp)
+{
+	const struct rte_crypto_sym_xform *i;
+
+	/*
+	 * A PMD may take a session whose sizes it does not list and then
+	 * compute something else (aesni_mb and a 24-byte CMAC key, an 80-byte
+	 * HMAC-MD5 key): only what the capabilities promise is asked for.
+	 */
+	for (i = x; i != NULL; i = i->next) {
+		if (!xform_offered(dev_id, i)) {
+			rte_errno = ENOTSUP;
+			return NULL;
+		}
+	}
+	return rte_cryptodev_sym_session_create(dev_id, x, mp);
+}
+
 int
 vc_session_params_xforms(const struct vc_session_params *p,
 			 struct rte_crypto_sym_xform x[2])
@@ -391,7 +440,7 @@ session_create_locked(struct vc_session_table *t,
 	 */
 	rc = -ENOTSUP;
 	for (d = 0; d < t->nb_devs; d++) {
-		sess = rte_cryptodev_sym_session_create(t->cdev_id[d], x, t->pool[d]);
+		sess = vc_sym_session_create_on(t->cdev_id[d], x, t->pool[d]);
 		if (sess == NULL) {
 			if (rte_errno == ENOMEM)
 				rc = -ENOSPC;

@@ -176,6 +176,14 @@ struct vc_session {
 };
 
 /**
+ * rte_cryptodev_sym_session_create(), but only for a transform chain the
+ * device's capabilities cover, sizes included; NULL with rte_errno ENOTSUP
+ * otherwise.
+ */
+void *vc_sym_session_create_on(uint8_t dev_id, struct rte_crypto_sym_xform *x,
+			       struct rte_mempool *mp);
+
+/**
  * Sessions of one frontend. Ids are slot numbers; 0 is a valid id, as with
  * QEMU's own backend. Created and destroyed on the vhost control thread;
  * read by the data path, which only sees a slot once it is live, and is

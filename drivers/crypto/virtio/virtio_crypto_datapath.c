@@ -161,6 +161,36 @@ chain_region(const struct sym_range *c, const struct sym_range *a)
 	return r;
 }
 
+/*
+ * "Digest encrypted" (3GPP PDCP and friends): hash, then cipher a range
+ * that holds the digest's place, so the digest leaves encrypted. A virtio
+ * chain returns the digest apart from the ciphered data, but with a
+ * keystream cipher the device's ciphertext of whatever sat in the
+ * digest's place gives the keystream there: the digest is encrypted here
+ * when the request completes. Returns the digest's byte offset in dst, or
+ * -1 if the digest is not inside the cipher range.
+ */
+static inline int64_t
+encrypted_digest_at(const struct rte_crypto_sym_op *sym, const struct rte_mbuf *dst,
+		    const struct sym_range *cr, uint32_t digest_len)
+{
+	const uint8_t *d = sym->auth.digest.data;
+	uint64_t base = 0;
+
+	for (; dst != NULL; base += dst->data_len, dst = dst->next) {
+		const uint8_t *seg = rte_pktmbuf_mtod(dst, const uint8_t *);
+
+		if (d < seg || d >= seg + dst->data_len)
+			continue;
+		if (d + digest_len > seg + dst->data_len)
+			return -1;	/* split across segments: not supported */
+		base += d - seg;
+		return base >= cr->off && base + digest_len <= (uint64_t)cr->off + cr->len ?
+			(int64_t)base : -1;
+	}
+	return -1;
+}
+
 static inline void
 fill_header(struct virtio_crypto_op_header *h, const struct vc_sym_params *p,
 	    uint64_t session_id, bool stateless, bool rev1)
@@ -204,6 +234,8 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 	memset(area->hdr, 0, hdr_len);
 	fill_header(h, p, session_id, stateless, rev1);
 	area->verify = p->verify;
+	area->digest_encrypted = 0;
+	area->digest_len = RTE_MIN(p->digest_len, VC_REQ_DIGEST_ROOM);
 	area->aead_decrypt = p->service == VIRTIO_CRYPTO_SERVICE_AEAD &&
 			     p->direction == VIRTIO_CRYPTO_OP_DECRYPT;
 	push_area(b, 0, hdr_len);
@@ -286,6 +318,14 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 		}
 		end_readable(b);
 		push_mbuf(b, dst, r.off, r.len);
+		if (p->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
+		    !p->verify && p->cipher_keystream && p->digest_len <= VC_REQ_DIGEST_ROOM &&
+		    encrypted_digest_at(sym, dst, &cr, p->digest_len) >= 0) {
+			memcpy(area->plain_at_digest, sym->auth.digest.data, p->digest_len);
+			area->digest_encrypted = 1;
+			push_area(b, VC_AREA_OFF(digest), p->digest_len);
+			break;
+		}
 		goto digest_out;
 
 	case VIRTIO_CRYPTO_SERVICE_HASH:
@@ -543,14 +583,15 @@ finish_request(struct vc_request_area *area, uint32_t written)
 	}
 	op->status = status_map[status];
 	if (status == VIRTIO_CRYPTO_OK) {
-		if (area->verify) {
-			const struct vc_sym_session *s = op->sess_type == RTE_CRYPTO_OP_WITH_SESSION ?
-				vc_sym_session_priv(op->sym->session) : NULL;
-			uint32_t len = s ? s->p.digest_len : op->sym->xform->type ==
-				RTE_CRYPTO_SYM_XFORM_AUTH ? op->sym->xform->auth.digest_length :
-				op->sym->xform->next->auth.digest_length;
+		if (area->digest_encrypted) {
+			uint8_t *d = op->sym->auth.digest.data;
+			uint32_t i;
 
-			if (!digest_equal(area->digest, op->sym->auth.digest.data, len))
+			/* keystream = what the device wrote ^ what was there before */
+			for (i = 0; i < area->digest_len; i++)
+				d[i] ^= area->plain_at_digest[i] ^ area->digest[i];
+		} else if (area->verify) {
+			if (!digest_equal(area->digest, op->sym->auth.digest.data, area->digest_len))
 				op->status = RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
 		} else if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC &&
 			   op->asym->rsa.op_type == RTE_CRYPTO_ASYM_OP_DECRYPT) {
@@ -588,7 +629,7 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 	struct req_builder b;
 	uint16_t i, n, used = 0;
 
-	if (unlikely(hw->broken)) {
+	if (unlikely(hw->broken || vq == NULL)) {
 		/* Answer with errors through dequeue: nothing is lost. */
 		for (i = 0; i < nb_ops; i++)
 			ops[i]->status = RTE_CRYPTO_OP_STATUS_ERROR;
@@ -638,6 +679,15 @@ vc_dequeue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 	uint16_t n = 0, k = 0, i;
 	uint32_t len;
 
+	if (unlikely(qp->hw->broken || vq == NULL)) {
+		/* what the device held comes back failed; then only the done ring */
+		if (vq != NULL)
+			vc_qp_fail_inflight(qp);
+		n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
+		qp->stats.dequeue_err_count += n;
+		qp->stats.dequeued_count += n;
+		return n;
+	}
 	if (unlikely(rte_ring_count(qp->done) != 0))
 		n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
 	while (n < nb_ops && k < VC_MAX_BURST &&
@@ -649,8 +699,6 @@ vc_dequeue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 	}
 	if (k > 0)
 		rte_mempool_put_bulk(qp->areas, (void **)areas, k);
-	if (unlikely(n == 0 && qp->hw->broken))
-		vc_qp_fail_inflight(qp);
 	for (i = 0; i < n; i++)
 		if (unlikely(ops[i]->status != RTE_CRYPTO_OP_STATUS_SUCCESS))
 			qp->stats.dequeue_err_count++;

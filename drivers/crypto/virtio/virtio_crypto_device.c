@@ -124,6 +124,8 @@ hw_reset(struct virtio_crypto_hw *hw)
 {
 	uint16_t i;
 
+	if (hw->transport_closed)
+		return;		/* nothing left to reset: queues went with it */
 	hw->ops->set_status(hw, 0);
 	for (i = 0; i < hw->nb_queues; i++)
 		vq_free(hw, hw->dataq[i]);
@@ -132,6 +134,47 @@ hw_reset(struct virtio_crypto_hw *hw)
 	hw->nb_queues = 0;
 	vq_free(hw, hw->ctrlq);
 	hw->ctrlq = NULL;
+}
+
+/*
+ * Reset under live queue pairs: the device lets go of the rings first,
+ * then what it held is failed back to the application (nothing lost), and
+ * the queue pairs forget the freed rings until the next configure.
+ */
+static void
+dev_reset(struct rte_cryptodev *dev, const char *why)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	uint16_t i;
+
+	if (!hw->transport_closed)
+		hw->ops->set_status(hw, 0);
+	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
+		struct virtio_crypto_qp *qp = dev->data->queue_pairs[i];
+
+		if (qp != NULL && qp->vq != NULL) {
+			vc_qp_fail_inflight(qp);
+			qp->vq = NULL;
+		}
+	}
+	hw_reset(hw);
+	if (why != NULL)
+		virtio_crypto_hw_set_broken(hw, why);
+}
+
+/* After a bring-up, queue pairs that survive it use the new rings. */
+static void
+dev_attach_queue_pairs(struct rte_cryptodev *dev)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
+		struct virtio_crypto_qp *qp = dev->data->queue_pairs[i];
+
+		if (qp != NULL)
+			qp->vq = i < hw->nb_queues ? hw->dataq[i] : NULL;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -293,6 +336,7 @@ static int
 vc_dev_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
 {
 	struct virtio_crypto_hw *hw = dev_hw(dev);
+	int rc;
 
 	if (config->nb_queue_pairs == 0 || config->nb_queue_pairs > hw->max_queue_pairs) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: %u queue pairs asked, device offers %u",
@@ -301,7 +345,11 @@ vc_dev_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
 	}
 	if (hw->nb_queues == config->nb_queue_pairs && !hw->broken)
 		return 0;
-	return hw_bring_up(hw, config->nb_queue_pairs, config->socket_id);
+	dev_reset(dev, NULL);
+	rc = hw_bring_up(hw, config->nb_queue_pairs, config->socket_id);
+	if (rc == 0)
+		dev_attach_queue_pairs(dev);
+	return rc;
 }
 
 static int
@@ -332,9 +380,10 @@ vc_dev_close(struct rte_cryptodev *dev)
 	struct virtio_crypto_hw *hw = dev_hw(dev);
 	uint16_t i;
 
+	dev_reset(dev, NULL);
 	for (i = 0; i < dev->data->nb_queue_pairs; i++)
 		vc_qp_release(dev, i);
-	hw_reset(hw);
+	hw->broken = false;
 	return 0;
 }
 
@@ -408,12 +457,8 @@ vc_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 	 * Areas the device still holds must not return to a freed pool: a
 	 * reset takes them back first.
 	 */
-	if (qp->vq != NULL && qp->vq->nb_free != qp->vq->size) {
-		VIRTIO_CRYPTO_LOG(driver, WARNING, "%s: queue pair %u released with %u ops "
-				  "in flight: resetting the device", dev_hw(dev)->name, qp_id,
-				  qp->vq->size - qp->vq->nb_free);
-		hw_reset(dev_hw(dev));
-	}
+	if (qp->vq != NULL && qp->vq->nb_free != qp->vq->size)
+		dev_reset(dev, "queue pair released with ops in flight; configure it again");
 	rte_ring_free(qp->done);
 	rte_mempool_free(qp->areas);
 	rte_free(qp);
@@ -434,7 +479,7 @@ vc_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 	if (qp_id >= hw->nb_queues)
 		return -EINVAL;
 	vc_qp_release(dev, qp_id);
-	if (hw->nb_queues <= qp_id)	/* a release with ops in flight reset it */
+	if (qp_id >= hw->nb_queues)	/* a release with ops in flight reset it */
 		return -EIO;
 
 	qp = rte_zmalloc_socket("virtio_crypto_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE,
@@ -573,14 +618,23 @@ virtio_crypto_dev_destroy(const char *name)
 {
 	struct rte_cryptodev *dev = rte_cryptodev_pmd_get_named_dev(name);
 	struct virtio_crypto_hw *hw;
+	uint16_t i;
 
 	if (dev == NULL)
 		return -ENODEV;
 	hw = dev->data->dev_private;
-	hw_reset(hw);
+	/*
+	 * The device first, while the transport is there to reset it; the
+	 * close DPDK does on destroy then finds nothing left to undo.
+	 */
+	dev_reset(dev, NULL);
+	for (i = 0; i < dev->data->nb_queue_pairs; i++)
+		vc_qp_release(dev, i);
 	rte_memzone_free(hw->ctrl_mz);
+	hw->ctrl_mz = NULL;
 	if (hw->ops->close != NULL)
 		hw->ops->close(hw);
+	hw->transport_closed = true;
 	pthread_mutex_destroy(&hw->ctrl_lock);
 	return rte_cryptodev_pmd_destroy(dev);
 }

@@ -121,6 +121,7 @@ struct virtio_crypto_hw {
 
 	/* Set on a fatal protocol error or a lost device; checked per burst. */
 	volatile bool broken;
+	bool transport_closed;		/**< device being destroyed */
 
 	/* Control path, serialised by ctrl_lock. */
 	pthread_mutex_t ctrl_lock;

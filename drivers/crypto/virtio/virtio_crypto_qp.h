@@ -39,10 +39,13 @@ struct vc_request_area {
 	uint8_t status;				/**< struct virtio_crypto_inhdr */
 	uint8_t verify;				/**< compare digest with the op's */
 	uint8_t aead_decrypt;			/**< BADMSG is a tag mismatch */
-	uint8_t pad[5];
+	uint8_t digest_encrypted;		/**< see encrypted_digest_at() */
+	uint8_t digest_len;			/**< of verify and digest_encrypted */
+	uint8_t pad[3];
 	struct rte_crypto_op *op;
 	uint64_t addr;				/**< device address of this area */
 	uint8_t keys[VC_REQ_KEYS_ROOM];
+	uint8_t plain_at_digest[VC_REQ_DIGEST_ROOM];	/**< digest_encrypted */
 	/* indirect descriptors (16 bytes each, split or packed) */
 	uint8_t table[VC_REQ_MAX_BUFS * 16] __rte_aligned(16);
 } __rte_cache_aligned;

@@ -56,6 +56,7 @@ decode_cipher(const struct virtio_crypto_hw *hw, const struct rte_crypto_cipher_
 		return -ENOTSUP;
 	p->cipher_algo = a->algo;
 	p->cipher_bits = a->rte_lengths_in_bits;
+	p->cipher_keystream = a->keystream;
 	p->direction = c->op == RTE_CRYPTO_CIPHER_OP_ENCRYPT ?
 		       VIRTIO_CRYPTO_OP_ENCRYPT : VIRTIO_CRYPTO_OP_DECRYPT;
 	p->cipher_key = c->key.data;

@@ -35,6 +35,7 @@ struct vc_sym_params {
 	uint16_t aad_len;
 	bool verify;		/**< auth verify: the device hashes, we compare */
 	bool cipher_bits;	/**< the op's cipher range is in bits (3GPP) */
+	bool cipher_keystream;	/**< the cipher XORs a keystream */
 	bool auth_bits;		/**< the op's auth range is in bits (3GPP) */
 	bool ccm;		/**< nonce at IV byte 1, AAD at byte 18 */
 	/* Valid while the transform is: never kept in a session. */
