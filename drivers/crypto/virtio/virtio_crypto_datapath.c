@@ -609,6 +609,10 @@ finish_request(struct vc_request_area *area, uint32_t written)
 		/* the tag did not match: what BADMSG means for an AEAD decrypt */
 		op->status = RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
 	}
+	if (op->status != RTE_CRYPTO_OP_STATUS_SUCCESS)
+		VIRTIO_CRYPTO_LOG(driver, DEBUG, "opcode 0x%x: device status %u, op status %u",
+				  rte_le_to_cpu_32(((const struct virtio_crypto_op_header *)
+						    area->hdr)->opcode), status, op->status);
 }
 
 static void

@@ -73,8 +73,13 @@ decode_auth(const struct virtio_crypto_hw *hw, const struct rte_crypto_auth_xfor
 	const struct virtio_crypto_alg *a =
 		offered_alg(hw, RTE_CRYPTO_SYM_XFORM_AUTH, x->algo, x->key.length);
 
-	/* A virtio MAC or hash request has no IV: GMAC and friends cannot travel. */
-	if (a == NULL || x->iv.length != 0)
+	/*
+	 * A virtio MAC or hash request has no IV: GMAC and friends cannot
+	 * travel. For the others the IV fields mean nothing and may hold
+	 * anything (sessionless transforms are not zeroed), as may a plain
+	 * hash's key fields.
+	 */
+	if (a == NULL || a->iv_size.max > 0)
 		return -ENOTSUP;
 	if (x->digest_length == 0)
 		return -EINVAL;
@@ -87,8 +92,6 @@ decode_auth(const struct virtio_crypto_hw *hw, const struct rte_crypto_auth_xfor
 	if (a->service == VIRTIO_CRYPTO_SERVICE_MAC) {
 		p->auth_key = x->key.data;
 		p->auth_key_len = x->key.length;
-	} else if (x->key.length != 0) {
-		return -EINVAL;
 	}
 	p->service = a->service;
 	return 0;
