@@ -634,7 +634,11 @@ create_pools(struct vhost_crypto *vc, unsigned int id, const uint8_t *ids)
 	vc->mbuf_pool = rte_pktmbuf_pool_create(name,
 		vc->conf.nb_ops * 2 + 64, 0, 0, VC_MBUF_DATA_ROOM,
 		vc->conf.socket_id);
-	if (vc->op_pool == NULL || vc->mbuf_pool == NULL) {
+	snprintf(name, sizeof(name), "vca_%u", id);
+	vc->aad_pool = rte_mempool_create(name, VC_AAD_POOL_SIZE, VC_AAD_BUF_SIZE,
+					  0, 0, NULL, NULL, NULL, NULL,
+					  vc->conf.socket_id, 0);
+	if (vc->op_pool == NULL || vc->mbuf_pool == NULL || vc->aad_pool == NULL) {
 		VC_LOG(ERR, "%s: pools: %s", vc->path, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
@@ -651,7 +655,8 @@ vc_instance_fini(struct vhost_crypto *vc)
 	vc_session_table_free(&vc->sessions);
 	rte_mempool_free(vc->op_pool);
 	rte_mempool_free(vc->mbuf_pool);
-	vc->op_pool = vc->mbuf_pool = NULL;
+	rte_mempool_free(vc->aad_pool);
+	vc->op_pool = vc->mbuf_pool = vc->aad_pool = NULL;
 }
 
 static void
@@ -829,6 +834,7 @@ vhost_crypto_stats_get(const struct vhost_crypto *vc, struct vhost_crypto_stats 
 	stats->sessions_live = vc->sessions.nb_live;
 	stats->ops_in_use = rte_mempool_in_use_count(vc->op_pool);
 	stats->mbufs_in_use = rte_mempool_in_use_count(vc->mbuf_pool);
+	stats->aad_bufs_in_use = rte_mempool_in_use_count(vc->aad_pool);
 	return 0;
 }
 

@@ -119,6 +119,7 @@ struct vhost_crypto_stats {
 	uint32_t sessions_live;		/**< sessions in the table */
 	uint32_t ops_in_use;		/**< crypto ops out of the pool */
 	uint32_t mbufs_in_use;		/**< mbufs out of the pool */
+	uint32_t aad_bufs_in_use;	/**< long-AAD buffers out of their pool */
 };
 
 /** An instance. */

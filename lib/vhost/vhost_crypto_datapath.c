@@ -46,6 +46,27 @@ op_priv(struct rte_crypto_op *op)
 	return (struct vc_op_priv *)((uint8_t *)op + VC_OP_IV_OFFSET);
 }
 
+/*
+ * Give back what an op holds besides itself: its mbufs and its AAD buffer.
+ * Every path that ends an op comes here: completion, a request that fails
+ * while it is built, and one given back to its ring to retry.
+ */
+static void
+op_put_bufs(struct vhost_crypto *vc, struct rte_crypto_op *op)
+{
+	struct vc_op_priv *priv = op_priv(op);
+
+	if (op->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC) {
+		rte_pktmbuf_free(op->sym->m_src);
+		rte_pktmbuf_free(op->sym->m_dst);
+		op->sym->m_src = op->sym->m_dst = NULL;
+	}
+	if (priv->aad_buf != NULL) {
+		rte_mempool_put(vc->aad_pool, priv->aad_buf);
+		priv->aad_buf = NULL;
+	}
+}
+
 /* Return a chain to the driver and free its slot. */
 static void
 push_chain(struct vc_ring *r, uint16_t slot, uint32_t written)
@@ -424,9 +445,11 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
  * writes ciphertext then tag; decrypt reads ciphertext then tag and writes
  * plaintext, or fails with BADMSG when the tag does not match.
  *
- * The op's mbuf holds [AAD area | text | tag]. DPDK's CCM wants the nonce at
- * IV byte 1 and the AAD at byte 18 of its buffer (both before are for the
- * PMD); GCM and ChaCha20-Poly1305 take them as they are.
+ * The op's mbuf holds [AAD area | text | tag], or [text | tag] with the AAD
+ * area in a buffer from the AAD pool when it is longer than
+ * VC_AEAD_LEAD_MAX. DPDK's CCM wants the nonce at IV byte 1 and the AAD at
+ * byte 18 of its area (both before are for the PMD); GCM and
+ * ChaCha20-Poly1305 take them as they are.
  */
 static uint8_t
 build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
@@ -442,7 +465,7 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	uint32_t aad_len = rq->aad_len;
 	uint32_t src_len = rq->src_len;
 	uint32_t dst_len = rq->dst_len;
-	uint32_t tag = sess->digest_len, text_len, aad_at, lead;
+	uint32_t tag = sess->digest_len, text_len, aad_at, lead, mbuf_lead;
 	uint8_t *aad = NULL, *digest = NULL;
 
 	if (iv_len != sess->iv_len || iv_len + (ccm ? 1 : 0) > sizeof(priv->iv) ||
@@ -458,7 +481,7 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if (priv->dev == VC_DEV_NONE)
 		return VIRTIO_CRYPTO_ERR;
 	text_len = enc ? src_len : src_len - tag;
-	aad_at = ccm ? 18 : 0;
+	aad_at = ccm ? VC_CCM_AAD_OFFSET : 0;
 	lead = RTE_ALIGN_CEIL(aad_at + aad_len, 16);
 
 	memset(priv->iv, 0, sizeof(priv->iv));
@@ -472,39 +495,51 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if (vc->zero_copy && !ccm) {
 		uint8_t *tag_at = enc ? vc_chain_contig(c, true, 0, dst_len) :
 			vc_chain_contig(c, false, hdr + iv_len, src_len);
-		uint8_t *aad_at = aad_len ? vc_chain_contig(c, false, hdr + iv_len + src_len,
-							    aad_len) : priv->iv;
-		uint8_t status = tag_at && aad_at ?
+		uint8_t *guest_aad = aad_len ? vc_chain_contig(c, false, hdr + iv_len + src_len,
+							       aad_len) : priv->iv;
+		uint8_t status = tag_at && guest_aad ?
 			zero_copy_bufs(vc, c, op, hdr + iv_len, text_len, text_len) :
 			VC_STATUS_COPY;
 
 		if (status == VIRTIO_CRYPTO_OK) {
 			sym->aead.data.offset = 0;
 			sym->aead.data.length = text_len;
-			sym->aead.aad.data = aad_at;
+			sym->aead.aad.data = guest_aad;
 			sym->aead.digest.data = tag_at + text_len;
 			return op_ready(op, sess, 0, dst_len, 0, NULL);
 		}
 		if (status != VC_STATUS_COPY)
 			return status;
 	}
+	/* On failure, and on RETRY, the caller frees what the op holds. */
+	mbuf_lead = lead;
+	if (lead > VC_AEAD_LEAD_MAX) {
+		void *buf;
+
+		if (rte_mempool_get(vc->aad_pool, &buf) != 0)
+			return VC_STATUS_RETRY;
+		priv->aad_buf = aad = buf;
+		mbuf_lead = 0;
+	}
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, text_len,
-				     lead, &aad, tag, &digest);
+				     mbuf_lead, &aad, tag, &digest);
 	if (sym->m_src == NULL)
 		return VC_STATUS_RETRY;
-	memset(aad, 0, lead);
-	/* On failure the caller frees m_src with the op. */
+	/* The PMD's bytes before the AAD, and the padding after it. */
+	memset(aad, 0, aad_at);
+	memset(aad + aad_at + aad_len, 0, lead - aad_at - aad_len);
 	if (vc_chain_read(c, hdr + iv_len + src_len, aad + aad_at, aad_len) != 0 ||
 	    (!enc && vc_chain_read(c, hdr + iv_len + text_len, digest, tag) != 0))
 		return VIRTIO_CRYPTO_BADMSG;
 	sym->m_dst = NULL;
-	sym->aead.data.offset = lead;
+	sym->aead.data.offset = mbuf_lead;
 	sym->aead.data.length = text_len;
 	sym->aead.aad.data = aad;
-	sym->aead.aad.phys_addr = rte_pktmbuf_iova(sym->m_src);
+	sym->aead.aad.phys_addr = priv->aad_buf != NULL ?
+		rte_mempool_virt2iova(priv->aad_buf) : rte_pktmbuf_iova(sym->m_src);
 	sym->aead.digest.data = digest;
 	sym->aead.digest.phys_addr = mbuf_iova_of(sym->m_src, digest);
-	return op_ready(op, sess, lead, text_len, enc ? tag : 0, digest);
+	return op_ready(op, sess, mbuf_lead, text_len, enc ? tag : 0, digest);
 }
 
 /*
@@ -719,8 +754,7 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 	complete_chain(vc, priv->ring, priv->slot, status, written);
 	if (priv->own_session)
 		rte_cryptodev_sym_session_free(vc->cdevs[priv->dev].id, op->sym->session);
-	rte_pktmbuf_free(op->sym->m_src);
-	rte_pktmbuf_free(op->sym->m_dst);
+	op_put_bufs(vc, op);
 	rte_crypto_op_free(op);
 }
 
@@ -846,8 +880,10 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		op_priv(ops[i])->slot = slot;
 		op_priv(ops[i])->zero_copy = false;
 		op_priv(ops[i])->own_session = false;
+		op_priv(ops[i])->aad_buf = NULL;
 		status = request_to_op(vc, c, ops[i]);
 		if (status == VC_STATUS_RETRY) {
+			op_put_bufs(vc, ops[i]);
 			/* Give the chain back: it is the last one taken. */
 			vc_vring_unpop(&r->vr, c);
 			r->slot_of_head[c->head] = VC_NO_SLOT;
@@ -861,11 +897,8 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 			if (status == VIRTIO_CRYPTO_BADMSG)
 				vc->stats.bad_requests++;
 			complete_chain(vc, ring, slot, status, 0);
-			/* Built as far as it got: the mbufs go with it. */
-			if (ops[i]->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC) {
-				rte_pktmbuf_free(ops[i]->sym->m_src);
-				rte_pktmbuf_free(ops[i]->sym->m_dst);
-			}
+			/* Built as far as it got: what it holds goes with it. */
+			op_put_bufs(vc, ops[i]);
 			rte_crypto_op_free(ops[i]);
 			done++;
 			continue;

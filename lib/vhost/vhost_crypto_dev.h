@@ -60,6 +60,20 @@ struct vc_cdev {
 	struct rte_crypto_op *backlog[VC_BURST_MAX];
 };
 
+/*
+ * AEAD AAD in copy mode. The PMDs read it from one buffer; DPDK's CCM wants
+ * it 18 bytes in, and the area rounded up to 16 bytes. An area of up to
+ * VC_AEAD_LEAD_MAX bytes (1024 bytes of AAD after CCM's 18, all a session
+ * could have before) leads the op's first mbuf segment; a longer one, up to
+ * the 64 KiB the algorithm table allows, takes a buffer from the instance's
+ * AAD pool, so the text keeps the segment. The pool is small: a request
+ * that finds it empty waits in its ring, like one short of mbufs.
+ */
+#define VC_CCM_AAD_OFFSET	18
+#define VC_AEAD_LEAD_MAX	RTE_ALIGN_CEIL(VC_CCM_AAD_OFFSET + 1024, 16)
+#define VC_AAD_BUF_SIZE		RTE_ALIGN_CEIL(VC_CCM_AAD_OFFSET + UINT16_MAX, 16)
+#define VC_AAD_POOL_SIZE	8
+
 /** Per-op private area, after the sym op: the IV, then our context. */
 struct vc_op_priv {
 	uint8_t iv[16];
@@ -72,6 +86,7 @@ struct vc_op_priv {
 	uint8_t *digest;	/**< where the PMD writes the hash result */
 	bool zero_copy;		/**< the mbufs are the guest's buffers */
 	bool own_session;	/**< a stateless request's: freed with the op */
+	void *aad_buf;		/**< from the AAD pool, or NULL: freed with the op */
 	struct rte_mbuf_ext_shared_info shinfo;	/**< of those two buffers */
 	/* Last, so symmetric ops never touch its cache lines. */
 	struct vc_rsa_scratch rsa;	/**< AKCIPHER ops: input and output */
@@ -97,6 +112,7 @@ struct vhost_crypto {
 	struct vc_session_table sessions;
 	struct rte_mempool *op_pool;
 	struct rte_mempool *mbuf_pool;
+	struct rte_mempool *aad_pool;	/**< AADs too long for an mbuf */
 
 	struct rte_vhost_memory *mem;	/**< our copy, freed on refresh */
 	bool mem_table_set;		/**< the frontend sent one */

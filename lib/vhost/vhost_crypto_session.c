@@ -240,7 +240,7 @@ check_params(const struct vc_session_params *p)
 		return -EINVAL;
 	if (p->service == VIRTIO_CRYPTO_SERVICE_AEAD &&
 	    (!range_has(&p->cipher->digest_size, p->hash_result_len) ||
-	     p->aad_len > VC_AEAD_MAX_AAD))
+	     !range_has(&p->cipher->aad_size, p->aad_len)))
 		return -EINVAL;
 	if (p->hash != NULL) {
 		if (!range_has(&p->hash->digest_size, p->hash_result_len))

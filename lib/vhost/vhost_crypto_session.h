@@ -207,9 +207,6 @@ struct vc_session_table {
 	struct rte_mempool *asym_pool;
 };
 
-/* Largest AAD of an AEAD session: it travels in the first mbuf segment. */
-#define VC_AEAD_MAX_AAD		1024
-
 /**
  * IV offset in every rte_crypto_op of this backend: the start of its
  * private area, after a symmetric or asymmetric op (the pool holds both).

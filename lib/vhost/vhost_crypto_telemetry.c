@@ -63,6 +63,7 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	vc_tel_dict_add_uint(d, "sessions_live", s.sessions_live);
 	vc_tel_dict_add_uint(d, "ops_in_use", s.ops_in_use);
 	vc_tel_dict_add_uint(d, "mbufs_in_use", s.mbufs_in_use);
+	vc_tel_dict_add_uint(d, "aad_bufs_in_use", s.aad_bufs_in_use);
 	for (i = 0; i <= vc->nb_rings; i++) {
 		const struct vc_ring *r = &vc->rings[i];
 		char name[32];
