@@ -22,7 +22,7 @@ packages=(
 	dpdk dpdk-dev libdpdk-dev dpdk-doc libipsec-mb-dev
 	qemu-system-x86 busybox-static cpio
 	libcmocka-dev clang libclang-rt-14-dev
-	python3 python3-cryptography-vectors python3-sphinx
+	python3 python3-cryptography python3-cryptography-vectors python3-sphinx
 	debootstrap
 )
 
@@ -83,7 +83,7 @@ debian13_packages=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev libipsec-mb-dev
 	qemu-system-x86 busybox-static cpio procps
-	libcmocka-dev python3
+	libcmocka-dev python3 python3-cryptography python3-cryptography-vectors
 )
 
 debian_mirror() {

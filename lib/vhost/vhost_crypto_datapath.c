@@ -301,7 +301,8 @@ route_op(struct vhost_crypto *vc, const struct vc_session *sess,
 	bool avoid = (!sess->stateless && sess->crypto_sess[VC_DEV_MAIN] == NULL) ||
 		     ((vc->quirks & VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K) &&
 		      data_len >= 65536) ||
-		     ((vc->quirks & VC_QUIRK_EMPTY_HASH_CORRUPTS) && hashes_nothing);
+		     ((vc->quirks & VC_QUIRK_EMPTY_HASH_CORRUPTS) && hashes_nothing &&
+		      sess->hmac);
 
 	if (!avoid)
 		return VC_DEV_MAIN;

@@ -31,8 +31,10 @@
  * the zero length through unchanged (set_mb_job_params), and sessions keep
  * their own precomputed pads, so what breaks is state the queue pair's
  * multi-buffer manager shares between jobs of that hash: a fault of the
- * library's zero-length path, not of the session. A request that hashes
- * nothing therefore never goes to such a device.
+ * library's zero-length path, not of the session. An HMAC request that
+ * hashes nothing therefore never goes to such a device (plain hashes and
+ * CMAC of an empty message come out right there; crypto_openssl, the
+ * fallback, fails an empty CMAC).
  */
 #define VC_QUIRK_EMPTY_HASH_CORRUPTS		(1u << 1)
 

@@ -352,6 +352,9 @@ vc_session_describe(struct vc_session *s, const struct vc_session_params *p)
 	s->aad_len = p->aad_len;
 	s->cipher_in_bits = p->cipher && p->cipher->rte_lengths_in_bits;
 	s->auth_in_bits = p->hash && p->hash->rte_lengths_in_bits;
+	s->hmac = p->hash && p->hash->service == VIRTIO_CRYPTO_SERVICE_MAC &&
+		  p->hash->algo >= VIRTIO_CRYPTO_MAC_HMAC_MD5 &&
+		  p->hash->algo <= VIRTIO_CRYPTO_MAC_HMAC_SHA_512;
 }
 
 static struct vc_session *

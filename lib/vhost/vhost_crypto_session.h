@@ -169,6 +169,7 @@ struct vc_session {
 	/* The cryptodev wants these data ranges in bits (3GPP algorithms). */
 	bool cipher_in_bits;
 	bool auth_in_bits;
+	bool hmac;			/**< its hash is an HMAC (see the quirks) */
 	/** A stateless request's own session: made per op, on the device it goes to. */
 	bool stateless;
 	/** Set (release) once every field above is written; data path acquires. */

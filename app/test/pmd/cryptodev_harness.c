@@ -238,6 +238,7 @@ static const struct {
 	{ "crypto_aesni_mb", CH_QUIRK_SGL_AEAD },
 	{ "crypto_aesni_mb", CH_QUIRK_DES_BURST },
 	{ "crypto_openssl", CH_QUIRK_SGL_AEAD },
+	{ "crypto_openssl", CH_QUIRK_SGL_3DES_CTR },
 	{ "crypto_openssl", CH_QUIRK_OOP_SGL_CHAIN_HEADER },
 	{ "crypto_openssl", CH_QUIRK_RSA_VERIFY_MISMATCH },
 };
@@ -393,6 +394,12 @@ cipher_ok(const struct ch_dev *dev, const struct ch_sym_case *c, char *why,
 		snprintf(why, why_len, "%s: key %u / IV %u bytes not offered",
 			 alg_name(RTE_CRYPTO_SYM_XFORM_CIPHER, c->cipher_algo),
 			 c->key_len, c->iv_len);
+		return false;
+	}
+	if (c->cipher_algo == RTE_CRYPTO_CIPHER_3DES_CTR && segmented(c) &&
+	    ch_dev_quirk(dev, CH_QUIRK_SGL_3DES_CTR)) {
+		snprintf(why, why_len, "3des-ctr over segments (known %s defect)",
+			 dev->driver);
 		return false;
 	}
 	return true;
@@ -729,9 +736,25 @@ attach_xforms(struct ch_dev *dev, struct ch_sym_op *h,
 	}
 	sess = rte_cryptodev_sym_session_create(dev->id, xf, dev->sess_pool);
 	if (sess == NULL)
-		return rte_errno == ENOMEM ? -ENOMEM : -EINVAL;
+		return rte_errno == ENOMEM ? -ENOMEM :
+		       rte_errno == ENOTSUP ? -ENOTSUP : -EINVAL;
 	h->sess = sess;
 	return rte_crypto_op_attach_sym_session(op, sess) == 0 ? 0 : -EINVAL;
+}
+
+bool
+ch_sym_session_refused(struct ch_dev *dev, const struct ch_sym_case *c)
+{
+	struct ch_sym_case probe = *c;
+	struct ch_sym_op h;
+	int err;
+
+	/* A sessionless op would only come back INVALID_ARGS: ask by session. */
+	probe.sessionless = false;
+	err = ch_sym_op_build(dev, &probe, &h);
+	if (err == 0)
+		ch_sym_op_free(dev, &h);
+	return err == -ENOTSUP;
 }
 
 static void

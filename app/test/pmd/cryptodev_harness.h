@@ -151,6 +151,8 @@ enum ch_quirk {
 	 * are right. Tests send them alone.
 	 */
 	CH_QUIRK_DES_BURST,
+	/** crypto_openssl: 3DES-CTR over a segmented buffer fails with ERROR */
+	CH_QUIRK_SGL_3DES_CTR,
 	/**
 	 * AEAD (and AES-GMAC) over a segmented buffer: crypto_openssl
 	 * (22.11, 24.11) fails AES-CCM, AES-GMAC, and AES-GCM whose text ends
@@ -289,13 +291,23 @@ struct ch_sym_op {
 };
 
 /**
+ * Whether the device refuses a session for this case as not supported
+ * (-ENOTSUP), though its capabilities allow the case: a virtio-crypto
+ * device's configuration cannot state every limit (an HMAC-MD5 key longer
+ * than the block, AAD beyond what its backend takes), so it says so at
+ * session creation. Callers skip such a case, with the reason.
+ */
+bool ch_sym_session_refused(struct ch_dev *dev, const struct ch_sym_case *c);
+
+/**
  * Build an op for the case on the device: mbufs, session (or sessionless
  * transforms), IV, AAD and digest. A verify's digest sits right after the
  * data of the source's last segment; a generated one after the data of
  * the destination's (the source's in place).
  *
- * @return 0; -ENOMEM (a pool is empty) or -EINVAL (the device refused the
- *   session), with nothing left allocated.
+ * @return 0; -ENOMEM (a pool is empty), -ENOTSUP (the device refused the
+ *   session as not supported) or -EINVAL (it refused it otherwise), with
+ *   nothing left allocated.
  */
 int ch_sym_op_build(struct ch_dev *dev, const struct ch_sym_case *c,
 		    struct ch_sym_op *h);

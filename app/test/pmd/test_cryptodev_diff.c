@@ -323,8 +323,13 @@ static bool
 both_support(struct ch_dev *dev, struct ch_dev *ref, const struct ch_sym_case *c,
 	     char *why, size_t why_len)
 {
-	return ch_sym_supported(dev, c, why, why_len) &&
-	       ch_sym_supported(ref, c, why, why_len);
+	if (!ch_sym_supported(dev, c, why, why_len) || !ch_sym_supported(ref, c, why, why_len))
+		return false;
+	if (ch_sym_session_refused(dev, c) || ch_sym_session_refused(ref, c)) {
+		snprintf(why, why_len, "session refused as not supported");
+		return false;
+	}
+	return true;
 }
 
 /* The reverse op of a case needs support too (e.g. verify). */

@@ -634,10 +634,17 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 	uint16_t i, n, used = 0;
 
 	if (unlikely(hw->broken || vq == NULL)) {
-		/* Answer with errors through dequeue: nothing is lost. */
-		for (i = 0; i < nb_ops; i++)
+		/*
+		 * Answer with errors through dequeue, nothing lost: what the
+		 * device held goes to the done ring first, then as many new
+		 * ops as it has room for.
+		 */
+		if (vq != NULL)
+			vc_qp_fail_inflight(qp);
+		n = RTE_MIN(nb_ops, rte_ring_free_count(qp->done));
+		for (i = 0; i < n; i++)
 			ops[i]->status = RTE_CRYPTO_OP_STATUS_ERROR;
-		n = rte_ring_enqueue_burst(qp->done, (void **)ops, nb_ops, NULL);
+		n = rte_ring_enqueue_burst(qp->done, (void **)ops, n, NULL);
 		qp->stats.enqueued_count += n;
 		return n;
 	}
@@ -654,7 +661,9 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 
 		b.area = areas[used];
 		if (build_request(&b, op) == BUILD_DONE) {
-			if (rte_ring_enqueue(qp->done, op) != 0)
+			/* room stays for every area, should the device fail them all */
+			if (rte_ring_free_count(qp->done) <= qp->nb_areas ||
+			    rte_ring_enqueue(qp->done, op) != 0)
 				break;
 			continue;
 		}
@@ -718,7 +727,11 @@ fail_one(void *cookie, void *arg)
 
 	area->op->status = RTE_CRYPTO_OP_STATUS_ERROR;
 	wipe_keys(area);
-	/* The done ring holds every area's op: it is as large as the pool. */
+	/*
+	 * The done ring has room for every area's op: it is larger than the
+	 * pool, and ops finished without the device only take what is free
+	 * after this reclaim (see vc_enqueue_burst()).
+	 */
 	rte_ring_enqueue(qp->done, area->op);
 	rte_mempool_put(qp->areas, area);
 }

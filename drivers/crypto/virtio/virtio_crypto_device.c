@@ -496,9 +496,14 @@ vc_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 	qp->areas = rte_mempool_create(name, nb - 1, sizeof(struct vc_request_area),
 				       RTE_MIN(256u, (nb - 1) / 2), 0, NULL, NULL,
 				       area_init, &arg, socket_id, 0);
+	qp->nb_areas = nb - 1;
 	snprintf(name, sizeof(name), "vc_%u_qp%u_done", hw->dev_id, qp_id);
-	/* Room for every op that may be finished without the device at once. */
-	qp->done = rte_ring_create(name, rte_align32pow2(nb + VC_MAX_BURST), socket_id,
+	/*
+	 * Ops finished without the device: the whole pool's worth (a device
+	 * that fails what it holds) and as much again of ops rejected before
+	 * reaching it, which only ever take the second half.
+	 */
+	qp->done = rte_ring_create(name, rte_align32pow2(2 * nb + VC_MAX_BURST), socket_id,
 				   RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (qp->areas == NULL || qp->done == NULL) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: queue pair %u: %s", hw->name, qp_id,

@@ -57,6 +57,7 @@ struct virtio_crypto_qp {
 	struct virtio_crypto_vq *vq;
 	struct rte_mempool *areas;
 	struct rte_ring *done;		/**< ops completed without the device */
+	uint32_t nb_areas;		/**< size of the areas pool */
 	uint16_t qp_id;
 	struct rte_cryptodev_stats stats;
 };

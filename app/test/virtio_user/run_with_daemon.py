@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-virtio-crypto authors
+"""Run a DPDK program against the vhost-crypto daemon through crypto_virtio_user.
+
+    run_with_daemon.py --daemon PATH --pmd PATH [options] -- PROGRAM ARGS...
+
+The daemon is started on a socket of its own (its main lcore 1, the program
+on lcore 0: each busy-polls a core of its own), the guest PMD plugin is staged
+where EAL accepts it, and in PROGRAM ARGS these are replaced:
+
+    @SOCK@   the daemon's vhost-user socket
+    @PMD@    the staged plugin, for -d
+    @VDEV@   crypto_virtio_user0,path=@SOCK@ plus --vdev-args
+
+Checks, each printed as PASS/FAIL, then "checks: N passed, M failed":
+  - the program exits with --expect-rc (default 0) within --timeout;
+  - every --expect REGEX matches its output, no --reject REGEX does;
+  - the daemon is still running afterwards, has seen the frontend leave,
+    and holds no session, op or mbuf any more (its telemetry says so);
+  - the daemon stops cleanly on SIGINT.
+With --kill-daemon-after SEC the daemon is SIGKILLed that long after the
+program starts (the "backend gone" case); the daemon checks are then skipped.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+results = []
+
+
+def check(what, good, detail=''):
+    results.append(good)
+    print(f'{"PASS" if good else "FAIL"}: {what}' + (f' ({detail})' if detail and not good else ''))
+    sys.stdout.flush()
+
+
+def telemetry(prefix, cmd):
+    """One DPDK telemetry command to the daemon; the reply's value."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(10)
+    try:
+        s.connect(f'/var/run/dpdk/{prefix}/dpdk_telemetry.v2')
+        s.recv(4096)
+        s.send(cmd.encode())
+        return json.loads(s.recv(65536)).get(cmd.split(',')[0])
+    except (OSError, ValueError) as e:
+        return f'telemetry error: {e}'
+    finally:
+        s.close()
+
+
+def wait_idle(prefix, sock, timeout=20):
+    """The daemon's counters once its frontend is gone (or at the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
+        if (isinstance(t, dict) and not t['connected']) or time.monotonic() > deadline:
+            return t
+        time.sleep(0.2)
+
+
+def stage_plugin(path, rundir):
+    """EAL loads plugins only from below directories nobody else can write."""
+    staged = os.path.join(rundir, os.path.basename(path))
+    shutil.copy(path, staged)
+    return staged
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--daemon', required=True)
+    ap.add_argument('--pmd', required=True, help='librte_pmd_virtio_crypto.so')
+    ap.add_argument('--daemon-arg', action='append', default=[],
+                    help='extra daemon option (after --), repeatable')
+    ap.add_argument('--vdev-args', default='', help='more devargs, e.g. packed=1')
+    ap.add_argument('--expect', action='append', default=[])
+    ap.add_argument('--reject', action='append', default=[])
+    ap.add_argument('--expect-rc', type=int, default=0)
+    ap.add_argument('--timeout', type=int, default=300)
+    ap.add_argument('--kill-daemon-after', type=float)
+    ap.add_argument('--show', type=int, default=40, help='output lines to print at the end')
+    ap.add_argument('program', nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    prog = a.program[1:] if a.program[:1] == ['--'] else a.program
+    if not prog:
+        ap.error('no program given')
+
+    rundir = tempfile.mkdtemp(prefix='vc-vu-', dir='/run')
+    os.chmod(rundir, 0o755)
+    sock = os.path.join(rundir, 'vc.sock')
+    prefix = f'vc-vu-d{os.getpid()}'
+    pmd = stage_plugin(a.pmd, rundir)
+    vdev = f'crypto_virtio_user0,path={sock}' + (f',{a.vdev_args}' if a.vdev_args else '')
+    prog = [x.replace('@SOCK@', sock).replace('@PMD@', pmd).replace('@VDEV@', vdev)
+            for x in prog]
+
+    daemon_log = open(os.path.join(rundir, 'daemon.log'), 'w+')
+    daemon = subprocess.Popen(
+        [a.daemon, '-l', '1', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
+         '--', '--socket', sock] + a.daemon_arg,
+        stdout=daemon_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(sock) and daemon.poll() is None and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        check('daemon listening', os.path.exists(sock))
+
+        print('+ ' + ' '.join(prog))
+        sys.stdout.flush()
+        start = time.monotonic()
+        p = subprocess.Popen(prog, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True, text=True,
+                             errors='replace')
+        killed_daemon = False
+        try:
+            if a.kill_daemon_after is not None:
+                try:
+                    out, _ = p.communicate(timeout=a.kill_daemon_after)
+                except subprocess.TimeoutExpired:
+                    os.killpg(daemon.pid, signal.SIGKILL)
+                    daemon.wait()
+                    killed_daemon = True
+                    out, _ = p.communicate(timeout=max(1, a.timeout - a.kill_daemon_after))
+            else:
+                out, _ = p.communicate(timeout=a.timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, _ = p.communicate()
+            timed_out = True
+        elapsed = time.monotonic() - start
+        lines = out.splitlines()
+        print('\n'.join(lines[-a.show:]))
+        print(f'--- program finished in {elapsed:.1f} s, rc {p.returncode}')
+        check(f'program exits with {a.expect_rc}', not timed_out and p.returncode == a.expect_rc,
+              'timed out' if timed_out else f'rc {p.returncode}')
+        for rx in a.expect:
+            check(f'output matches /{rx}/', re.search(rx, out, re.M) is not None)
+        for rx in a.reject:
+            m = re.search(rx, out, re.M)
+            check(f'output has no /{rx}/', m is None, m.group(0) if m else '')
+
+        if a.kill_daemon_after is not None:
+            check('daemon was killed while the program ran', killed_daemon)
+            return
+        check('daemon survived the program', daemon.poll() is None)
+        t = wait_idle(prefix, sock)
+        check('daemon: frontend gone, every session, op and mbuf given back',
+              isinstance(t, dict) and not t['connected'] and
+              t['sessions_destroyed'] == t['sessions_created'] and
+              t['sessions_live'] == 0 and t['ops_in_use'] == 0 and t['mbufs_in_use'] == 0,
+              str(t))
+        if isinstance(t, dict):
+            print('daemon: ' + ', '.join(f'{k} {v}' for k, v in t.items()
+                                         if k in ('requests', 'completed_ok', 'completed_err',
+                                                  'sessions_created', 'stateless_ops')))
+        daemon.send_signal(signal.SIGINT)
+        try:
+            rc = daemon.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            rc = None
+        check('daemon stops cleanly on SIGINT', rc == 0, f'rc {rc}')
+    finally:
+        if daemon.poll() is None:
+            os.killpg(daemon.pid, signal.SIGKILL)
+            daemon.wait()
+        daemon_log.seek(0)
+        tail = daemon_log.read().splitlines()[-15:]
+        daemon_log.close()
+        if not all(results):
+            print('--- daemon log (last lines)')
+            print('\n'.join(tail))
+        shutil.rmtree(rundir, ignore_errors=True)
+        print(f'checks: {results.count(True)} passed, {results.count(False)} failed')
+
+
+if __name__ == '__main__':
+    main()
+    sys.exit(0 if results and all(results) else 1)

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+/*
+ * crypto_virtio_user cases the known-answer and differential programs do
+ * not reach, one per run:
+ *
+ *   test_virtio_user_cases [EAL] -- CASE
+ *
+ *   binding          the device is ours: EAL has also loaded the
+ *                    distribution's crypto_virtio plugin, which registers
+ *                    the same driver name, and it holds no device, while
+ *                    ours holds this one with capabilities read from the
+ *                    device (AES-GCM, which the distribution's static table
+ *                    does not have)
+ *   oversize         a request over the device's max_size (daemon run with
+ *                    --max-size 4096) comes back INVALID_ARGS, the next one
+ *                    SUCCESS
+ *   unknown_session  an op naming a session the device does not have comes
+ *                    back INVALID_SESSION, and the queue goes on
+ *   backend_gone     traffic until the backend is killed (by the runner):
+ *                    every op in flight comes back, failed, within the
+ *                    deadline; new ones come back failed too; nothing hangs
+ *
+ * Prints one PASS/FAIL line per check and "checks: N passed, M failed".
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cryptodev.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+
+#include "dpdk_driver_abi.h"
+#include "virtio_crypto_session.h"
+
+#define DEV_NAME	"crypto_virtio_user0"
+#define IV_OFFSET	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+#define NB_OPS		256
+#define BURST		32
+
+static unsigned int passed, failed;
+
+static void
+check(const char *what, bool good)
+{
+	printf("%s: %s\n", good ? "PASS" : "FAIL", what);
+	if (good)
+		passed++;
+	else
+		failed++;
+}
+
+struct env {
+	uint8_t dev;
+	struct rte_mempool *mbufs, *ops, *sessions;
+	void *sess;
+	uint8_t key[16];
+};
+
+static int
+env_setup(struct env *e)
+{
+	struct rte_cryptodev_config conf = { .socket_id = (int)rte_socket_id(),
+					     .nb_queue_pairs = 1 };
+	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = NB_OPS };
+	struct rte_crypto_sym_xform x = {
+		.type = RTE_CRYPTO_SYM_XFORM_CIPHER,
+		.cipher = {
+			.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT,
+			.algo = RTE_CRYPTO_CIPHER_AES_CBC,
+			.key = { .data = e->key, .length = sizeof(e->key) },
+			.iv = { .offset = IV_OFFSET, .length = 16 },
+		},
+	};
+	int id = rte_cryptodev_get_dev_id(DEV_NAME);
+
+	if (id < 0)
+		return -ENODEV;
+	e->dev = id;
+	memset(e->key, 0x5a, sizeof(e->key));
+	e->mbufs = rte_pktmbuf_pool_create("cases_mbufs", 2 * NB_OPS, 0, 0, 9000, 0);
+	e->ops = rte_crypto_op_pool_create("cases_ops", RTE_CRYPTO_OP_TYPE_SYMMETRIC,
+					   2 * NB_OPS, 0, 16, 0);
+	e->sessions = rte_cryptodev_sym_session_pool_create("cases_sessions", 4,
+			rte_cryptodev_sym_get_private_session_size(e->dev), 0, 0, 0);
+	qp.mp_session = e->sessions;
+	if (e->mbufs == NULL || e->ops == NULL || e->sessions == NULL ||
+	    rte_cryptodev_configure(e->dev, &conf) != 0 ||
+	    rte_cryptodev_queue_pair_setup(e->dev, 0, &qp, conf.socket_id) != 0 ||
+	    rte_cryptodev_start(e->dev) != 0)
+		return -EIO;
+	e->sess = rte_cryptodev_sym_session_create(e->dev, &x, e->sessions);
+	return e->sess ? 0 : -EIO;
+}
+
+static struct rte_crypto_op *
+cipher_op(struct env *e, uint32_t len)
+{
+	struct rte_crypto_op *op = rte_crypto_op_alloc(e->ops, RTE_CRYPTO_OP_TYPE_SYMMETRIC);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(e->mbufs);
+
+	if (op == NULL || m == NULL || rte_pktmbuf_append(m, len) == NULL)
+		return NULL;
+	memset(rte_pktmbuf_mtod(m, void *), 0x11, len);
+	memset(rte_crypto_op_ctod_offset(op, void *, IV_OFFSET), 0x22, 16);
+	op->sym->m_src = m;
+	op->sym->cipher.data.offset = 0;
+	op->sym->cipher.data.length = len;
+	rte_crypto_op_attach_sym_session(op, e->sess);
+	return op;
+}
+
+static void
+op_free(struct rte_crypto_op *op)
+{
+	rte_pktmbuf_free(op->sym->m_src);
+	rte_crypto_op_free(op);
+}
+
+/* One op through the device; its status, or -1 if it never came back. */
+static int
+run_one(struct env *e, struct rte_crypto_op *op)
+{
+	uint64_t deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	struct rte_crypto_op *done = NULL;
+	int status;
+
+	if (rte_cryptodev_enqueue_burst(e->dev, 0, &op, 1) != 1)
+		return -1;
+	while (rte_cryptodev_dequeue_burst(e->dev, 0, &done, 1) == 0)
+		if (rte_get_timer_cycles() > deadline)
+			return -1;
+	status = done == op ? done->status : -1;
+	op_free(done);
+	return status;
+}
+
+static int
+case_binding(void)
+{
+	const struct rte_cryptodev_symmetric_capability *gcm;
+	struct rte_cryptodev_sym_capability_idx idx = {
+		.type = RTE_CRYPTO_SYM_XFORM_AEAD,
+		.algo.aead = RTE_CRYPTO_AEAD_AES_GCM,
+	};
+	struct rte_cryptodev_info info;
+	int id = rte_cryptodev_get_dev_id(DEV_NAME);
+	int ours = rte_cryptodev_driver_id_get("crypto_virtio");
+	unsigned int named = 0, i;
+	char line[512];
+	bool distro_loaded = false;
+	FILE *maps;
+
+	check("our device exists", id >= 0);
+	if (id < 0)
+		return 1;
+	rte_cryptodev_info_get(id, &info);
+	check("device's driver is crypto_virtio", strcmp(info.driver_name, "crypto_virtio") == 0);
+	check("device's driver id is the one the name resolves to", info.driver_id == ours);
+	check("one device on that driver", rte_cryptodev_device_count_by_driver(ours) == 1);
+	gcm = rte_cryptodev_sym_capability_get(id, &idx);
+	check("capabilities come from the device (AES-GCM offered)", gcm != NULL);
+
+	/* The distribution's plugin is loaded and registered the same name... */
+	maps = fopen("/proc/self/maps", "r");
+	while (maps != NULL && fgets(line, sizeof(line), maps) != NULL)
+		if (strstr(line, "/librte_crypto_virtio.so") != NULL)
+			distro_loaded = true;
+	if (maps != NULL)
+		fclose(maps);
+	check("the distribution's librte_crypto_virtio.so is loaded", distro_loaded);
+	for (i = 0; i < RTE_CRYPTO_MAX_DEVS; i++) {
+		const char *n = rte_cryptodev_driver_name_get(i);
+
+		if (n != NULL && strcmp(n, "crypto_virtio") == 0) {
+			named++;
+			/* ...and holds no device */
+			if ((int)i != ours)
+				check("the distribution's crypto_virtio driver holds no device",
+				      rte_cryptodev_device_count_by_driver(i) == 0);
+		}
+	}
+	check("two crypto_virtio drivers registered (ours first)", named == 2);
+	return 0;
+}
+
+static int
+case_oversize(struct env *e)
+{
+	struct rte_crypto_op *big = cipher_op(e, 8192), *small = cipher_op(e, 4096);
+
+	check("an op over max_size comes back INVALID_ARGS",
+	      big && run_one(e, big) == RTE_CRYPTO_OP_STATUS_INVALID_ARGS);
+	check("the next op of max_size succeeds",
+	      small && run_one(e, small) == RTE_CRYPTO_OP_STATUS_SUCCESS);
+	return 0;
+}
+
+static int
+case_unknown_session(struct env *e)
+{
+	struct vc_sym_session *s = vc_sym_session_priv(e->sess);
+	uint64_t real = s->session_id;
+	struct rte_crypto_op *op = cipher_op(e, 64);
+
+	/* White box: name a session id the device never gave out. */
+	s->session_id = 0x7fff0000u;
+	check("an op on an unknown session comes back INVALID_SESSION",
+	      op && run_one(e, op) == RTE_CRYPTO_OP_STATUS_INVALID_SESSION);
+	s->session_id = real;
+	op = cipher_op(e, 64);
+	check("the queue goes on: next op succeeds",
+	      op && run_one(e, op) == RTE_CRYPTO_OP_STATUS_SUCCESS);
+	return 0;
+}
+
+static int
+case_backend_gone(struct env *e)
+{
+	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles();
+	uint64_t deadline = start + 60 * hz, gone_at = 0;
+	uint64_t sent = 0, back = 0, ok = 0, failed_ops = 0, after = 0;
+	struct rte_crypto_op *ops[BURST];
+	uint16_t n, i;
+
+	/* Keep the device busy; the runner kills the backend meanwhile. */
+	while (rte_get_timer_cycles() < deadline) {
+		/* once the backend is gone, only collect what is out there */
+		for (n = 0; gone_at == 0 && n < BURST; n++) {
+			ops[n] = cipher_op(e, 1024);
+			if (ops[n] == NULL)
+				break;
+		}
+		i = rte_cryptodev_enqueue_burst(e->dev, 0, ops, n);
+		sent += i;
+		for (; i < n; i++)
+			op_free(ops[i]);
+		n = rte_cryptodev_dequeue_burst(e->dev, 0, ops, BURST);
+		for (i = 0; i < n; i++) {
+			back++;
+			if (ops[i]->status == RTE_CRYPTO_OP_STATUS_SUCCESS) {
+				ok++;
+			} else {
+				failed_ops++;
+				if (gone_at == 0)
+					gone_at = rte_get_timer_cycles();
+			}
+			op_free(ops[i]);
+		}
+		if (gone_at && back == sent)
+			break;
+	}
+	{
+		struct rte_cryptodev_stats st;
+
+		rte_cryptodev_stats_get(e->dev, &st);
+		printf("device counts: %lu enqueued, %lu dequeued\n",
+		       (unsigned long)st.enqueued_count, (unsigned long)st.dequeued_count);
+	}
+	printf("backend gone: %lu sent, %lu back (%lu ok, %lu failed)\n",
+	       (unsigned long)sent, (unsigned long)back, (unsigned long)ok,
+	       (unsigned long)failed_ops);
+	check("traffic ran before the backend went", ok > 0);
+	check("ops in flight came back failed", failed_ops > 0);
+	check("every op sent came back (none lost, nothing hangs)", back == sent);
+	check("...within two seconds of the first failure",
+	      gone_at != 0 && rte_get_timer_cycles() < gone_at + 2 * hz);
+	for (n = 0; n < 4; n++) {
+		struct rte_crypto_op *op = cipher_op(e, 64);
+
+		after += op && run_one(e, op) == RTE_CRYPTO_OP_STATUS_ERROR;
+	}
+	check("new ops come back ERROR", after == 4);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct env e;
+	const char *which;
+	int n = rte_eal_init(argc, argv);
+
+	if (n < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 2;
+	}
+	argc -= n;
+	argv += n;
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_virtio_user_cases [EAL] -- "
+			"binding|oversize|unknown_session|backend_gone\n");
+		return 2;
+	}
+	which = argv[1];
+	if (strcmp(which, "binding") == 0) {
+		case_binding();
+	} else {
+		check("device set up (configure, queue pair, start, AES-CBC session)",
+		      env_setup(&e) == 0);
+		if (failed == 0 && strcmp(which, "oversize") == 0)
+			case_oversize(&e);
+		else if (failed == 0 && strcmp(which, "unknown_session") == 0)
+			case_unknown_session(&e);
+		else if (failed == 0 && strcmp(which, "backend_gone") == 0)
+			case_backend_gone(&e);
+		else if (failed == 0)
+			check("known case", false);
+		if (strcmp(which, "backend_gone") != 0) {
+			rte_cryptodev_sym_session_free(e.dev, e.sess);
+			rte_cryptodev_stop(e.dev);
+		}
+	}
+	printf("checks: %u passed, %u failed\n", passed, failed);
+	rte_eal_cleanup();
+	return failed ? 1 : 0;
+}
