@@ -14,7 +14,8 @@ static const struct {
 	uint32_t quirks;
 } known_defects[] = {
 	{ "crypto_aesni_mb", VC_QUIRK_SGL_OUTPUT_LOST_FROM_64K |
-			     VC_QUIRK_EMPTY_HASH_CORRUPTS },
+			     VC_QUIRK_EMPTY_HASH_CORRUPTS |
+			     VC_QUIRK_DES_BURST_GARBLED },
 };
 
 uint32_t

@@ -18,6 +18,7 @@
 
 #include "vhost_crypto_log.h"
 #include "vhost_crypto_rsa.h"
+#include "vhost_crypto_quirks.h"
 #include "vhost_crypto_session.h"
 #include "vhost_user_crypto_wire.h"
 
@@ -281,6 +282,24 @@ xform_offered(uint8_t dev_id, const struct rte_crypto_sym_xform *x)
 	}
 }
 
+/* A transform the device is known to compute wrongly (vhost_crypto_quirks.h). */
+static bool
+known_wrong(uint8_t dev_id, const struct rte_crypto_sym_xform *x)
+{
+	if (x->type != RTE_CRYPTO_SYM_XFORM_CIPHER)
+		return false;
+	switch (x->cipher.algo) {
+	case RTE_CRYPTO_CIPHER_DES_CBC:
+	case RTE_CRYPTO_CIPHER_DES_DOCSISBPI:
+	case RTE_CRYPTO_CIPHER_3DES_CBC:
+	case RTE_CRYPTO_CIPHER_3DES_CTR:
+	case RTE_CRYPTO_CIPHER_3DES_ECB:
+		return vc_quirks_of(dev_id) & VC_QUIRK_DES_BURST_GARBLED;
+	default:
+		return false;
+	}
+}
+
 void *
 vc_sym_session_create_on(uint8_t dev_id, struct rte_crypto_sym_xform *x,
 			 struct rte_mempool *mp)
@@ -293,7 +312,7 @@ vc_sym_session_create_on(uint8_t dev_id, struct rte_crypto_sym_xform *x,
 	 * HMAC-MD5 key): only what the capabilities promise is asked for.
 	 */
 	for (i = x; i != NULL; i = i->next) {
-		if (!xform_offered(dev_id, i)) {
+		if (!xform_offered(dev_id, i) || known_wrong(dev_id, i)) {
 			rte_errno = ENOTSUP;
 			return NULL;
 		}
