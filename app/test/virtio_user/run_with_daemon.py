@@ -24,16 +24,17 @@ program starts (the "backend gone" case); the daemon checks are then skipped.
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
+from vc_telemetry import all_given_back, wait_disconnected  # noqa: E402
 
 results = []
 
@@ -42,31 +43,6 @@ def check(what, good, detail=''):
     results.append(good)
     print(f'{"PASS" if good else "FAIL"}: {what}' + (f' ({detail})' if detail and not good else ''))
     sys.stdout.flush()
-
-
-def telemetry(prefix, cmd):
-    """One DPDK telemetry command to the daemon; the reply's value."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.settimeout(10)
-    try:
-        s.connect(f'/var/run/dpdk/{prefix}/dpdk_telemetry.v2')
-        s.recv(4096)
-        s.send(cmd.encode())
-        return json.loads(s.recv(65536)).get(cmd.split(',')[0])
-    except (OSError, ValueError) as e:
-        return f'telemetry error: {e}'
-    finally:
-        s.close()
-
-
-def wait_idle(prefix, sock, timeout=20):
-    """The daemon's counters once its frontend is gone (or at the timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
-        if (isinstance(t, dict) and not t['connected']) or time.monotonic() > deadline:
-            return t
-        time.sleep(0.2)
 
 
 def stage_plugin(path, rundir):
@@ -157,12 +133,9 @@ def main():
             check('daemon was killed while the program ran', killed_daemon)
             return
         check('daemon survived the program', daemon.poll() is None)
-        t = wait_idle(prefix, sock)
+        t = wait_disconnected(prefix, sock, timeout=20)
         check('daemon: frontend gone, every session, op and mbuf given back',
-              isinstance(t, dict) and not t['connected'] and
-              t['sessions_destroyed'] == t['sessions_created'] and
-              t['sessions_live'] == 0 and t['ops_in_use'] == 0 and t['mbufs_in_use'] == 0,
-              str(t))
+              all_given_back(t), str(t))
         if isinstance(t, dict):
             print('daemon: ' + ', '.join(f'{k} {v}' for k, v in t.items()
                                          if k in ('requests', 'completed_ok', 'completed_err',

@@ -16,9 +16,7 @@ connects to each new QEMU on the same path by itself.
 """
 
 import argparse
-import json
 import os
-import socket
 import re
 import signal
 import subprocess
@@ -27,7 +25,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
 import vmharness  # noqa: E402
+from vc_telemetry import telemetry, wait_disconnected  # noqa: E402
 import test_linux_guest_crypto as linux_guest  # noqa: E402
 
 results = []
@@ -72,31 +72,6 @@ def last_stats(log):
     if m:
         stats['live_sessions'], stats['live_ops'], stats['live_mbufs'] = map(int, m.groups())
     return stats
-
-
-def telemetry(prefix, cmd):
-    """One DPDK telemetry command to the daemon; the reply's value."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.settimeout(10)
-    try:
-        s.connect(f'/var/run/dpdk/{prefix}/dpdk_telemetry.v2')
-        s.recv(4096)
-        s.send(cmd.encode())
-        return json.loads(s.recv(65536)).get(cmd.split(',')[0])
-    except (OSError, ValueError) as e:
-        return f'telemetry error: {e}'
-    finally:
-        s.close()
-
-
-def wait_disconnected(prefix, sock, timeout=15):
-    """Telemetry once the daemon has seen its frontend go (or at the timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
-        if (isinstance(t, dict) and not t['connected']) or time.monotonic() > deadline:
-            return t
-        time.sleep(0.2)
 
 
 def main():
