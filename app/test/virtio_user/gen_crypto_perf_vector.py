@@ -6,7 +6,7 @@
     gen_crypto_perf_vector.py {aes-cbc-sha1-hmac|aes-gcm} SIZE OUT
 
 The answers sit in a test case section named [KIND_SIZE] (the tool takes
-digests only from one): run the tool with --test-name "[KIND_SIZE]".
+digests only from one): run the tool with --test-name KIND_SIZE.
 
 The answers (ciphertext, digest or tag) come from python3-cryptography and
 the standard library here, never from a DPDK device, so the verify test

@@ -47,6 +47,10 @@ fill_capability(const struct virtio_crypto_alg *alg,
 	struct rte_crypto_param_range key = alg->key_size;
 
 	memset(cap, 0, sizeof(*cap));
+	/* The PMD's sessions speak RSA only (virtio_crypto_session.c). */
+	if (alg->service == VIRTIO_CRYPTO_SERVICE_AKCIPHER &&
+	    alg->rte_algo != RTE_CRYPTO_ASYM_XFORM_RSA)
+		return false;
 	if (alg->service == VIRTIO_CRYPTO_SERVICE_AKCIPHER) {
 		cap->op = RTE_CRYPTO_OP_TYPE_ASYMMETRIC;
 		cap->asym.xform_capa.xform_type = alg->rte_algo;

@@ -679,6 +679,7 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 	if (vc_vq_publish(vq))
 		hw->ops->notify_queue(hw, vq);
 	qp->stats.enqueued_count += i;
+	qp->stats.enqueue_err_count += nb_ops - i;
 	return i;
 }
 

@@ -232,6 +232,9 @@ hw_negotiate(struct virtio_crypto_hw *hw)
 	rc = hw->ops->read_config(hw, 0, &hw->config, sizeof(hw->config));
 	if (rc != 0)
 		return rc;
+	if (hw->session_services != 0)
+		hw->config.crypto_services = rte_cpu_to_le_32(
+			rte_le_to_cpu_32(hw->config.crypto_services) & hw->session_services);
 	hw->max_dataqueues = rte_le_to_cpu_32(hw->config.max_dataqueues);
 	hw->max_queue_pairs = hw->queues_limit ?
 		RTE_MIN(hw->queues_limit, hw->max_dataqueues) : hw->max_dataqueues;

@@ -107,6 +107,11 @@ struct virtio_crypto_hw {
 	bool use_va;
 	/* Sessions: control queue, or the transport's session messages. */
 	bool sessions_by_transport;
+	/*
+	 * Services the transport's session messages can carry (bit per
+	 * VIRTIO_CRYPTO_SERVICE_*); the others are not offered. 0: all.
+	 */
+	uint32_t session_services;
 	bool want_packed;		/**< use the packed ring if offered */
 	uint16_t queue_size;		/**< requested ring size, 0: device max */
 	uint16_t queues_limit;		/**< queue pairs to offer at most, 0: all */

@@ -25,7 +25,7 @@
 #define VC_REQ_MAX_SEGS		32	/* per mbuf chain, source or destination */
 #define VC_REQ_MAX_BUFS		(8 + 2 * VC_REQ_MAX_SEGS)
 #define VC_REQ_HDR_ROOM		128	/* op header + largest fixed part (100) */
-#define VC_REQ_KEYS_ROOM	320	/* stateless keys: cipher 64 + auth 256 */
+#define VC_REQ_KEYS_ROOM	576	/* stateless keys: cipher 64 + auth 512 */
 #define VC_REQ_DIGEST_ROOM	64
 
 /*

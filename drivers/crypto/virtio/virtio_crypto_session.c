@@ -384,6 +384,10 @@ vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xfor
 		s->created[pad] = rc == 0;
 	}
 	explicit_bzero(der, sizeof(der));
+	/* OAEP, PSS: no virtio padding to ask for */
+	if (rc == 0 && !s->created[VIRTIO_CRYPTO_RSA_RAW_PADDING] &&
+	    !s->created[VIRTIO_CRYPTO_RSA_PKCS1_PADDING])
+		rc = -ENOTSUP;
 	if (rc != 0) {
 		VIRTIO_CRYPTO_LOG(session, ERR, "%s: RSA session create failed: %s",
 				  hw->name, strerror(-rc));

@@ -20,8 +20,9 @@
  *   session=ctrlq|qemu-7.0|qemu-7.1|qemu-8.1
  *                      control queue (default), or session messages in the
  *                      payload layout of that QEMU release
- *   timeout=MS         wait this long for the backend (connect, replies, control
- *                      queue; default 10000)
+ *   timeout=MS         wait this long for the backend to connect and for a
+ *                      control queue request (default 10000); a vhost-user
+ *                      reply that takes over 10 s means the backend is gone
  */
 
 #include <errno.h>
@@ -716,6 +717,14 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 	tmpl.transport = d;
 	tmpl.use_va = true;
 	tmpl.sessions_by_transport = a.sessions != SESSIONS_CTRLQ;
+	/*
+	 * QEMU's messages carry cipher sessions and chains (HASH and MAC stay
+	 * offered for the chains' auth part), and RSA from the 8.1 layout on.
+	 */
+	if (tmpl.sessions_by_transport)
+		tmpl.session_services = (1u << VIRTIO_CRYPTO_SERVICE_CIPHER) |
+			(1u << VIRTIO_CRYPTO_SERVICE_HASH) | (1u << VIRTIO_CRYPTO_SERVICE_MAC) |
+			(a.sessions == SESSIONS_QEMU_81 ? 1u << VIRTIO_CRYPTO_SERVICE_AKCIPHER : 0);
 	tmpl.want_packed = a.packed;
 	tmpl.queue_size = a.queue_size;
 	tmpl.queues_limit = a.queues;
