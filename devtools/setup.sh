@@ -84,6 +84,8 @@ debian13_packages=(
 	dpdk dpdk-dev libdpdk-dev libipsec-mb-dev
 	qemu-system-x86 busybox-static cpio procps
 	libcmocka-dev python3 python3-cryptography python3-cryptography-vectors
+	# debootstrap does not resolve virtual packages: what python3-cryptography needs
+	python3-cffi-backend
 )
 
 debian_mirror() {

@@ -6,7 +6,8 @@
  * Known answers on any crypto device, through the public cryptodev API:
  *
  *   test_cryptodev_kat [EAL] -- --dev NAME [--sessionless] [--oop]
- *       [--segments N] [--qp N] [--require ALG,...] [--verbose]
+ *       [--segments N] [--qp N] [--require ALG,...] [--only ALG,...]
+ *       [--verbose]
  *
  * Every vector of kat_vectors.h (made at build time from
  * python3-cryptography-vectors) that the device supports runs in both
@@ -16,6 +17,7 @@
  * encrypt-then-generate and verify-then-decrypt. RSA runs the unit test's
  * keys and PKCS#1 answers. What the device does not offer is skipped with
  * the reason; --require names algorithms for which that is a failure.
+ * --only runs the vectors of the algorithms named and no other.
  *
  * One line per algorithm (PASS, FAIL with the first mismatch, SKIP), then
  * "kat: N passed, M failed, K skipped" counting vectors. Exit 0, 1 on any
@@ -56,6 +58,8 @@ struct kat_opts {
 	uint16_t nb_qp;
 	char *require[KAT_MAX_REQUIRE];
 	unsigned int nb_require;
+	char *only[KAT_MAX_REQUIRE];
+	unsigned int nb_only;
 	bool verbose;
 };
 
@@ -801,7 +805,8 @@ usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [EAL options] -- --dev NAME [--sessionless] [--oop]\n"
-		"       [--segments N] [--qp N] [--require ALG,...] [--verbose]\n"
+		"       [--segments N] [--qp N] [--require ALG,...] [--only ALG,...]\n"
+		"       [--verbose]\n"
 		"  ALG: a name of the algorithm table (aes-cbc, sha1-hmac, rsa, ...)\n"
 		"       or a chain cipher+auth (aes-cbc+sha1-hmac)\n", prog);
 }
@@ -854,22 +859,39 @@ parse_args(int argc, char **argv, struct kat_opts *o)
 			o->nb_qp = strtoul(argv[++i], &end, 0);
 			if (*end != '\0' || o->nb_qp < 1)
 				return -EINVAL;
-		} else if (strcmp(a, "--require") == 0) {
-			unsigned int j;
+		} else if (strcmp(a, "--require") == 0 || strcmp(a, "--only") == 0) {
+			bool req = strcmp(a, "--require") == 0;
+			char **list = req ? o->require : o->only;
+			unsigned int j, n;
 
-			o->nb_require = ch_split_list(argv[++i], o->require, KAT_MAX_REQUIRE);
-			for (j = 0; j < o->nb_require; j++) {
-				if (!known_alg(o->require[j])) {
-					fprintf(stderr, "--require: unknown algorithm %s\n",
-						o->require[j]);
+			n = ch_split_list(argv[++i], list, KAT_MAX_REQUIRE);
+			for (j = 0; j < n; j++) {
+				if (!known_alg(list[j])) {
+					fprintf(stderr, "%s: unknown algorithm %s\n", a, list[j]);
 					return -EINVAL;
 				}
 			}
+			if (req)
+				o->nb_require = n;
+			else
+				o->nb_only = n;
 		} else {
 			return -EINVAL;
 		}
 	}
 	return o->dev != NULL ? 0 : -EINVAL;
+}
+
+/* Whether --only lets this algorithm's vectors run. */
+static bool
+selected(const struct kat_opts *o, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nb_only; i++)
+		if (strcmp(o->only[i], name) == 0)
+			return true;
+	return o->nb_only == 0;
 }
 
 /* Can the device run the mode asked at all? */
@@ -974,10 +996,14 @@ main(int argc, char **argv)
 		return KAT_EXIT_SKIP;
 	}
 
-	for (i = 0; i < RTE_DIM(kat_vectors) && !dev.broken; i++)
-		run_vector(&dev, &o, &kat_vectors[i], i % o.nb_qp);
+	for (i = 0; i < RTE_DIM(kat_vectors) && !dev.broken; i++) {
+		char name[64];
+
+		if (selected(&o, vector_name(&kat_vectors[i], name, sizeof(name))))
+			run_vector(&dev, &o, &kat_vectors[i], i % o.nb_qp);
+	}
 	/* RSA: sessions carry a private key, sessionless is not asked for */
-	if (!dev.broken)
+	if (!dev.broken && selected(&o, "rsa"))
 		run_rsa(&dev, &o);
 
 	failed = report(&o, &passed, &skipped);
