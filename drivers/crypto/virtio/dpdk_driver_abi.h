@@ -13,6 +13,10 @@
  * (22.11 and 24.11) leaves out, while the functions are exported from the
  * shared libraries with version INTERNAL.
  *
+ * The PCI bus's driver structures (bus_pci_driver.h) are absent too; its
+ * public header declares the functions on mapped devices, and rte_pci.h
+ * and rte_dev.h the ids, addresses and resources those structures hold.
+ *
  * Only what this PMD touches is declared, with the layouts of every
  * release we build against, as read from the 22.11 sources and from the
  * 22.11 and 24.11 binaries (the offsets each library uses). They agree
@@ -26,9 +30,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_bus_pci.h>
 #include <rte_common.h>
 #include <rte_cryptodev.h>
 #include <rte_dev.h>
+#include <rte_pci.h>
 #include <rte_version.h>
 
 /* ---- EAL: dev_driver.h ------------------------------------------------ */
@@ -71,6 +77,92 @@ struct rte_vdev_driver {
 
 void rte_vdev_register(struct rte_vdev_driver *driver);
 void rte_vdev_unregister(struct rte_vdev_driver *driver);
+
+/* ---- bus/pci: bus_pci_driver.h ---------------------------------------- */
+
+/*
+ * Layouts read from the 22.11 and 24.11 binaries (the same in both); the
+ * asserts below pin every offset the bus or this PMD uses.
+ */
+
+/** How the kernel hands the device over (values unused here). */
+enum rte_pci_kernel_driver {
+	RTE_PCI_KDRV_UNKNOWN = 0,
+};
+
+struct rte_pci_driver;
+
+struct rte_pci_device {
+	RTE_TAILQ_ENTRY(rte_pci_device) next;
+	struct rte_device device;
+	struct rte_pci_addr addr;
+	struct rte_pci_id id;
+	/* BARs; addr is where the bus mapped them (RTE_PCI_DRV_NEED_MAPPING). */
+	struct rte_mem_resource mem_resource[PCI_MAX_RESOURCE];
+	struct rte_intr_handle *intr_handle;
+	struct rte_pci_driver *driver;
+	uint16_t max_vfs;
+	enum rte_pci_kernel_driver kdrv;
+	char name[PCI_PRI_STR_SIZE + 1];	/**< the address, DDDD:BB:DD.F */
+	const char *bus_info;
+	struct rte_intr_handle *vfio_req_intr_handle;
+};
+
+typedef int (rte_pci_probe_t)(struct rte_pci_driver *drv, struct rte_pci_device *dev);
+typedef int (rte_pci_remove_t)(struct rte_pci_device *dev);
+
+struct rte_pci_driver {
+	RTE_TAILQ_ENTRY(rte_pci_driver) next;
+	struct rte_driver driver;
+	rte_pci_probe_t *probe;
+	rte_pci_remove_t *remove;
+	void *dma_map;
+	void *dma_unmap;
+	const struct rte_pci_id *id_table;	/**< ends with a zero vendor_id */
+	uint32_t drv_flags;			/**< RTE_PCI_DRV_* */
+};
+
+/** The bus maps the BARs before probe and unmaps them after remove. */
+#define RTE_PCI_DRV_NEED_MAPPING	0x0001
+#define RTE_PCI_DRV_WC_ACTIVATE		0x0002
+#define RTE_PCI_DRV_PROBE_AGAIN		0x0004
+#define RTE_PCI_DRV_INTR_LSC		0x0008
+#define RTE_PCI_DRV_INTR_RMV		0x0010
+#define RTE_PCI_DRV_KEEP_MAPPED_RES	0x0020
+#define RTE_PCI_DRV_NEED_IOVA_AS_VA	0x0040
+
+void rte_pci_register(struct rte_pci_driver *driver);
+void rte_pci_unregister(struct rte_pci_driver *driver);
+
+/* Where the 64-bit binaries have each field; a change fails the build. */
+#define VC_ABI_AT(type, field, off) \
+	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " moved")
+
+#ifdef RTE_ARCH_64
+_Static_assert(sizeof(struct rte_driver) == 0x20, "rte_driver size");
+_Static_assert(sizeof(struct rte_device) == 0x40, "rte_device size");
+_Static_assert(sizeof(struct rte_mem_resource) == 24, "rte_mem_resource size");
+VC_ABI_AT(rte_pci_device, device, 0x10);
+VC_ABI_AT(rte_pci_device, addr, 0x50);
+VC_ABI_AT(rte_pci_device, id, 0x58);
+VC_ABI_AT(rte_pci_device, id.vendor_id, 0x5c);
+VC_ABI_AT(rte_pci_device, id.device_id, 0x5e);
+VC_ABI_AT(rte_pci_device, mem_resource, 0x68);
+VC_ABI_AT(rte_pci_device, intr_handle, 0xf8);
+VC_ABI_AT(rte_pci_device, driver, 0x100);
+VC_ABI_AT(rte_pci_device, max_vfs, 0x108);
+VC_ABI_AT(rte_pci_device, kdrv, 0x10c);
+VC_ABI_AT(rte_pci_device, name, 0x110);
+VC_ABI_AT(rte_pci_device, bus_info, 0x128);
+VC_ABI_AT(rte_pci_device, vfio_req_intr_handle, 0x130);
+VC_ABI_AT(rte_pci_driver, driver, 0x10);
+VC_ABI_AT(rte_pci_driver, probe, 0x30);
+VC_ABI_AT(rte_pci_driver, remove, 0x38);
+VC_ABI_AT(rte_pci_driver, dma_map, 0x40);
+VC_ABI_AT(rte_pci_driver, dma_unmap, 0x48);
+VC_ABI_AT(rte_pci_driver, id_table, 0x50);
+VC_ABI_AT(rte_pci_driver, drv_flags, 0x58);
+#endif
 
 /* ---- cryptodev: cryptodev_pmd.h ---------------------------------------- */
 
