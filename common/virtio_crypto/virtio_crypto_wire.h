@@ -574,16 +574,8 @@ struct virtio_crypto_alg_chain_data_flf_stateless {
 			rte_le32_t hash_mode;
 		} hash;
 	} sess_para;
-	rte_le32_t iv_len;
-	rte_le32_t src_data_len;
-	rte_le32_t dst_data_len;
-	rte_le32_t cipher_start_src_offset;
-	rte_le32_t len_to_cipher;
-	rte_le32_t hash_start_src_offset;
-	rte_le32_t len_to_hash;
-	rte_le32_t aad_len;
-	rte_le32_t hash_result_len;
-	rte_le32_t reserved;
+	/* the session-mode chain's fields, in the same order */
+	struct virtio_crypto_alg_chain_data_para para;
 };
 
 /** Size of the op_type_flf area of a stateless symmetric request. */

@@ -28,6 +28,21 @@ errno_to_status(int rc)
 	return rc == -ENOTSUP ? VIRTIO_CRYPTO_NOTSUPP : VIRTIO_CRYPTO_BADMSG;
 }
 
+/* A chain's lengths and offsets: the same fields in session and stateless mode. */
+static void
+decode_chain_para(const struct virtio_crypto_alg_chain_data_para *c, struct vc_data_request *r)
+{
+	r->iv_len = rte_le_to_cpu_32(c->iv_len);
+	r->src_len = rte_le_to_cpu_32(c->src_data_len);
+	r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
+	r->cipher_off = rte_le_to_cpu_32(c->cipher_start_src_offset);
+	r->cipher_len = rte_le_to_cpu_32(c->len_to_cipher);
+	r->hash_off = rte_le_to_cpu_32(c->hash_start_src_offset);
+	r->hash_len = rte_le_to_cpu_32(c->len_to_hash);
+	r->aad_len = rte_le_to_cpu_32(c->aad_len);
+	r->result_len = rte_le_to_cpu_32(c->hash_result_len);
+}
+
 static void
 decode_session_mode(const struct virtio_crypto_op_data_req *q, struct vc_data_request *r)
 {
@@ -35,18 +50,7 @@ decode_session_mode(const struct virtio_crypto_op_data_req *q, struct vc_data_re
 	case VIRTIO_CRYPTO_SERVICE_CIPHER:
 		r->op_type = rte_le_to_cpu_32(q->u.sym_req.op_type);
 		if (r->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
-			const struct virtio_crypto_alg_chain_data_para *c =
-				&q->u.sym_req.u.chain.para;
-
-			r->iv_len = rte_le_to_cpu_32(c->iv_len);
-			r->src_len = rte_le_to_cpu_32(c->src_data_len);
-			r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
-			r->cipher_off = rte_le_to_cpu_32(c->cipher_start_src_offset);
-			r->cipher_len = rte_le_to_cpu_32(c->len_to_cipher);
-			r->hash_off = rte_le_to_cpu_32(c->hash_start_src_offset);
-			r->hash_len = rte_le_to_cpu_32(c->len_to_hash);
-			r->aad_len = rte_le_to_cpu_32(c->aad_len);
-			r->result_len = rte_le_to_cpu_32(c->hash_result_len);
+			decode_chain_para(&q->u.sym_req.u.chain.para, r);
 		} else {
 			const struct virtio_crypto_cipher_para *c = &q->u.sym_req.u.cipher.para;
 
@@ -95,15 +99,7 @@ decode_stateless_sym(const struct virtio_crypto_sym_data_flf_stateless *f,
 		const struct virtio_crypto_alg_chain_data_flf_stateless *c = &f->u.chain;
 		uint32_t hash_mode = rte_le_to_cpu_32(c->sess_para.hash.hash_mode);
 
-		r->iv_len = rte_le_to_cpu_32(c->iv_len);
-		r->src_len = rte_le_to_cpu_32(c->src_data_len);
-		r->dst_len = rte_le_to_cpu_32(c->dst_data_len);
-		r->cipher_off = rte_le_to_cpu_32(c->cipher_start_src_offset);
-		r->cipher_len = rte_le_to_cpu_32(c->len_to_cipher);
-		r->hash_off = rte_le_to_cpu_32(c->hash_start_src_offset);
-		r->hash_len = rte_le_to_cpu_32(c->len_to_hash);
-		r->aad_len = rte_le_to_cpu_32(c->aad_len);
-		r->result_len = rte_le_to_cpu_32(c->hash_result_len);
+		decode_chain_para(&c->para, r);
 		rc = vc_session_params_set_cipher(p, VIRTIO_CRYPTO_SERVICE_CIPHER,
 						  rte_le_to_cpu_32(c->sess_para.cipher.algo),
 						  rte_le_to_cpu_32(c->sess_para.cipher.key_len),

@@ -1446,12 +1446,12 @@ stateless_chain(uint32_t opcode, uint32_t op, uint32_t order, const uint8_t *src
 	c->sess_para.hash.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
 	c->sess_para.hash.auth_key_len = 4;
 	c->sess_para.hash.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
-	c->iv_len = 16;
-	c->src_data_len = 64;
-	c->dst_data_len = 64;
-	c->len_to_cipher = 64;
-	c->len_to_hash = 64;
-	c->hash_result_len = 20;
+	c->para.iv_len = 16;
+	c->para.src_data_len = 64;
+	c->para.dst_data_len = 64;
+	c->para.len_to_cipher = 64;
+	c->para.len_to_hash = 64;
+	c->para.hash_result_len = 20;
 	memcpy(gpa(KEYS_GPA), kat_key, 16);
 	memcpy(gpa(KEYS_GPA + 16), "Jefe", 4);
 	memcpy(gpa(IV_GPA), kat_iv, 16);

@@ -127,9 +127,9 @@ stateless_layout(void **state)
 	AT(virtio_crypto_alg_chain_data_flf_stateless, sess_para.cipher.algo, 8);
 	AT(virtio_crypto_alg_chain_data_flf_stateless, sess_para.hash.algo, 20);
 	AT(virtio_crypto_alg_chain_data_flf_stateless, sess_para.hash.hash_mode, 28);
-	AT(virtio_crypto_alg_chain_data_flf_stateless, iv_len, 32);
-	AT(virtio_crypto_alg_chain_data_flf_stateless, cipher_start_src_offset, 44);
-	AT(virtio_crypto_alg_chain_data_flf_stateless, hash_result_len, 64);
+	AT(virtio_crypto_alg_chain_data_flf_stateless, para.iv_len, 32);
+	AT(virtio_crypto_alg_chain_data_flf_stateless, para.cipher_start_src_offset, 44);
+	AT(virtio_crypto_alg_chain_data_flf_stateless, para.hash_result_len, 64);
 	AT(virtio_crypto_sym_data_flf_stateless, op_type, 72);
 	AT(virtio_crypto_hash_data_flf_stateless, hash_result_len, 8);
 	AT(virtio_crypto_mac_data_flf_stateless, src_data_len, 8);

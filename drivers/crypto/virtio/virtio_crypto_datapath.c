@@ -191,6 +191,23 @@ encrypted_digest_at(const struct rte_crypto_sym_op *sym, const struct rte_mbuf *
 	return -1;
 }
 
+/* A chain's lengths and offsets, the same fields in session and stateless mode. */
+static inline void
+fill_chain_para(struct virtio_crypto_alg_chain_data_para *c, uint32_t iv_len,
+		const struct sym_range *r, const struct sym_range *cr,
+		const struct sym_range *ar, uint32_t digest_len)
+{
+	c->iv_len = rte_cpu_to_le_32(iv_len);
+	c->src_data_len = rte_cpu_to_le_32(r->len);
+	c->dst_data_len = rte_cpu_to_le_32(r->len);
+	c->cipher_start_src_offset = rte_cpu_to_le_32(cr->off - r->off);
+	c->len_to_cipher = rte_cpu_to_le_32(cr->len);
+	c->hash_start_src_offset = rte_cpu_to_le_32(ar->off - r->off);
+	c->len_to_hash = rte_cpu_to_le_32(ar->len);
+	c->aad_len = 0;
+	c->hash_result_len = rte_cpu_to_le_32(digest_len);
+}
+
 static inline void
 fill_header(struct virtio_crypto_op_header *h, const struct vc_sym_params *p,
 	    uint64_t session_id, bool stateless, bool rev1)
@@ -286,14 +303,7 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 			s->sess_para.hash.algo = rte_cpu_to_le_32(p->hash_algo);
 			s->sess_para.hash.auth_key_len = rte_cpu_to_le_32(p->auth_key_len);
 			s->sess_para.hash.hash_mode = rte_cpu_to_le_32(p->hash_mode);
-			s->iv_len = rte_cpu_to_le_32(iv_len);
-			s->src_data_len = rte_cpu_to_le_32(r.len);
-			s->dst_data_len = rte_cpu_to_le_32(r.len);
-			s->cipher_start_src_offset = rte_cpu_to_le_32(cr.off - r.off);
-			s->len_to_cipher = rte_cpu_to_le_32(cr.len);
-			s->hash_start_src_offset = rte_cpu_to_le_32(ar.off - r.off);
-			s->len_to_hash = rte_cpu_to_le_32(ar.len);
-			s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+			fill_chain_para(&s->para, iv_len, &r, &cr, &ar, p->digest_len);
 			((struct virtio_crypto_sym_data_flf_stateless *)flf)->op_type =
 				rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
 			push_key(b, p->cipher_key, p->cipher_key_len, &keys);
@@ -302,16 +312,8 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 			push_mbuf(b, sym->m_src, r.off, r.len);
 		} else {
 			struct virtio_crypto_sym_data_req *s = (void *)flf;
-			struct virtio_crypto_alg_chain_data_para *c = &s->u.chain.para;
 
-			c->iv_len = rte_cpu_to_le_32(iv_len);
-			c->src_data_len = rte_cpu_to_le_32(r.len);
-			c->dst_data_len = rte_cpu_to_le_32(r.len);
-			c->cipher_start_src_offset = rte_cpu_to_le_32(cr.off - r.off);
-			c->len_to_cipher = rte_cpu_to_le_32(cr.len);
-			c->hash_start_src_offset = rte_cpu_to_le_32(ar.off - r.off);
-			c->len_to_hash = rte_cpu_to_le_32(ar.len);
-			c->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+			fill_chain_para(&s->u.chain.para, iv_len, &r, &cr, &ar, p->digest_len);
 			s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
 			push_ptr(b, iv, iv_iova, iv_len);
 			push_mbuf(b, sym->m_src, r.off, r.len);
