@@ -66,11 +66,7 @@ def main():
     for lcore, size, burst, enq, deq, fenq, fdeq in rows:
         checks[f'{size} B: {a.ops} enqueued, {a.ops} dequeued'] = (
             enq == a.ops and deq == a.ops)
-    for what, good in checks.items():
-        print(f'{"PASS" if good else "FAIL"}: {what}')
-    passed = sum(checks.values())
-    print(f'{passed} passed, {len(checks) - passed} failed')
-    return 0 if passed == len(checks) else 1
+    return vmharness.report_checks(checks)
 
 
 if __name__ == '__main__':

@@ -169,11 +169,7 @@ def main():
             negotiated >> VIRTIO_F_ACCESS_PLATFORM & 1)
     check_autotest(autotest, checks)
     check_verify(verify, a.ops, checks)
-    for what, good in checks.items():
-        print(f'{"PASS" if good else "FAIL"}: {what}')
-    passed = sum(checks.values())
-    print(f'{passed} passed, {len(checks) - passed} failed')
-    return 0 if passed == len(checks) else 1
+    return vmharness.report_checks(checks)
 
 
 if __name__ == '__main__':

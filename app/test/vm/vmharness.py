@@ -536,6 +536,15 @@ def report(result, name):
     return result.ok
 
 
+def report_checks(checks):
+    """Print named checks (name -> bool) and a tally; the exit status for them."""
+    for what, good in checks.items():
+        print(f'{"PASS" if good else "FAIL"}: {what}')
+    passed = sum(checks.values())
+    print(f'{passed} passed, {len(checks) - passed} failed')
+    return 0 if passed == len(checks) else 1
+
+
 def main(argv=None):
     import argparse
     ap = argparse.ArgumentParser(
