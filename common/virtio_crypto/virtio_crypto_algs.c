@@ -228,3 +228,18 @@ virtio_crypto_config_add_alg(struct virtio_crypto_config *cfg,
 	cfg->crypto_services = rte_cpu_to_le_32(
 		rte_le_to_cpu_32(cfg->crypto_services) | (1u << alg->service));
 }
+
+void
+virtio_crypto_config_del_alg(struct virtio_crypto_config *cfg,
+			     const struct virtio_crypto_alg *alg)
+{
+	uint32_t bit;
+	int off = config_mask_offset(alg, &bit);
+	rte_le32_t word;
+
+	if (off < 0)
+		return;
+	memcpy(&word, (uint8_t *)cfg + off, sizeof(word));
+	word = rte_cpu_to_le_32(rte_le_to_cpu_32(word) & ~(1u << bit));
+	memcpy((uint8_t *)cfg + off, &word, sizeof(word));
+}

@@ -107,6 +107,11 @@ void
 virtio_crypto_config_add_alg(struct virtio_crypto_config *cfg,
 			     const struct virtio_crypto_alg *alg);
 
+/** Stop advertising the algorithm (its service bit stays). */
+void
+virtio_crypto_config_del_alg(struct virtio_crypto_config *cfg,
+			     const struct virtio_crypto_alg *alg);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,7 +5,8 @@
 /*
  * The device core, shared by every transport: the virtio handshake
  * (reset, features, configuration, queues, DRIVER_OK), capabilities from
- * the configuration, and the cryptodev device and queue-pair operations.
+ * what the device accepts (virtio_crypto_offer.c), and the cryptodev
+ * device and queue-pair operations.
  *
  * The device is brought up when the application configures the cryptodev,
  * not when it starts it, so that sessions (control queue) work between
@@ -300,12 +301,12 @@ fail:
 	return rc;
 }
 
-/* Capabilities and feature flags from the configuration. */
+/* Capabilities and feature flags from what the device accepted. */
 static int
 hw_describe(struct virtio_crypto_hw *hw)
 {
-	uint32_t services = rte_le_to_cpu_32(hw->config.crypto_services);
-	int n = virtio_crypto_capabilities_from_config(&hw->config, hw->caps, RTE_DIM(hw->caps));
+	uint32_t services = rte_le_to_cpu_32(hw->offered.crypto_services);
+	int n = virtio_crypto_capabilities_from_config(&hw->offered, hw->caps, RTE_DIM(hw->caps));
 	bool stateless = false;
 	unsigned int s;
 
@@ -596,7 +597,12 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	hw->ctrl_buf = hw->ctrl_mz->addr;
 	hw->ctrl_buf_addr = vc_hw_addr(hw, hw->ctrl_mz->addr, hw->ctrl_mz->iova);
 
-	rc = hw_negotiate(hw);
+	/* Live once with one data queue, to try sessions; configure starts anew. */
+	rc = hw_bring_up(hw, 1, socket_id);
+	if (rc == 0) {
+		rc = vc_offer_discover(hw);
+		hw_reset(hw);
+	}
 	if (rc == 0)
 		rc = hw_describe(hw);
 	if (rc != 0)

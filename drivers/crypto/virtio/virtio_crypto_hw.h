@@ -119,6 +119,11 @@ struct virtio_crypto_hw {
 
 	uint64_t features;		/**< negotiated */
 	struct virtio_crypto_config config;	/**< as read: little-endian */
+	/*
+	 * The configuration with the algorithm masks as trial sessions found
+	 * them (virtio_crypto_offer.c): what the PMD offers and accepts.
+	 */
+	struct virtio_crypto_config offered;
 	uint16_t max_dataqueues;	/**< the device's; the control queue follows */
 	uint16_t max_queue_pairs;	/**< offered to the application */
 	struct rte_cryptodev_capabilities caps[VIRTIO_CRYPTO_MAX_CAPS];
@@ -184,6 +189,16 @@ int vc_ctrlq_create_session(struct virtio_crypto_hw *hw,
 			    const struct vc_session_request *s, uint64_t *session_id);
 int vc_ctrlq_destroy_session(struct virtio_crypto_hw *hw, uint32_t service,
 			     uint64_t session_id);
+
+/**
+ * Settle hw->offered: each algorithm the configuration names is tried with
+ * a session, and kept only if the device creates it; a service named with
+ * no algorithm (QEMU's vhost-user device) has each known algorithm tried.
+ * Needs the session path live (control queue up, or session messages).
+ *
+ * @return 0, or a negative errno if the device stopped answering.
+ */
+int vc_offer_discover(struct virtio_crypto_hw *hw);
 
 /** The status a device returned, as a negative errno. */
 int vc_status_to_errno(uint32_t status);

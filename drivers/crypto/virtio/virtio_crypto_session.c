@@ -35,7 +35,7 @@ offered_alg(const struct virtio_crypto_hw *hw, enum rte_crypto_sym_xform_type ty
 	const struct virtio_crypto_alg *a = virtio_crypto_alg_find_sym(type, rte_algo);
 	uint32_t max_key;
 
-	if (a == NULL || !virtio_crypto_config_has_alg(&hw->config, a))
+	if (a == NULL || !virtio_crypto_config_has_alg(&hw->offered, a))
 		return NULL;
 	max_key = rte_le_to_cpu_32(a->service == VIRTIO_CRYPTO_SERVICE_MAC ?
 				   hw->config.max_auth_key_len : hw->config.max_cipher_key_len);
@@ -277,6 +277,24 @@ device_session_destroy(struct virtio_crypto_hw *hw, uint32_t service, uint64_t i
 	return vc_ctrlq_destroy_session(hw, service, id);
 }
 
+int
+vc_sym_session_trial(struct virtio_crypto_hw *hw, const struct rte_crypto_sym_xform *xform)
+{
+	struct vc_session_request req;
+	struct vc_sym_params p;
+	uint64_t id;
+	int rc;
+
+	rc = vc_sym_params_from_xform(hw, xform, &p);
+	if (rc != 0)
+		return rc;
+	session_request(&p, &req);
+	rc = device_session_create(hw, &req, &id);
+	if (rc == 0)
+		device_session_destroy(hw, p.service, id);
+	return rc;
+}
+
 unsigned int
 vc_sym_session_get_size(struct rte_cryptodev *dev)
 {
@@ -368,7 +386,7 @@ vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xfor
 
 	memset(s, 0, sizeof(*s));
 	if (xform->xform_type != RTE_CRYPTO_ASYM_XFORM_RSA ||
-	    !virtio_crypto_config_has_alg(&hw->config,
+	    !virtio_crypto_config_has_alg(&hw->offered,
 			virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_AKCIPHER,
 					       VIRTIO_CRYPTO_AKCIPHER_RSA)))
 		return -ENOTSUP;

@@ -74,6 +74,16 @@ int vc_sym_params_from_xform(const struct virtio_crypto_hw *hw,
 			     const struct rte_crypto_sym_xform *xform,
 			     struct vc_sym_params *p);
 
+/**
+ * Ask the device for a session of this transform and close it again: what
+ * a device accepts can be less than its configuration says, and more
+ * (virtio_crypto_offer.c).
+ *
+ * @return 0 if the device created it; else as session creation fails.
+ */
+int vc_sym_session_trial(struct virtio_crypto_hw *hw,
+			 const struct rte_crypto_sym_xform *xform);
+
 /* cryptodev session ops (virtio_crypto_session.c) */
 struct rte_cryptodev;
 struct rte_cryptodev_sym_session;

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-virtio-crypto authors
+ */
+
+/*
+ * What the PMD offers: the device's configuration, checked by trial
+ * sessions before any application sees a capability.
+ *
+ * Devices do not always do what their configuration says. QEMU's builtin
+ * backend names HASH and MAC algorithms and refuses every such session;
+ * QEMU's vhost-user device names the MAC service with no MAC algorithm at
+ * all, while its backend does chains with HMACs. An application that
+ * believed the capabilities would fail at session creation, or never try
+ * what works. So each symmetric algorithm is tried once, at the key size a
+ * caller is most likely to use, and offered only if the device created the
+ * session. A hash or MAC the device refuses alone is tried once more behind
+ * a cipher it accepted: a device may do it in chains only (QEMU's control
+ * queue takes chains and no MAC session), and a chain is how DPDK's
+ * applications use it. RSA needs a key to try with and is taken as the
+ * device names it.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "virtio_crypto_algs.h"
+#include "virtio_crypto_capabilities.h"
+#include "virtio_crypto_hw.h"
+#include "virtio_crypto_log.h"
+#include "virtio_crypto_session.h"
+
+/* A key no library takes for weak or degenerate (DES, 3DES and XTS halves differ). */
+static const uint8_t trial_key[64] = {
+	0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88,
+	0x09, 0xcf, 0x4f, 0x3c, 0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe,
+	0x2b, 0x73, 0xae, 0xf0, 0x85, 0x7d, 0x77, 0x81, 0x1f, 0x35, 0x2c, 0x07,
+	0x3b, 0x61, 0x08, 0xd7, 0x2d, 0x98, 0x10, 0xa3, 0x09, 0x14, 0xdf, 0xf4,
+	0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96, 0xe9, 0x3d, 0x7e, 0x11,
+	0x73, 0x93, 0x17, 0x2a,
+};
+
+/*
+ * Key length to try: a cipher's largest (3DES is three keys, XTS two),
+ * a MAC's 16 bytes when allowed (HMACs take any length, CMAC 16 up).
+ */
+static uint16_t
+trial_key_len(const struct rte_crypto_param_range *r, bool largest)
+{
+	uint16_t len = largest ? r->max : RTE_MIN(RTE_MAX(r->min, 16), r->max);
+
+	if (r->increment != 0 && (len - r->min) % r->increment != 0)
+		len = r->min;
+	return RTE_MIN(len, sizeof(trial_key));
+}
+
+/* The transform a capability entry stands for, as an application would ask. */
+static void
+trial_xform(const struct rte_cryptodev_capabilities *cap, struct rte_crypto_sym_xform *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->type = cap->sym.xform_type;
+	switch (x->type) {
+	case RTE_CRYPTO_SYM_XFORM_CIPHER:
+		x->cipher.algo = cap->sym.cipher.algo;
+		x->cipher.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT;
+		x->cipher.key.data = trial_key;
+		x->cipher.key.length = trial_key_len(&cap->sym.cipher.key_size, true);
+		x->cipher.iv.length = cap->sym.cipher.iv_size.max;
+		break;
+	case RTE_CRYPTO_SYM_XFORM_AUTH:
+		x->auth.algo = cap->sym.auth.algo;
+		x->auth.op = RTE_CRYPTO_AUTH_OP_GENERATE;
+		x->auth.key.data = trial_key;
+		x->auth.key.length = trial_key_len(&cap->sym.auth.key_size, false);
+		x->auth.digest_length = cap->sym.auth.digest_size.max;
+		break;
+	case RTE_CRYPTO_SYM_XFORM_AEAD:
+		x->aead.algo = cap->sym.aead.algo;
+		x->aead.op = RTE_CRYPTO_AEAD_OP_ENCRYPT;
+		x->aead.key.data = trial_key;
+		x->aead.key.length = trial_key_len(&cap->sym.aead.key_size, true);
+		x->aead.iv.length = cap->sym.aead.iv_size.max;
+		x->aead.digest_length = cap->sym.aead.digest_size.max;
+		x->aead.aad_length = RTE_MIN(16, cap->sym.aead.aad_size.max);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool
+config_names_service_alg(const struct virtio_crypto_config *cfg, uint32_t service)
+{
+	const struct virtio_crypto_alg *a;
+
+	VIRTIO_CRYPTO_ALG_FOREACH(a)
+		if (a->service == service && virtio_crypto_config_has_alg(cfg, a))
+			return true;
+	return false;
+}
+
+/* Every algorithm we know for a service the device names without algorithms. */
+static void
+widen_empty_services(struct virtio_crypto_config *cfg)
+{
+	uint32_t services = rte_le_to_cpu_32(cfg->crypto_services);
+	const struct virtio_crypto_alg *a;
+	uint32_t s;
+
+	for (s = VIRTIO_CRYPTO_SERVICE_CIPHER; s <= VIRTIO_CRYPTO_SERVICE_AEAD; s++) {
+		if (!(services & (1u << s)) || config_names_service_alg(cfg, s))
+			continue;
+		VIRTIO_CRYPTO_ALG_FOREACH(a)
+			if (a->service == s && a->rte_algo >= 0)
+				virtio_crypto_config_add_alg(cfg, a);
+	}
+}
+
+static const struct virtio_crypto_alg *
+cap_alg(const struct rte_cryptodev_capabilities *cap)
+{
+	int algo;
+
+	switch (cap->sym.xform_type) {
+	case RTE_CRYPTO_SYM_XFORM_CIPHER:
+		algo = cap->sym.cipher.algo;
+		break;
+	case RTE_CRYPTO_SYM_XFORM_AUTH:
+		algo = cap->sym.auth.algo;
+		break;
+	case RTE_CRYPTO_SYM_XFORM_AEAD:
+		algo = cap->sym.aead.algo;
+		break;
+	default:
+		return NULL;
+	}
+	return virtio_crypto_alg_find_sym(cap->sym.xform_type, algo);
+}
+
+/* A device that stops answering fails the probe; a refusal is an answer. */
+static bool
+device_lost(const struct virtio_crypto_hw *hw, int rc)
+{
+	return hw->broken || rc == -ETIMEDOUT || rc == -ENOTCONN || rc == -EPIPE ||
+	       rc == -ECONNRESET;
+}
+
+static void
+note_alg(char *list, size_t size, const char *name)
+{
+	size_t len = strlen(list);
+
+	if (len < size)
+		snprintf(list + len, size - len, "%s%s", len ? " " : "", name);
+}
+
+int
+vc_offer_discover(struct virtio_crypto_hw *hw)
+{
+	struct rte_cryptodev_capabilities caps[VIRTIO_CRYPTO_MAX_CAPS];
+	struct rte_crypto_sym_xform chain_cipher, x;
+	char refused[512] = "", found[512] = "";
+	const struct virtio_crypto_alg *a;
+	bool have_cipher = false;
+	unsigned int pass;
+	int n, i, rc;
+
+	hw->offered = hw->config;
+	widen_empty_services(&hw->offered);
+	n = virtio_crypto_capabilities_from_config(&hw->offered, caps, RTE_DIM(caps));
+	if (n < 0)
+		return n;
+
+	/* Ciphers and AEADs first: a refused hash or MAC is retried behind a cipher. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			bool auth;
+
+			if (caps[i].op != RTE_CRYPTO_OP_TYPE_SYMMETRIC)
+				continue;
+			auth = caps[i].sym.xform_type == RTE_CRYPTO_SYM_XFORM_AUTH;
+			if (auth != (pass == 1))
+				continue;
+			a = cap_alg(&caps[i]);
+			if (a == NULL)
+				continue;
+			trial_xform(&caps[i], &x);
+			rc = vc_sym_session_trial(hw, &x);
+			if (rc != 0 && auth && have_cipher && !device_lost(hw, rc)) {
+				chain_cipher.next = &x;
+				rc = vc_sym_session_trial(hw, &chain_cipher);
+				chain_cipher.next = NULL;
+			}
+			if (device_lost(hw, rc)) {
+				VIRTIO_CRYPTO_LOG(init, ERR, "%s: device stopped answering "
+						  "session requests: %s", hw->name, strerror(-rc));
+				return -EIO;
+			}
+			if (rc != 0) {
+				virtio_crypto_config_del_alg(&hw->offered, a);
+				if (virtio_crypto_config_has_alg(&hw->config, a))
+					note_alg(refused, sizeof(refused), a->name);
+				continue;
+			}
+			if (!virtio_crypto_config_has_alg(&hw->config, a))
+				note_alg(found, sizeof(found), a->name);
+			if (!have_cipher && x.type == RTE_CRYPTO_SYM_XFORM_CIPHER) {
+				chain_cipher = x;
+				have_cipher = true;
+			}
+		}
+	}
+	if (refused[0] != '\0')
+		VIRTIO_CRYPTO_LOG(init, INFO, "%s: named by the device but refused, not offered: %s",
+				  hw->name, refused);
+	if (found[0] != '\0')
+		VIRTIO_CRYPTO_LOG(init, INFO, "%s: not named by the device but accepted, offered: %s",
+				  hw->name, found);
+	return 0;
+}
