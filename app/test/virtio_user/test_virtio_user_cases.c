@@ -3,17 +3,25 @@
  */
 
 /*
- * crypto_virtio_user cases the known-answer and differential programs do
- * not reach, one per run:
+ * crypto_virtio cases the known-answer and differential programs do not
+ * reach, one per run, on our vhost-user vdev or (in guests) a PCI device:
  *
- *   test_virtio_user_cases [EAL] -- CASE
+ *   test_virtio_user_cases [EAL] -- CASE [DEVICE]
+ *
+ * DEVICE is the cryptodev's name, crypto_virtio_user0 if not given.
  *
  *   binding          the device is ours: EAL has also loaded the
  *                    distribution's crypto_virtio plugin, which registers
  *                    the same driver name, and it holds no device, while
- *                    ours holds this one with capabilities read from the
- *                    device (AES-GCM, which the distribution's static table
- *                    does not have)
+ *                    ours holds this one with capabilities from the device,
+ *                    not the distribution's static table (AES-CBC and
+ *                    HMAC-SHA1): AES-GCM offered (our backend) or HMAC-SHA1
+ *                    not (QEMU's builtin backend refuses it)
+ *   session_table_full
+ *                    sessions until the device refuses one (QEMU's builtin
+ *                    table holds 256, our daemon --max-sessions): a clean
+ *                    create error, sessions made before still work, one
+ *                    freed makes room for one more, all freed leave none
  *   oversize         a request over the device's max_size (daemon run with
  *                    --max-size 4096) comes back INVALID_ARGS, the next one
  *                    SUCCESS
@@ -35,17 +43,21 @@
 #include <rte_cryptodev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_mbuf.h>
 
 #include "dpdk_driver_abi.h"
 #include "virtio_crypto_session.h"
 
-#define DEV_NAME	"crypto_virtio_user0"
 #define IV_OFFSET	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 #define NB_OPS		256
 #define BURST		32
 
+/* More sessions than any device we test against holds. */
+#define MAX_TRIAL_SESSIONS	4096
+
 static unsigned int passed, failed;
+static const char *dev_name = "crypto_virtio_user0";
 
 static void
 check(const char *what, bool good)
@@ -64,12 +76,10 @@ struct env {
 	uint8_t key[16];
 };
 
-static int
-env_setup(struct env *e)
+/* An AES-CBC encryption session with the environment's key. */
+static void *
+cbc_session(struct env *e, struct rte_mempool *pool)
 {
-	struct rte_cryptodev_config conf = { .socket_id = (int)rte_socket_id(),
-					     .nb_queue_pairs = 1 };
-	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = NB_OPS };
 	struct rte_crypto_sym_xform x = {
 		.type = RTE_CRYPTO_SYM_XFORM_CIPHER,
 		.cipher = {
@@ -79,7 +89,17 @@ env_setup(struct env *e)
 			.iv = { .offset = IV_OFFSET, .length = 16 },
 		},
 	};
-	int id = rte_cryptodev_get_dev_id(DEV_NAME);
+
+	return rte_cryptodev_sym_session_create(e->dev, &x, pool);
+}
+
+static int
+env_setup(struct env *e)
+{
+	struct rte_cryptodev_config conf = { .socket_id = (int)rte_socket_id(),
+					     .nb_queue_pairs = 1 };
+	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = NB_OPS };
+	int id = rte_cryptodev_get_dev_id(dev_name);
 
 	if (id < 0)
 		return -ENODEV;
@@ -96,7 +116,7 @@ env_setup(struct env *e)
 	    rte_cryptodev_queue_pair_setup(e->dev, 0, &qp, conf.socket_id) != 0 ||
 	    rte_cryptodev_start(e->dev) != 0)
 		return -EIO;
-	e->sess = rte_cryptodev_sym_session_create(e->dev, &x, e->sessions);
+	e->sess = cbc_session(e, e->sessions);
 	return e->sess ? 0 : -EIO;
 }
 
@@ -145,13 +165,17 @@ run_one(struct env *e, struct rte_crypto_op *op)
 static int
 case_binding(void)
 {
-	const struct rte_cryptodev_symmetric_capability *gcm;
+	const struct rte_cryptodev_symmetric_capability *gcm, *hmac;
 	struct rte_cryptodev_sym_capability_idx idx = {
 		.type = RTE_CRYPTO_SYM_XFORM_AEAD,
 		.algo.aead = RTE_CRYPTO_AEAD_AES_GCM,
 	};
+	struct rte_cryptodev_sym_capability_idx hmac_idx = {
+		.type = RTE_CRYPTO_SYM_XFORM_AUTH,
+		.algo.auth = RTE_CRYPTO_AUTH_SHA1_HMAC,
+	};
 	struct rte_cryptodev_info info;
-	int id = rte_cryptodev_get_dev_id(DEV_NAME);
+	int id = rte_cryptodev_get_dev_id(dev_name);
 	int ours = rte_cryptodev_driver_id_get("crypto_virtio");
 	unsigned int named = 0, i;
 	char line[512];
@@ -166,7 +190,10 @@ case_binding(void)
 	check("device's driver id is the one the name resolves to", info.driver_id == ours);
 	check("one device on that driver", rte_cryptodev_device_count_by_driver(ours) == 1);
 	gcm = rte_cryptodev_sym_capability_get(id, &idx);
-	check("capabilities come from the device (AES-GCM offered)", gcm != NULL);
+	hmac = rte_cryptodev_sym_capability_get(id, &hmac_idx);
+	printf("device offers AES-GCM: %s, HMAC-SHA1: %s\n", gcm ? "yes" : "no",
+	       hmac ? "yes" : "no");
+	check("capabilities come from the device, not a static table", gcm != NULL || hmac == NULL);
 
 	/* The distribution's plugin is loaded and registered the same name... */
 	maps = fopen("/proc/self/maps", "r");
@@ -218,6 +245,72 @@ case_unknown_session(struct env *e)
 	op = cipher_op(e, 64);
 	check("the queue goes on: next op succeeds",
 	      op && run_one(e, op) == RTE_CRYPTO_OP_STATUS_SUCCESS);
+	return 0;
+}
+
+/* One op on this session; its status. */
+static int
+run_one_on(struct env *e, void *sess)
+{
+	struct rte_crypto_op *op = cipher_op(e, 64);
+
+	if (op == NULL)
+		return -1;
+	rte_crypto_op_attach_sym_session(op, sess);
+	return run_one(e, op);
+}
+
+static int
+case_session_table_full(struct env *e)
+{
+	static void *sess[MAX_TRIAL_SESSIONS];
+	struct rte_mempool *pool;
+	unsigned int n, i;
+	char what[128];
+	int err;
+
+	pool = rte_cryptodev_sym_session_pool_create("cases_many", MAX_TRIAL_SESSIONS + 1,
+			rte_cryptodev_sym_get_private_session_size(e->dev), 0, 0, 0);
+	check("session pool", pool != NULL);
+	if (pool == NULL)
+		return 1;
+	rte_errno = 0;
+	for (n = 0; n < MAX_TRIAL_SESSIONS; n++) {
+		sess[n] = cbc_session(e, pool);
+		if (sess[n] == NULL)
+			break;
+	}
+	err = rte_errno;
+	snprintf(what, sizeof(what), "the device refused a session after %u more "
+		 "(a create error, rte_errno %d)", n, err);
+	check(what, n > 0 && n < MAX_TRIAL_SESSIONS);
+	check("the session made before works", run_one_on(e, e->sess) ==
+	      RTE_CRYPTO_OP_STATUS_SUCCESS);
+	check("the last session made works", n > 0 &&
+	      run_one_on(e, sess[n - 1]) == RTE_CRYPTO_OP_STATUS_SUCCESS);
+	if (n > 0) {
+		rte_cryptodev_sym_session_free(e->dev, sess[n - 1]);
+		sess[n - 1] = cbc_session(e, pool);
+		check("one freed makes room for one more", sess[n - 1] != NULL);
+		check("and it works", sess[n - 1] != NULL &&
+		      run_one_on(e, sess[n - 1]) == RTE_CRYPTO_OP_STATUS_SUCCESS);
+	}
+	for (i = 0; i < n; i++)
+		if (sess[i] != NULL)
+			rte_cryptodev_sym_session_free(e->dev, sess[i]);
+	check("every session back in the pool",
+	      rte_mempool_avail_count(pool) == MAX_TRIAL_SESSIONS + 1);
+	/* The device's table is empty again: as many fit as before. */
+	for (i = 0; i < n; i++) {
+		sess[i] = cbc_session(e, pool);
+		if (sess[i] == NULL)
+			break;
+	}
+	snprintf(what, sizeof(what), "after freeing them all, %u sessions fit again", n);
+	check(what, i == n);
+	while (i > 0)
+		rte_cryptodev_sym_session_free(e->dev, sess[--i]);
+	rte_mempool_free(pool);
 	return 0;
 }
 
@@ -294,12 +387,15 @@ main(int argc, char **argv)
 	}
 	argc -= n;
 	argv += n;
-	if (argc != 2) {
+	if (argc != 2 && argc != 3) {
 		fprintf(stderr, "usage: test_virtio_user_cases [EAL] -- "
-			"binding|oversize|unknown_session|backend_gone\n");
+			"binding|oversize|unknown_session|session_table_full|backend_gone "
+			"[DEVICE]\n");
 		return 2;
 	}
 	which = argv[1];
+	if (argc == 3)
+		dev_name = argv[2];
 	if (strcmp(which, "binding") == 0) {
 		case_binding();
 	} else {
@@ -309,6 +405,8 @@ main(int argc, char **argv)
 			case_oversize(&e);
 		else if (failed == 0 && strcmp(which, "unknown_session") == 0)
 			case_unknown_session(&e);
+		else if (failed == 0 && strcmp(which, "session_table_full") == 0)
+			case_session_table_full(&e);
 		else if (failed == 0 && strcmp(which, "backend_gone") == 0)
 			case_backend_gone(&e);
 		else if (failed == 0)
