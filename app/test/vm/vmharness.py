@@ -309,6 +309,10 @@ class GuestImage:
         libs = set()
         for f in bins + [p for p in pmds if not os.path.islink(p)]:
             libs.update(_shared_libs(f))
+        # glibc opens libgcc_s when a thread is cancelled or exits (EAL's
+        # service threads at rte_eal_cleanup); no ldd lists it.
+        if libs:
+            libs.update(glob.glob('/usr/lib/x86_64-linux-gnu/libgcc_s.so.1'))
         return mods, bins, pmds, sorted(libs)
 
     def _key(self, mods, bins, pmds, libs):
@@ -425,11 +429,13 @@ def shared_memory_args(size_mb):
             '-machine', 'memory-backend=vmtest-mem']
 
 
-def vhost_user_crypto_args(socket_path, index=0, device_opts='', server=False):
+def vhost_user_crypto_args(socket_path, index=0, device_opts='', server=False, queues=1):
     """A virtio-crypto-pci device served by a vhost-user backend at socket_path.
 
     vectors=0 because QEMU 7.2 crashes in msix_set_vector_notifiers when the
     guest starts a vhost-user crypto device with MSI-X vectors.
+
+    queues: data queues of the device, each a vring QEMU hands the backend.
 
     server: QEMU listens at socket_path and the backend connects (its
     client mode). wait=on holds the machine until the backend is there:
@@ -438,8 +444,9 @@ def vhost_user_crypto_args(socket_path, index=0, device_opts='', server=False):
     """
     opts = f',{device_opts}' if device_opts else ''
     listen = ',server=on,wait=on' if server else ''
+    nq = f',queues={queues}' if queues != 1 else ''
     return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}{listen}',
-            '-object', f'cryptodev-vhost-user,id=vmtest-cd{index},chardev=vmtest-vu{index}',
+            '-object', f'cryptodev-vhost-user,id=vmtest-cd{index},chardev=vmtest-vu{index}{nq}',
             '-device', f'virtio-crypto-pci,id=vmtest-crypto{index},'
                        f'cryptodev=vmtest-cd{index},vectors=0{opts}']
 

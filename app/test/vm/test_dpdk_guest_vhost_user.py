@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-virtio-crypto authors
+"""DPDK guest -> QEMU cryptodev-vhost-user -> our vhost-crypto daemon.
+
+Our crypto_virtio PMD drives, over virtio-pci in the guest, the device
+QEMU backs with our daemon. QEMU keeps the control queue, turns its session
+requests into vhost-user session messages, and names AES-CBC and SHA-1 only
+(with a MAC service and no MAC algorithm): the PMD's trial sessions find
+what the daemon does behind it.
+
+One data queue: QEMU (7.2 and 10) with cryptodev-vhost-user queues=N hands
+the backend vring 0 only and answers requests on the other queues itself,
+INVALID_ARGS (--queues 2 shows it: half the known answers fail, the daemon
+sees no request on its queue 1).
+
+1. binding: our driver holds the device, the distribution's none.
+2. known answers over every queue pair: AES-CBC and the AES-CBC +
+   HMAC-SHA1 and HMAC-SHA256 chains (encrypt-then-generate,
+   verify-then-decrypt, a corrupted digest AUTH_FAILED); the daemon must
+   count requests on each of its queues.
+3. dpdk-test-crypto-perf --ptest verify, AES-128-CBC + HMAC-SHA1 over 1024
+   bytes against python3-cryptography's answer: no op failed.
+4. Afterwards the daemon has freed every session QEMU made for the guest,
+   holds no op or mbuf, and stops cleanly.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
+import vmharness  # noqa: E402
+from vc_telemetry import all_given_back, telemetry, wait_disconnected  # noqa: E402
+import test_dpdk_guest_our_pmd as our_pmd  # noqa: E402
+
+ALGS = 'aes-cbc,aes-cbc+sha1-hmac,aes-cbc+sha2-256-hmac'
+
+RUN = r'''
+i=0
+while [ ! -e /sys/bus/pci/devices/$first/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+echo "device $first bound to $(basename $(readlink /sys/bus/pci/devices/$first/driver))"
+eal="-n 1 --iova-mode=pa -d /usr/bin/@PMD@ -a $first"
+log="--log-level=pmd.crypto.virtio.*:info --log-level=eal:info"
+
+echo "=== binding"
+test_virtio_user_cases -l 0 $eal $log --file-prefix=bind -- binding $first
+echo "binding exit status $?"
+
+echo "=== kat $first"
+test_cryptodev_kat -l 0 $eal --file-prefix=kat -- --dev $first --qp @QUEUES@ \
+	--only @ALGS@ --require @ALGS@
+echo "kat exit status $?"
+
+echo "=== crypto-perf verify"
+dpdk-test-crypto-perf -l 0,1 $eal --file-prefix=verify -- \
+	--devtype crypto_virtio --ptest verify --optype cipher-then-auth \
+	--cipher-algo aes-cbc --cipher-op encrypt --cipher-key-sz 16 --cipher-iv-sz 16 \
+	--auth-algo sha1-hmac --auth-op generate --auth-key-sz 20 --digest-sz 20 \
+	--test-file /tmp/vector.data --test-name aes-cbc-sha1-hmac_1024 --buffer-sz 1024 \
+	--burst-sz 32 --total-ops @OPS@ --pool-sz 4096 --desc-nb 512
+echo "crypto-perf exit status $?"
+'''
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--daemon', required=True, help='path of vhost-crypto')
+    ap.add_argument('--pmd', required=True, help='our librte_pmd_virtio_crypto.so')
+    ap.add_argument('--kat', required=True, help='test_cryptodev_kat')
+    ap.add_argument('--cases', required=True, help='test_virtio_user_cases')
+    ap.add_argument('--vector', required=True,
+                    help='crypto-perf test file with an [aes-cbc-sha1-hmac_1024] answer')
+    ap.add_argument('--queues', type=int, default=1,
+                    help='data queues (QEMU queues=, daemon --queues, KAT --qp)')
+    ap.add_argument('--ops', type=int, default=1000)
+    ap.add_argument('--timeout', type=float, default=600)
+    a = ap.parse_args()
+
+    pmd = os.path.realpath(a.pmd)
+    rundir = tempfile.mkdtemp(prefix='vc-vm-', dir='/run')
+    sock = os.path.join(rundir, 'vc.sock')
+    log_path = os.path.join(rundir, 'daemon.log')
+    image = vmharness.GuestImage(
+        modules=['uio_pci_generic'],
+        binaries=['dpdk-test-crypto-perf', pmd, os.path.realpath(a.kat),
+                  os.path.realpath(a.cases)],
+        dpdk_pmds=['mempool_ring', 'crypto_virtio'])
+    script = our_pmd.FIND_DEVICES + our_pmd.BIND_UIO + RUN
+    script = (script.replace('@PMD@', os.path.basename(pmd)).replace('@OPS@', str(a.ops))
+              .replace('@QUEUES@', str(a.queues)).replace('@ALGS@', ALGS))
+    prefix = f'vc-vm-{os.getpid()}'
+    checks = {}
+    with vmharness.ProcessGroup() as group, open(log_path, 'w') as log:
+        daemon = group.popen(
+            [a.daemon, '-l', '0', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
+             '--', '--socket', sock, '--queues', str(a.queues)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(sock) and daemon.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        checks['daemon listening'] = os.path.exists(sock)
+        result = vmharness.run_guest(
+            script, image, vmharness.vhost_user_crypto_args(sock, queues=a.queues),
+            memory_mb=1024, hugepages=256, timeout=a.timeout, shared_memory=True,
+            group=group, files={'vector.data': a.vector})
+        ok = vmharness.report(result, 'dpdk-guest-vhost-user')
+        stats = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
+        after = wait_disconnected(prefix, sock)
+        daemon.terminate()
+        try:
+            rc = daemon.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            rc = None
+
+    binding = our_pmd.section(result.output, 'binding')
+    m = re.search(r'^device (\S+) bound to ', result.output, re.M)
+    bdf = m.group(1) if m else '?'
+    kat = our_pmd.section(result.output, f'kat {bdf}')
+    checks['guest script ran to the end'] = ok
+    checks['our PMD drove the device over virtio-pci'] = (
+        re.search(rf"virtio-pci transport, {a.queues} data queues", binding) is not None)
+    checks['the PMD found the chains QEMU does not name, by trial'] = (
+        re.search(r'not named by the device but accepted, offered: .*sha1-hmac', binding)
+        is not None)
+    our_pmd.check_program_checks(binding, 'binding', checks)
+    mk = re.search(r'^kat: (\d+) passed, (\d+) failed, (\d+) skipped', kat, re.M)
+    for line in re.findall(r'^(?:PASS|SKIP|FAIL) .*$', kat, re.M):
+        print(f'    {line}')
+    checks[f'kat over {a.queues} queue pairs: {ALGS} passed, 0 failed, 0 skipped'] = (
+        mk is not None and int(mk.group(1)) > 0 and mk.group(2) == '0' and
+        mk.group(3) == '0' and our_pmd.exited(kat, 'kat'))
+    our_pmd.check_verify(our_pmd.section(result.output, 'crypto-perf verify'), a.ops, 1, checks)
+    per_queue = [stats.get(f'queue{q}_requests', 0) if isinstance(stats, dict) else 0
+                 for q in range(a.queues)]
+    print(f'daemon requests per queue: {per_queue}')
+    checks[f'daemon served requests on each of its {a.queues} queues'] = all(
+        n > 0 for n in per_queue)
+    checks['daemon: guest gone, every session freed, nothing in use'] = (
+        isinstance(after, dict) and all_given_back(after) and
+        after['sessions_created'] > 0)
+    checks['daemon stopped cleanly'] = rc == 0
+    return vmharness.report_checks(checks)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
