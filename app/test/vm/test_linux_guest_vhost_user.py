@@ -38,12 +38,6 @@ def check(what, good, detail=''):
     print(f'{"PASS" if good else "FAIL"}: {what}' + (f' ({detail})' if detail and not good else ''))
 
 
-def qemu_version():
-    out = subprocess.run([vmharness.QEMU, '--version'], capture_output=True, text=True).stdout
-    m = re.search(r'version (\d+)\.(\d+)', out)
-    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-
-
 def dpdk_version():
     out = subprocess.run(['pkg-config', '--modversion', 'libdpdk'],
                          capture_output=True, text=True).stdout
@@ -88,7 +82,7 @@ def main():
 
     # QEMU 8.1+ sends 1072-byte session messages, which librte_vhost
     # before 25.03 drops: the daemon's session relay answers them.
-    print('QEMU %d.%d, DPDK %d.%d' % (qemu_version() + dpdk_version()))
+    print('QEMU %d.%d, DPDK %d.%d' % (vmharness.qemu_version() + dpdk_version()))
 
     rundir = tempfile.mkdtemp(prefix='vc-vm-', dir='/run')
     sock = os.path.join(rundir, 'vc.sock')

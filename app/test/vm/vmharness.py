@@ -423,6 +423,13 @@ class ProcessGroup:
         return False
 
 
+def qemu_version():
+    """(major, minor) of the QEMU the guests run on."""
+    out = subprocess.run([QEMU, '--version'], capture_output=True, text=True).stdout
+    m = re.search(r'version (\d+)\.(\d+)', out)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
 def shared_memory_args(size_mb):
     """Guest RAM in a shared memfd, which any vhost-user backend needs."""
     return ['-object', f'memory-backend-memfd,id=vmtest-mem,size={size_mb}M,share=on',

@@ -439,9 +439,35 @@ build_sessionless(struct req_builder *b, struct rte_crypto_op *op)
 }
 
 /*
+ * The device session of a PKCS#1 op on a session made per hash: the first
+ * for encryption, the DigestInfo's hash for a signature, whose digest alone
+ * then goes to the device (which adds the DigestInfo back). NULL if the
+ * message is no DigestInfo of a hash the device took.
+ */
+static const uint64_t *
+rsa_hashed_session(const struct vc_asym_session *s, enum rte_crypto_asym_op_type type,
+		   rte_crypto_param *digest)
+{
+	int i;
+
+	if (type == RTE_CRYPTO_ASYM_OP_ENCRYPT || type == RTE_CRYPTO_ASYM_OP_DECRYPT)
+		return &s->hashed_id[rte_bsf32(s->hashed)];
+	if (digest->data == NULL)
+		return NULL;
+	i = vc_rsa_digest_info_match(digest->data, digest->length);
+	if (i < 0 || !(s->hashed & (1u << i)))
+		return NULL;
+	digest->data += vc_rsa_digest_infos[i].prefix_len;
+	digest->iova += vc_rsa_digest_infos[i].prefix_len;
+	digest->length = vc_rsa_digest_infos[i].digest_len;
+	return &s->hashed_id[i];
+}
+
+/*
  * RSA. DPDK signs and verifies exactly the bytes it is given (no hashing,
- * no DigestInfo), so sessions use VIRTIO_CRYPTO_RSA_NO_HASH. A raw-padding
- * signature is the private operation, which virtio calls DECRYPT.
+ * no DigestInfo), so sessions use VIRTIO_CRYPTO_RSA_NO_HASH where the
+ * device allows. A raw-padding signature is the private operation, which
+ * virtio calls DECRYPT.
  */
 static int
 build_rsa(struct req_builder *b, struct rte_crypto_op *op)
@@ -453,16 +479,29 @@ build_rsa(struct req_builder *b, struct rte_crypto_op *op)
 	bool rev1 = vc_hw_has_feature(b->hw, VIRTIO_CRYPTO_F_REVISION_1);
 	const rte_crypto_param *in, *out = NULL, *in2 = NULL;
 	uint32_t opcode, out_len = s->mod_len;
+	rte_crypto_param digest;
+	const uint64_t *id;
 	int pad;
 
+	if (op->sess_type != RTE_CRYPTO_OP_WITH_SESSION)
+		goto invalid;
 #if VC_RSA_PAD_IN_XFORM
-	pad = s->created[VIRTIO_CRYPTO_RSA_PKCS1_PADDING] ? VIRTIO_CRYPTO_RSA_PKCS1_PADDING :
-							    VIRTIO_CRYPTO_RSA_RAW_PADDING;
+	pad = s->created[VIRTIO_CRYPTO_RSA_RAW_PADDING] ? VIRTIO_CRYPTO_RSA_RAW_PADDING :
+							  VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
 #else
 	pad = vc_rsa_padding_to_virtio(rsa->padding.type);
 #endif
-	if (op->sess_type != RTE_CRYPTO_OP_WITH_SESSION || pad < 0 || !s->created[pad])
+	if (pad < 0)
 		goto invalid;
+	id = &s->session_id[pad];
+	digest = rsa->message;
+	if (!s->created[pad]) {
+		if (pad != VIRTIO_CRYPTO_RSA_PKCS1_PADDING || s->hashed == 0)
+			goto invalid;
+		id = rsa_hashed_session(s, rsa->op_type, &digest);
+		if (id == NULL)
+			goto invalid;
+	}
 	switch (rsa->op_type) {
 	case RTE_CRYPTO_ASYM_OP_ENCRYPT:
 		opcode = VIRTIO_CRYPTO_AKCIPHER_ENCRYPT;
@@ -479,7 +518,7 @@ build_rsa(struct req_builder *b, struct rte_crypto_op *op)
 	case RTE_CRYPTO_ASYM_OP_SIGN:
 		opcode = pad == VIRTIO_CRYPTO_RSA_PKCS1_PADDING ? VIRTIO_CRYPTO_AKCIPHER_SIGN :
 								  VIRTIO_CRYPTO_AKCIPHER_DECRYPT;
-		in = &rsa->message;
+		in = &digest;
 		out = &rsa->sign;
 		break;
 	case RTE_CRYPTO_ASYM_OP_VERIFY:
@@ -488,7 +527,7 @@ build_rsa(struct req_builder *b, struct rte_crypto_op *op)
 			goto invalid;
 		opcode = VIRTIO_CRYPTO_AKCIPHER_VERIFY;
 		in = &rsa->sign;
-		in2 = &rsa->message;
+		in2 = &digest;
 		break;
 	default:
 		goto invalid;
@@ -500,7 +539,7 @@ build_rsa(struct req_builder *b, struct rte_crypto_op *op)
 	       virtio_crypto_dataq_flf_len(VIRTIO_CRYPTO_SERVICE_AKCIPHER, rev1, false));
 	h->opcode = rte_cpu_to_le_32(opcode);
 	h->algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_RSA);
-	h->session_id = rte_cpu_to_le_64(s->session_id[pad]);
+	h->session_id = rte_cpu_to_le_64(*id);
 	h->flag = rte_cpu_to_le_32(rev1 ? VIRTIO_CRYPTO_FLAG_SESSION_MODE : 0);
 	para->src_data_len = rte_cpu_to_le_32(in->length);
 	para->dst_data_len = rte_cpu_to_le_32(in2 ? in2->length : out_len);

@@ -325,10 +325,11 @@ hw_describe(struct virtio_crypto_hw *hw)
 			stateless = true;
 	if (stateless)
 		hw->feature_flags |= RTE_CRYPTODEV_FF_SYM_SESSIONLESS;
-	if (services & (1u << VIRTIO_CRYPTO_SERVICE_AKCIPHER))
+	if (virtio_crypto_config_has_alg(&hw->offered, virtio_crypto_alg_find(
+			VIRTIO_CRYPTO_SERVICE_AKCIPHER, VIRTIO_CRYPTO_AKCIPHER_RSA)))
 		hw->feature_flags |= RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO |
-				     RTE_CRYPTODEV_FF_RSA_PRIV_OP_KEY_EXP |
-				     RTE_CRYPTODEV_FF_RSA_PRIV_OP_KEY_QT;
+				     RTE_CRYPTODEV_FF_RSA_PRIV_OP_KEY_QT |
+				     (hw->rsa_hash_named ? 0 : RTE_CRYPTODEV_FF_RSA_PRIV_OP_KEY_EXP);
 	return 0;
 }
 

@@ -124,6 +124,12 @@ struct virtio_crypto_hw {
 	 * them (virtio_crypto_offer.c): what the PMD offers and accepts.
 	 */
 	struct virtio_crypto_config offered;
+	/*
+	 * RSA only as PKCS#1 with a named hash (QEMU's builtin backend):
+	 * signatures of a DigestInfo, no raw padding, private keys with their
+	 * CRT parts (a key without them brings QEMU 7.2 down).
+	 */
+	bool rsa_hash_named;
 	uint16_t max_dataqueues;	/**< the device's; the control queue follows */
 	uint16_t max_queue_pairs;	/**< offered to the application */
 	struct rte_cryptodev_capabilities caps[VIRTIO_CRYPTO_MAX_CAPS];

@@ -16,8 +16,9 @@
  * session. A hash or MAC the device refuses alone is tried once more behind
  * a cipher it accepted: a device may do it in chains only (QEMU's control
  * queue takes chains and no MAC session), and a chain is how DPDK's
- * applications use it. RSA needs a key to try with and is taken as the
- * device names it.
+ * applications use it. RSA is tried on a public key, as DPDK signs (no
+ * hash named: the DigestInfo is in the message) and else with a hash named,
+ * which QEMU's builtin backend insists on (hw->rsa_hash_named).
  */
 
 #include <errno.h>
@@ -211,6 +212,20 @@ vc_offer_discover(struct virtio_crypto_hw *hw)
 				chain_cipher = x;
 				have_cipher = true;
 			}
+		}
+	}
+	a = virtio_crypto_alg_find(VIRTIO_CRYPTO_SERVICE_AKCIPHER, VIRTIO_CRYPTO_AKCIPHER_RSA);
+	if (a != NULL && virtio_crypto_config_has_alg(&hw->offered, a)) {
+		rc = vc_asym_session_trial(hw, &hw->rsa_hash_named);
+		if (device_lost(hw, rc))
+			return -EIO;
+		if (rc != 0) {
+			virtio_crypto_config_del_alg(&hw->offered, a);
+			note_alg(refused, sizeof(refused), a->name);
+		} else if (hw->rsa_hash_named) {
+			VIRTIO_CRYPTO_LOG(init, INFO, "%s: RSA as PKCS#1 with a named hash only: "
+					  "signatures of a DigestInfo, no raw padding, private "
+					  "keys in CRT form", hw->name);
 		}
 	}
 	if (refused[0] != '\0')

@@ -46,4 +46,24 @@ bool vc_rsa_xform_wants_padding(const struct rte_crypto_rsa_xform *rsa, unsigned
 /** The virtio padding of a DPDK padding type; -1 if virtio has none. */
 int vc_rsa_padding_to_virtio(enum rte_crypto_rsa_padding_type type);
 
+/** Hashes a PKCS#1 v1.5 signature's DigestInfo may name (RFC 8017, 9.2). */
+#define VC_RSA_NB_HASHES	6
+
+/** One hash: its virtio number and the DER that precedes its digest. */
+struct vc_rsa_digest_info {
+	uint32_t virtio_hash;		/**< VIRTIO_CRYPTO_RSA_<hash> */
+	uint8_t prefix_len;
+	uint8_t digest_len;
+	uint8_t prefix[19];
+};
+
+extern const struct vc_rsa_digest_info vc_rsa_digest_infos[VC_RSA_NB_HASHES];
+
+/**
+ * Which hash's DigestInfo a message is, exactly (prefix and digest length).
+ *
+ * @return index in vc_rsa_digest_infos, or -1.
+ */
+int vc_rsa_digest_info_match(const uint8_t *msg, uint32_t len);
+
 #endif /* VIRTIO_CRYPTO_RSA_KEY_H */

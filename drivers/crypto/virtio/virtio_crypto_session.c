@@ -353,7 +353,7 @@ vc_asym_session_get_size(struct rte_cryptodev *dev)
 
 static int
 rsa_session_create(struct virtio_crypto_hw *hw, const uint8_t *der, uint32_t der_len,
-		   bool private_key, uint32_t padding, uint64_t *id)
+		   bool private_key, uint32_t padding, uint32_t hash, uint64_t *id)
 {
 	struct vc_session_request req;
 	struct virtio_crypto_akcipher_session_para *para =
@@ -366,12 +366,76 @@ rsa_session_create(struct virtio_crypto_hw *hw, const uint8_t *der, uint32_t der
 	para->keytype = rte_cpu_to_le_32(private_key ? VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE :
 						      VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC);
 	para->keylen = rte_cpu_to_le_32(der_len);
-	/* DPDK's PKCS#1 signatures sign what they are given: no DigestInfo added. */
 	para->u.rsa.padding_algo = rte_cpu_to_le_32(padding);
-	para->u.rsa.hash_algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_RSA_NO_HASH);
+	para->u.rsa.hash_algo = rte_cpu_to_le_32(hash);
 	req.cipher_key = der;
 	req.cipher_key_len = der_len;
 	return device_session_create(hw, &req, id);
+}
+
+/* A PKCS#1 session per hash the device takes; 0 if it took any. */
+static int
+rsa_hashed_sessions_create(struct virtio_crypto_hw *hw, const uint8_t *der, uint32_t der_len,
+			   struct vc_asym_session *s)
+{
+	int rc = -ENOTSUP;
+	unsigned int i;
+
+	for (i = 0; i < VC_RSA_NB_HASHES && !hw->broken; i++) {
+		if (rsa_session_create(hw, der, der_len, s->private_key,
+				       VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+				       vc_rsa_digest_infos[i].virtio_hash, &s->hashed_id[i]) != 0)
+			continue;
+		s->hashed |= 1u << i;
+		rc = 0;
+	}
+	return rc;
+}
+
+/* A 1024-bit modulus (e = 65537) for trial sessions; any would do. */
+static const uint8_t trial_modulus[128] = {
+	0xe2, 0x48, 0x0c, 0x56, 0xe5, 0x26, 0xe1, 0xf8, 0x9b, 0xf8, 0x11, 0x86,
+	0xcd, 0xc7, 0x07, 0xb7, 0xce, 0x6a, 0x57, 0x0c, 0xeb, 0xd6, 0xcc, 0xf6,
+	0xc6, 0x15, 0x74, 0x62, 0x5c, 0xf8, 0x1d, 0xf9, 0x19, 0xe7, 0xf7, 0x6d,
+	0xc3, 0x4f, 0x5b, 0x0b, 0x8d, 0x3f, 0x71, 0x69, 0xfc, 0x67, 0xbf, 0x80,
+	0x4e, 0x77, 0x87, 0xa8, 0x0a, 0x07, 0xd3, 0x96, 0x33, 0x48, 0xc4, 0x07,
+	0xc8, 0xd3, 0xbf, 0x53, 0x86, 0x5a, 0x1d, 0x14, 0x04, 0x8f, 0x48, 0xf5,
+	0xfd, 0x79, 0xaf, 0x8e, 0xf1, 0x00, 0x32, 0xf4, 0xaa, 0xc6, 0x64, 0x5e,
+	0x52, 0x7a, 0xc6, 0x73, 0x55, 0x2d, 0x87, 0xde, 0x9f, 0xb0, 0x5c, 0x9e,
+	0xd0, 0x6a, 0xc9, 0x38, 0x98, 0x97, 0xae, 0x7a, 0xcf, 0x2f, 0xb6, 0xb5,
+	0x77, 0x96, 0xce, 0x08, 0xb5, 0x1b, 0x4e, 0x0b, 0x65, 0x47, 0x06, 0xd4,
+	0x60, 0xb9, 0x0e, 0x2c, 0x33, 0x7a, 0x1c, 0xc5,
+};
+
+int
+vc_asym_session_trial(struct virtio_crypto_hw *hw, bool *hash_named)
+{
+	static const uint8_t e[] = { 0x01, 0x00, 0x01 };
+	struct rte_crypto_rsa_xform x;
+	uint8_t der[VC_RSA_DER_MAX];
+	bool private_key;
+	uint64_t id;
+	int len, rc;
+
+	memset(&x, 0, sizeof(x));
+	x.n.data = (uint8_t *)(uintptr_t)trial_modulus;
+	x.n.length = sizeof(trial_modulus);
+	x.e.data = (uint8_t *)(uintptr_t)e;
+	x.e.length = sizeof(e);
+	len = vc_rsa_key_to_der(&x, &private_key, der, sizeof(der));
+	if (len < 0)
+		return len;
+	*hash_named = false;
+	rc = rsa_session_create(hw, der, len, false, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+				VIRTIO_CRYPTO_RSA_NO_HASH, &id);
+	if (rc != 0 && !hw->broken) {
+		*hash_named = true;
+		rc = rsa_session_create(hw, der, len, false, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+					VIRTIO_CRYPTO_RSA_SHA256, &id);
+	}
+	if (rc == 0)
+		device_session_destroy(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER, id);
+	return rc;
 }
 
 int
@@ -393,19 +457,38 @@ vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xfor
 	der_len = vc_rsa_key_to_der(&xform->rsa, &s->private_key, der, sizeof(der));
 	if (der_len < 0)
 		return der_len;
+	if (hw->rsa_hash_named && s->private_key &&
+	    xform->rsa.key_type != RTE_RSA_KEY_TYPE_QT) {
+		explicit_bzero(der, sizeof(der));
+		return -ENOTSUP;
+	}
 	s->mod_len = xform->rsa.n.length;
-	for (pad = 0; pad < RTE_DIM(s->session_id) && rc == 0; pad++) {
+	/* OAEP, PSS: no virtio padding to ask for */
+	rc = -ENOTSUP;
+	for (pad = 0; pad < RTE_DIM(s->session_id) && !hw->broken; pad++) {
 		if (!vc_rsa_xform_wants_padding(&xform->rsa, pad))
 			continue;
+		if (hw->rsa_hash_named) {
+			rc = pad == VIRTIO_CRYPTO_RSA_PKCS1_PADDING ?
+			     rsa_hashed_sessions_create(hw, der, der_len, s) : -ENOTSUP;
+			continue;
+		}
+		/* DPDK signs what it is given, DigestInfo included: no hash named. */
 		rc = rsa_session_create(hw, der, der_len, s->private_key, pad,
-					&s->session_id[pad]);
+					VIRTIO_CRYPTO_RSA_NO_HASH, &s->session_id[pad]);
 		s->created[pad] = rc == 0;
+		if (rc != 0)
+			VIRTIO_CRYPTO_LOG(session, INFO, "%s: RSA %s padding refused: %s", hw->name,
+					  pad == VIRTIO_CRYPTO_RSA_RAW_PADDING ? "raw" : "PKCS#1",
+					  strerror(-rc));
 	}
 	explicit_bzero(der, sizeof(der));
-	/* OAEP, PSS: no virtio padding to ask for */
-	if (rc == 0 && !s->created[VIRTIO_CRYPTO_RSA_RAW_PADDING] &&
-	    !s->created[VIRTIO_CRYPTO_RSA_PKCS1_PADDING])
-		rc = -ENOTSUP;
+	/* 22.11 asks for both: one the device takes is a session. */
+	if (s->created[VIRTIO_CRYPTO_RSA_RAW_PADDING] ||
+	    s->created[VIRTIO_CRYPTO_RSA_PKCS1_PADDING] || s->hashed != 0)
+		rc = 0;
+	else if (hw->broken)
+		rc = -EIO;
 	if (rc != 0) {
 		VIRTIO_CRYPTO_LOG(session, ERR, "%s: RSA session create failed: %s",
 				  hw->name, strerror(-rc));
@@ -425,5 +508,9 @@ vc_asym_session_clear(struct rte_cryptodev *dev, struct rte_cryptodev_asym_sessi
 		if (s->created[i])
 			device_session_destroy(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER,
 					       s->session_id[i]);
+	for (i = 0; i < VC_RSA_NB_HASHES; i++)
+		if (s->hashed & (1u << i))
+			device_session_destroy(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER,
+					       s->hashed_id[i]);
 	memset(s, 0, sizeof(*s));
 }

@@ -17,6 +17,7 @@
 #include <rte_crypto.h>
 
 #include "virtio_crypto_hw.h"
+#include "virtio_crypto_rsa_key.h"
 
 /** A symmetric transform chain, decoded and checked against the device. */
 struct vc_sym_params {
@@ -62,6 +63,13 @@ struct vc_asym_session {
 	bool created[2];
 	bool private_key;
 	uint16_t mod_len;
+	/*
+	 * A device that refuses PKCS#1 without a named hash (QEMU's builtin
+	 * backend) gets a PKCS#1 session per hash it takes, and signs and
+	 * verifies the digest of a DigestInfo through the session of its hash.
+	 */
+	uint8_t hashed;			/**< bit per vc_rsa_digest_infos entry */
+	uint64_t hashed_id[VC_RSA_NB_HASHES];
 };
 
 /**
@@ -83,6 +91,16 @@ int vc_sym_params_from_xform(const struct virtio_crypto_hw *hw,
  */
 int vc_sym_session_trial(struct virtio_crypto_hw *hw,
 			 const struct rte_crypto_sym_xform *xform);
+
+/**
+ * Ask the device for a PKCS#1 RSA session on a public key, first with no
+ * hash named (as DPDK signs: DigestInfo included), then with SHA-256.
+ *
+ * @param[out] hash_named
+ *   Whether the device took it only with a hash named.
+ * @return 0 if the device took either; else as session creation fails.
+ */
+int vc_asym_session_trial(struct virtio_crypto_hw *hw, bool *hash_named);
 
 /* cryptodev session ops (virtio_crypto_session.c) */
 struct rte_cryptodev;
