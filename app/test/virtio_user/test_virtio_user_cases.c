@@ -194,6 +194,7 @@ case_binding(void)
 		nb_caps++;
 	printf("device offers %u algorithms; AES-CBC: %s, HMAC-SHA1: %s\n", nb_caps,
 	       cbc ? "yes" : "no", hmac ? "yes" : "no");
+	printf("queue pairs offered: %u\n", info.max_nb_queue_pairs);
 	check("capabilities come from the device, not the distribution's static table",
 	      !(cbc != NULL && hmac != NULL && nb_caps == 2));
 

@@ -21,8 +21,7 @@
 /* Layout of the control buffer: request, reply, indirect table, keys. */
 #define CTRL_REQ_OFF		0
 #define CTRL_REPLY_OFF		128
-#define CTRL_TABLE_OFF		192	/* 4 indirect descriptors */
-#define CTRL_KEYS_OFF		256
+#define CTRL_KEYS_OFF		VC_CTRL_SCRATCH_OFF
 #define CTRL_KEYS_MAX		(VIRTIO_CRYPTO_CTRL_BUF_SIZE - CTRL_KEYS_OFF)
 
 int
@@ -48,15 +47,11 @@ vc_status_to_errno(uint32_t status)
 	}
 }
 
-/*
- * Hand the request in the control buffer to the device and wait for it.
- * Called with ctrl_lock held.
- */
-static int
-ctrlq_submit(struct virtio_crypto_hw *hw, const struct vc_vq_buf *bufs,
-	     uint16_t nb_out, uint16_t nb_in)
+int
+vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
+		   const struct vc_vq_buf *bufs, uint16_t nb_out, uint16_t nb_in,
+		   uint32_t timeout_ms)
 {
-	struct virtio_crypto_vq *vq = hw->ctrlq;
 	uint64_t deadline;
 	uint32_t len;
 	void *done;
@@ -66,25 +61,37 @@ ctrlq_submit(struct virtio_crypto_hw *hw, const struct vc_vq_buf *bufs,
 		return -EIO;
 	/* One request at a time: the buffer's table serves every one. */
 	rc = vc_vq_add(vq, bufs, nb_out, nb_in, hw->ctrl_buf,
-		       RTE_PTR_ADD(hw->ctrl_buf, CTRL_TABLE_OFF),
-		       hw->ctrl_buf_addr + CTRL_TABLE_OFF);
+		       RTE_PTR_ADD(hw->ctrl_buf, VC_CTRL_TABLE_OFF),
+		       hw->ctrl_buf_addr + VC_CTRL_TABLE_OFF);
 	if (rc < 0)
 		return rc;
 	if (vc_vq_publish(vq))
 		hw->ops->notify_queue(hw, vq);
 
-	deadline = rte_get_timer_cycles() +
-		   rte_get_timer_hz() / 1000 * hw->ctrl_timeout_ms;
+	deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 1000 * timeout_ms;
 	while ((done = vc_vq_get_used(vq, &len)) == NULL) {
 		if (hw->broken)
 			return -EIO;
-		if (rte_get_timer_cycles() > deadline) {
-			virtio_crypto_hw_set_broken(hw, "control queue request timed out");
+		if (rte_get_timer_cycles() > deadline)
 			return -ETIMEDOUT;
-		}
 		rte_pause();
 	}
 	return 0;
+}
+
+/*
+ * Hand the request in the control buffer to the control queue and wait for
+ * it. Called with ctrl_lock held.
+ */
+static int
+ctrlq_submit(struct virtio_crypto_hw *hw, const struct vc_vq_buf *bufs,
+	     uint16_t nb_out, uint16_t nb_in)
+{
+	int rc = vc_ctrl_buf_submit(hw, hw->ctrlq, bufs, nb_out, nb_in, hw->ctrl_timeout_ms);
+
+	if (rc == -ETIMEDOUT)
+		virtio_crypto_hw_set_broken(hw, "control queue request timed out");
+	return rc;
 }
 
 int

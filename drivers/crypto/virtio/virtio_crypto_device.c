@@ -239,6 +239,8 @@ hw_negotiate(struct virtio_crypto_hw *hw)
 	hw->max_dataqueues = rte_le_to_cpu_32(hw->config.max_dataqueues);
 	hw->max_queue_pairs = hw->queues_limit ?
 		RTE_MIN(hw->queues_limit, hw->max_dataqueues) : hw->max_dataqueues;
+	if (hw->queues_answering != 0)
+		hw->max_queue_pairs = RTE_MIN(hw->max_queue_pairs, hw->queues_answering);
 	if (hw->max_dataqueues == 0) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: device has no data queue", hw->name);
 		return -EPROTO;
@@ -598,10 +600,14 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	hw->ctrl_buf = hw->ctrl_mz->addr;
 	hw->ctrl_buf_addr = vc_hw_addr(hw, hw->ctrl_mz->addr, hw->ctrl_mz->iova);
 
-	/* Live once with one data queue, to try sessions; configure starts anew. */
-	rc = hw_bring_up(hw, 1, socket_id);
+	/* Live once with every queue, to try sessions and queues; configure starts anew. */
+	rc = hw_negotiate(hw);
+	if (rc == 0)
+		rc = hw_bring_up(hw, hw->max_queue_pairs, socket_id);
 	if (rc == 0) {
 		rc = vc_offer_discover(hw);
+		if (rc == 0)
+			rc = vc_offer_queues(hw);
 		hw_reset(hw);
 	}
 	if (rc == 0)

@@ -41,6 +41,9 @@
 
 /** Control buffer: a request, its reply and keys up to an RSA-4096 DER key. */
 #define VIRTIO_CRYPTO_CTRL_BUF_SIZE	8192
+/** Its indirect table (4 descriptors), and what follows it: keys, or a trial op. */
+#define VC_CTRL_TABLE_OFF		192
+#define VC_CTRL_SCRATCH_OFF		256
 
 /** Capabilities room: every table entry and the terminator. */
 #define VIRTIO_CRYPTO_MAX_CAPS		64
@@ -132,6 +135,7 @@ struct virtio_crypto_hw {
 	bool rsa_hash_named;
 	uint16_t max_dataqueues;	/**< the device's; the control queue follows */
 	uint16_t max_queue_pairs;	/**< offered to the application */
+	uint16_t queues_answering;	/**< right answers at probe on this many; 0: untried */
 	struct rte_cryptodev_capabilities caps[VIRTIO_CRYPTO_MAX_CAPS];
 	uint64_t feature_flags;		/**< RTE_CRYPTODEV_FF_* */
 
@@ -205,6 +209,27 @@ int vc_ctrlq_destroy_session(struct virtio_crypto_hw *hw, uint32_t service,
  * @return 0, or a negative errno if the device stopped answering.
  */
 int vc_offer_discover(struct virtio_crypto_hw *hw);
+
+/**
+ * Put a request laid out in the control buffer on a queue and wait for the
+ * device to use it. Called with ctrl_lock held.
+ *
+ * @return 0; -ETIMEDOUT (the buffer is still the device's: reset it or
+ *   mark it broken), -EIO if the device is broken.
+ */
+int vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
+		       const struct vc_vq_buf *bufs, uint16_t nb_out, uint16_t nb_in,
+		       uint32_t timeout_ms);
+
+/**
+ * Send each data queue brought up one AES-128-CBC known answer (through a
+ * session the device made) and offer only the queues before the first that
+ * gets it wrong (QEMU's vhost-user device answers its queues past the first
+ * itself, with an error). Call with the device up.
+ *
+ * @return 0, or -EIO if even the first queue gets it wrong.
+ */
+int vc_offer_queues(struct virtio_crypto_hw *hw);
 
 /** The status a device returned, as a negative errno. */
 int vc_status_to_errno(uint32_t status);

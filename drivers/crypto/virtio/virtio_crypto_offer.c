@@ -19,12 +19,19 @@
  * applications use it. RSA is tried on a public key, as DPDK signs (no
  * hash named: the DigestInfo is in the message) and else with a hash named,
  * which QEMU's builtin backend insists on (hw->rsa_hash_named).
+ *
+ * Queues too: each data queue gets one AES-128-CBC known answer, and only
+ * the queues before the first wrong one are offered. QEMU's vhost-user
+ * device (7.2 and 10) hands its backend the first queue only and fails the
+ * requests of the others itself.
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_common.h>
 
 #include "virtio_crypto_algs.h"
@@ -189,10 +196,10 @@ vc_offer_discover(struct virtio_crypto_hw *hw)
 			if (a == NULL)
 				continue;
 			trial_xform(&caps[i], &x);
-			rc = vc_sym_session_trial(hw, &x);
+			rc = vc_sym_session_trial(hw, &x, NULL);
 			if (rc != 0 && auth && have_cipher && !device_lost(hw, rc)) {
 				chain_cipher.next = &x;
-				rc = vc_sym_session_trial(hw, &chain_cipher);
+				rc = vc_sym_session_trial(hw, &chain_cipher, NULL);
 				chain_cipher.next = NULL;
 			}
 			if (device_lost(hw, rc)) {
@@ -234,5 +241,111 @@ vc_offer_discover(struct virtio_crypto_hw *hw)
 	if (found[0] != '\0')
 		VIRTIO_CRYPTO_LOG(init, INFO, "%s: not named by the device but accepted, offered: %s",
 				  hw->name, found);
+	return 0;
+}
+
+/* SP 800-38A F.2.1, CBC-AES128.Encrypt, first block (trial_key's first 16 bytes). */
+static const uint8_t cbc_iv_plain[32] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b,
+	0x0c, 0x0d, 0x0e, 0x0f, 0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96,
+	0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a,
+};
+static const uint8_t cbc_cipher[16] = {
+	0x76, 0x49, 0xab, 0xac, 0x81, 0x19, 0xb2, 0x46, 0xce, 0xe9, 0x8e, 0x9b,
+	0x12, 0xe9, 0x19, 0x7d,
+};
+
+/* The trial op in the control buffer, after its indirect table. */
+#define TRIAL_REQ_OFF		VC_CTRL_SCRATCH_OFF
+#define TRIAL_IN_OFF		(VC_CTRL_SCRATCH_OFF + 128)	/* IV, plain text */
+#define TRIAL_OUT_OFF		(VC_CTRL_SCRATCH_OFF + 160)
+#define TRIAL_STATUS_OFF	(VC_CTRL_SCRATCH_OFF + 192)
+
+/* The known answer on one queue: 0, -EBADMSG (wrong) or as submission fails. */
+static int
+queue_answers(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq, uint64_t session_id,
+	      uint8_t *status)
+{
+	bool rev1 = vc_hw_has_feature(hw, VIRTIO_CRYPTO_F_REVISION_1);
+	uint8_t *buf = hw->ctrl_buf;
+	struct virtio_crypto_op_header *h = (void *)(buf + TRIAL_REQ_OFF);
+	struct virtio_crypto_sym_data_req *sym = (void *)(h + 1);
+	uint32_t req_len = sizeof(*h) +
+		virtio_crypto_dataq_flf_len(VIRTIO_CRYPTO_SERVICE_CIPHER, rev1, false);
+	uint64_t at = hw->ctrl_buf_addr;
+	const struct vc_vq_buf bufs[] = {
+		{ at + TRIAL_REQ_OFF, req_len },
+		{ at + TRIAL_IN_OFF, sizeof(cbc_iv_plain) },
+		{ at + TRIAL_OUT_OFF, sizeof(cbc_cipher) },
+		{ at + TRIAL_STATUS_OFF, 1 },
+	};
+	int rc;
+
+	RTE_BUILD_BUG_ON(TRIAL_STATUS_OFF + 1 > VIRTIO_CRYPTO_CTRL_BUF_SIZE);
+	memset(h, 0, req_len);
+	h->opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_CIPHER_ENCRYPT);
+	h->algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_CIPHER_AES_CBC);
+	h->session_id = rte_cpu_to_le_64(session_id);
+	h->flag = rte_cpu_to_le_32(rev1 ? VIRTIO_CRYPTO_FLAG_SESSION_MODE : 0);
+	sym->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+	sym->u.cipher.para.iv_len = rte_cpu_to_le_32(16);
+	sym->u.cipher.para.src_data_len = rte_cpu_to_le_32(sizeof(cbc_cipher));
+	sym->u.cipher.para.dst_data_len = rte_cpu_to_le_32(sizeof(cbc_cipher));
+	memcpy(buf + TRIAL_IN_OFF, cbc_iv_plain, sizeof(cbc_iv_plain));
+	memset(buf + TRIAL_OUT_OFF, 0, sizeof(cbc_cipher));
+	buf[TRIAL_STATUS_OFF] = VIRTIO_CRYPTO_ERR;
+
+	rc = vc_ctrl_buf_submit(hw, vq, bufs, 2, 2, RTE_MIN(hw->ctrl_timeout_ms, 2000u));
+	*status = buf[TRIAL_STATUS_OFF];
+	if (rc != 0)
+		return rc;
+	return *status == VIRTIO_CRYPTO_OK &&
+	       memcmp(buf + TRIAL_OUT_OFF, cbc_cipher, sizeof(cbc_cipher)) == 0 ? 0 : -EBADMSG;
+}
+
+int
+vc_offer_queues(struct virtio_crypto_hw *hw)
+{
+	struct rte_crypto_sym_xform x = {
+		.type = RTE_CRYPTO_SYM_XFORM_CIPHER,
+		.cipher = {
+			.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT,
+			.algo = RTE_CRYPTO_CIPHER_AES_CBC,
+			.key = { .data = trial_key, .length = 16 },
+			.iv = { .length = 16 },
+		},
+	};
+	uint8_t status = VIRTIO_CRYPTO_ERR;
+	uint64_t id;
+	uint16_t q;
+	int rc;
+
+	/* One queue: nothing to choose. Without AES-CBC: nothing to ask. */
+	if (hw->nb_queues < 2)
+		return 0;
+	rc = vc_sym_session_trial(hw, &x, &id);
+	if (rc != 0)
+		return device_lost(hw, rc) ? -EIO : 0;
+	pthread_mutex_lock(&hw->ctrl_lock);
+	for (q = 0; q < hw->nb_queues; q++) {
+		rc = queue_answers(hw, hw->dataq[q], id, &status);
+		if (rc != 0)
+			break;
+	}
+	pthread_mutex_unlock(&hw->ctrl_lock);
+	vc_sym_session_trial_close(hw, VIRTIO_CRYPTO_SERVICE_CIPHER, id);
+	hw->queues_answering = q;
+	if (q == 0) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "%s: data queue 0 got a known answer wrong "
+				  "(%s, status %u)", hw->name, strerror(-rc), status);
+		return -EIO;
+	}
+	if (q < hw->nb_queues) {
+		VIRTIO_CRYPTO_LOG(init, WARNING, "%s: data queue %u got a known answer wrong "
+				  "(%s, status %u), as QEMU's cryptodev-vhost-user does past its "
+				  "first queue: offering %u queue pair%s of %u", hw->name, q,
+				  strerror(-rc), status, q, q > 1 ? "s" : "", hw->nb_queues);
+		hw->max_queue_pairs = RTE_MIN(hw->max_queue_pairs, q);
+	}
 	return 0;
 }

@@ -278,7 +278,8 @@ device_session_destroy(struct virtio_crypto_hw *hw, uint32_t service, uint64_t i
 }
 
 int
-vc_sym_session_trial(struct virtio_crypto_hw *hw, const struct rte_crypto_sym_xform *xform)
+vc_sym_session_trial(struct virtio_crypto_hw *hw, const struct rte_crypto_sym_xform *xform,
+		     uint64_t *kept)
 {
 	struct vc_session_request req;
 	struct vc_sym_params p;
@@ -290,9 +291,17 @@ vc_sym_session_trial(struct virtio_crypto_hw *hw, const struct rte_crypto_sym_xf
 		return rc;
 	session_request(&p, &req);
 	rc = device_session_create(hw, &req, &id);
-	if (rc == 0)
+	if (rc == 0 && kept != NULL)
+		*kept = id;
+	else if (rc == 0)
 		device_session_destroy(hw, p.service, id);
 	return rc;
+}
+
+void
+vc_sym_session_trial_close(struct virtio_crypto_hw *hw, uint32_t service, uint64_t id)
+{
+	device_session_destroy(hw, service, id);
 }
 
 unsigned int

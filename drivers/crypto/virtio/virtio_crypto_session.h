@@ -87,10 +87,15 @@ int vc_sym_params_from_xform(const struct virtio_crypto_hw *hw,
  * a device accepts can be less than its configuration says, and more
  * (virtio_crypto_offer.c).
  *
+ * @param[out] kept
+ *   NULL: the session is closed again; else it is kept, and its id here.
  * @return 0 if the device created it; else as session creation fails.
  */
 int vc_sym_session_trial(struct virtio_crypto_hw *hw,
-			 const struct rte_crypto_sym_xform *xform);
+			 const struct rte_crypto_sym_xform *xform, uint64_t *kept);
+
+/** Close a session vc_sym_session_trial() kept. */
+void vc_sym_session_trial_close(struct virtio_crypto_hw *hw, uint32_t service, uint64_t id);
 
 /**
  * Ask the device for a PKCS#1 RSA session on a public key, first with no
