@@ -24,6 +24,10 @@ both offered, and the daemon must then see requests on each.
    bytes against python3-cryptography's answer: no op failed.
 4. Afterwards the daemon has freed every session QEMU made for the guest,
    holds no op or mbuf, and stops cleanly.
+
+--devices 2 gives the guest two devices, each on a socket of its own of
+the one daemon: traffic in parallel where QEMU allows one queue a device
+(crypto-perf runs a worker per device).
 """
 
 import argparse
@@ -43,26 +47,32 @@ import test_dpdk_guest_our_pmd as our_pmd  # noqa: E402
 ALGS = 'aes-cbc,aes-cbc+sha1-hmac,aes-cbc+sha2-256-hmac'
 
 RUN = r'''
-i=0
-while [ ! -e /sys/bus/pci/devices/$first/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-echo "device $first bound to $(basename $(readlink /sys/bus/pci/devices/$first/driver))"
-eal="-n 1 --iova-mode=pa -d /usr/bin/@PMD@ -a $first"
+allow=
+for bdf in $bdfs; do
+	i=0
+	while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	echo "device $bdf bound to $(basename $(readlink /sys/bus/pci/devices/$bdf/driver))"
+	allow="$allow -a $bdf"
+done
+eal="-n 1 --iova-mode=pa -d /usr/bin/@PMD@"
 log="--log-level=pmd.crypto.virtio.*:info --log-level=eal:info"
 
 echo "=== binding"
-out=$(test_virtio_user_cases -l 0 $eal $log --file-prefix=bind -- binding $first 2>&1)
+out=$(test_virtio_user_cases -l 0 $eal -a $first $log --file-prefix=bind -- binding $first 2>&1)
 rc=$?
 echo "$out"
 echo "binding exit status $rc"
 qp=$(echo "$out" | sed -n 's/^queue pairs offered: \([0-9]*\)$/\1/p')
 
-echo "=== kat $first"
-test_cryptodev_kat -l 0 $eal --file-prefix=kat -- --dev $first --qp ${qp:-1} \
-	--only @ALGS@ --require @ALGS@
-echo "kat exit status $?"
+for bdf in $bdfs; do
+	echo "=== kat $bdf"
+	test_cryptodev_kat -l 0 $eal $allow --file-prefix=kat -- --dev $bdf --qp ${qp:-1} \
+		--only @ALGS@ --require @ALGS@
+	echo "kat exit status $?"
+done
 
 echo "=== crypto-perf verify"
-dpdk-test-crypto-perf -l 0,1 $eal --file-prefix=verify -- \
+dpdk-test-crypto-perf -l @LCORES@ $eal $allow --file-prefix=verify -- \
 	--devtype crypto_virtio --ptest verify --optype cipher-then-auth \
 	--cipher-algo aes-cbc --cipher-op encrypt --cipher-key-sz 16 --cipher-iv-sz 16 \
 	--auth-algo sha1-hmac --auth-op generate --auth-key-sz 20 --digest-sz 20 \
@@ -83,13 +93,15 @@ def main():
                     help='crypto-perf test file with an [aes-cbc-sha1-hmac_1024] answer')
     ap.add_argument('--queues', type=int, default=2,
                     help='data queues (QEMU queues=, daemon --queues, KAT --qp)')
+    ap.add_argument('--devices', type=int, default=1, choices=(1, 2),
+                    help='devices in the guest, each on a socket of its own')
     ap.add_argument('--ops', type=int, default=1000)
     ap.add_argument('--timeout', type=float, default=600)
     a = ap.parse_args()
 
     pmd = os.path.realpath(a.pmd)
     rundir = tempfile.mkdtemp(prefix='vc-vm-', dir='/run')
-    sock = os.path.join(rundir, 'vc.sock')
+    socks = [os.path.join(rundir, f'vc{i}.sock') for i in range(a.devices)]
     log_path = os.path.join(rundir, 'daemon.log')
     image = vmharness.GuestImage(
         modules=['uio_pci_generic'],
@@ -98,25 +110,31 @@ def main():
         dpdk_pmds=['mempool_ring', 'crypto_virtio'])
     script = our_pmd.FIND_DEVICES + our_pmd.BIND_UIO + RUN
     script = (script.replace('@PMD@', os.path.basename(pmd)).replace('@OPS@', str(a.ops))
-              .replace('@ALGS@', ALGS))
+              .replace('@ALGS@', ALGS)
+              .replace('@LCORES@', ','.join(str(i) for i in range(a.devices + 1))))
+    qemu = []
+    for i, sock in enumerate(socks):
+        qemu += vmharness.vhost_user_crypto_args(sock, index=i, queues=a.queues)
     prefix = f'vc-vm-{os.getpid()}'
     checks = {}
     with vmharness.ProcessGroup() as group, open(log_path, 'w') as log:
         daemon = group.popen(
             [a.daemon, '-l', '0', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
-             '--', '--socket', sock, '--queues', str(a.queues)],
+             '--'] + [x for sock in socks for x in ('--socket', sock)] +
+            ['--queues', str(a.queues)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
-        while not os.path.exists(sock) and daemon.poll() is None and time.monotonic() < deadline:
+        while (not all(os.path.exists(s) for s in socks) and daemon.poll() is None and
+               time.monotonic() < deadline):
             time.sleep(0.1)
-        checks['daemon listening'] = os.path.exists(sock)
+        checks['daemon listening'] = all(os.path.exists(s) for s in socks)
         result = vmharness.run_guest(
-            script, image, vmharness.vhost_user_crypto_args(sock, queues=a.queues),
-            memory_mb=1024, hugepages=256, timeout=a.timeout, shared_memory=True,
-            group=group, files={'vector.data': a.vector})
+            script, image, qemu, memory_mb=1024, hugepages=256, smp=max(2, a.devices + 1),
+            timeout=a.timeout, shared_memory=True, group=group,
+            files={'vector.data': a.vector})
         ok = vmharness.report(result, 'dpdk-guest-vhost-user')
-        stats = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
-        after = wait_disconnected(prefix, sock)
+        stats = [telemetry(prefix, f'/vhost_crypto/stats,{s}') for s in socks]
+        after = [wait_disconnected(prefix, s) for s in socks]
         daemon.terminate()
         try:
             rc = daemon.wait(timeout=20)
@@ -124,10 +142,9 @@ def main():
             rc = None
 
     binding = our_pmd.section(result.output, 'binding')
-    m = re.search(r'^device (\S+) bound to ', result.output, re.M)
-    bdf = m.group(1) if m else '?'
-    kat = our_pmd.section(result.output, f'kat {bdf}')
+    bdfs = re.findall(r'^device (\S+) bound to ', result.output, re.M)
     checks['guest script ran to the end'] = ok
+    checks[f'{a.devices} device(s) found and bound'] = len(bdfs) == a.devices
     checks['our PMD drove the device over virtio-pci'] = (
         re.search(rf"virtio-pci transport, {a.queues} data queues", binding) is not None)
     m = re.search(r'^queue pairs offered: (\d+)$', binding, re.M)
@@ -141,21 +158,26 @@ def main():
         re.search(r'not named by the device but accepted, offered: .*sha1-hmac', binding)
         is not None)
     our_pmd.check_program_checks(binding, 'binding', checks)
-    mk = re.search(r'^kat: (\d+) passed, (\d+) failed, (\d+) skipped', kat, re.M)
-    for line in re.findall(r'^(?:PASS|SKIP|FAIL) .*$', kat, re.M):
-        print(f'    {line}')
-    checks[f'kat over {offered} queue pair(s): {ALGS} passed, 0 failed, 0 skipped'] = (
-        mk is not None and int(mk.group(1)) > 0 and mk.group(2) == '0' and
-        mk.group(3) == '0' and our_pmd.exited(kat, 'kat'))
-    our_pmd.check_verify(our_pmd.section(result.output, 'crypto-perf verify'), a.ops, 1, checks)
-    per_queue = [stats.get(f'queue{q}_requests', 0) if isinstance(stats, dict) else 0
-                 for q in range(a.queues)]
-    print(f'daemon requests per queue: {per_queue}')
-    checks[f'daemon served requests on each of the {offered} queue(s) offered'] = (
-        offered > 0 and all(n > 0 for n in per_queue[:offered]))
-    checks['daemon: guest gone, every session freed, nothing in use'] = (
-        isinstance(after, dict) and all_given_back(after) and
-        after['sessions_created'] > 0)
+    for bdf in bdfs:
+        kat = our_pmd.section(result.output, f'kat {bdf}')
+        mk = re.search(r'^kat: (\d+) passed, (\d+) failed, (\d+) skipped', kat, re.M)
+        for line in re.findall(r'^(?:PASS|SKIP|FAIL) .*$', kat, re.M):
+            print(f'    {bdf}: {line}')
+        checks[f'kat {bdf} over {offered} queue pair(s): {ALGS} passed, 0 failed, '
+               f'0 skipped'] = (
+            mk is not None and int(mk.group(1)) > 0 and mk.group(2) == '0' and
+            mk.group(3) == '0' and our_pmd.exited(kat, 'kat'))
+    our_pmd.check_verify(our_pmd.section(result.output, 'crypto-perf verify'), a.ops,
+                         a.devices, checks)
+    for sock, st, aft in zip(socks, stats, after):
+        name = os.path.basename(sock)
+        per_queue = [st.get(f'queue{q}_requests', 0) if isinstance(st, dict) else 0
+                     for q in range(a.queues)]
+        print(f'daemon {name} requests per queue: {per_queue}')
+        checks[f'daemon {name}: requests on each of the {offered} queue(s) offered'] = (
+            offered > 0 and all(n > 0 for n in per_queue[:offered]))
+        checks[f'daemon {name}: guest gone, every session freed, nothing in use'] = (
+            isinstance(aft, dict) and all_given_back(aft) and aft['sessions_created'] > 0)
     checks['daemon stopped cleanly'] = rc == 0
     return vmharness.report_checks(checks)
 
