@@ -212,19 +212,31 @@ virtio_crypto_config_has_alg(const struct virtio_crypto_config *cfg,
 	       (rte_le_to_cpu_32(word) & (1u << bit));
 }
 
-void
-virtio_crypto_config_add_alg(struct virtio_crypto_config *cfg,
-			     const struct virtio_crypto_alg *alg)
+/* Set or clear the algorithm's mask bit; false if it has none. */
+static bool
+config_mask_update(struct virtio_crypto_config *cfg, const struct virtio_crypto_alg *alg,
+		   bool set)
 {
-	uint32_t bit;
+	uint32_t bit, mask;
 	int off = config_mask_offset(alg, &bit);
 	rte_le32_t word;
 
 	if (off < 0)
-		return;
+		return false;
 	memcpy(&word, (uint8_t *)cfg + off, sizeof(word));
-	word = rte_cpu_to_le_32(rte_le_to_cpu_32(word) | (1u << bit));
+	mask = rte_le_to_cpu_32(word);
+	mask = set ? mask | (1u << bit) : mask & ~(1u << bit);
+	word = rte_cpu_to_le_32(mask);
 	memcpy((uint8_t *)cfg + off, &word, sizeof(word));
+	return true;
+}
+
+void
+virtio_crypto_config_add_alg(struct virtio_crypto_config *cfg,
+			     const struct virtio_crypto_alg *alg)
+{
+	if (!config_mask_update(cfg, alg, true))
+		return;
 	cfg->crypto_services = rte_cpu_to_le_32(
 		rte_le_to_cpu_32(cfg->crypto_services) | (1u << alg->service));
 }
@@ -233,13 +245,5 @@ void
 virtio_crypto_config_del_alg(struct virtio_crypto_config *cfg,
 			     const struct virtio_crypto_alg *alg)
 {
-	uint32_t bit;
-	int off = config_mask_offset(alg, &bit);
-	rte_le32_t word;
-
-	if (off < 0)
-		return;
-	memcpy(&word, (uint8_t *)cfg + off, sizeof(word));
-	word = rte_cpu_to_le_32(rte_le_to_cpu_32(word) & ~(1u << bit));
-	memcpy((uint8_t *)cfg + off, &word, sizeof(word));
+	config_mask_update(cfg, alg, false);
 }

@@ -62,7 +62,9 @@ for bdf in $bdfs; do
 done
 '''
 
-RUN = r'''
+# Shared with test_dpdk_guest_vhost_user: wait for the drivers, then the
+# binding case on the first device; $qp is the queue pairs it offers.
+BOUND_AND_BINDING = r'''
 allow=
 for bdf in $bdfs; do
 	i=0
@@ -74,8 +76,14 @@ eal="-n 1 --iova-mode=@IOVA@ -d /usr/bin/@PMD@"
 log="--log-level=pmd.crypto.virtio.*:info --log-level=eal:info"
 
 echo "=== binding"
-test_virtio_user_cases -l 0 $eal $log -a $first --file-prefix=bind -- binding $first
-echo "binding exit status $?"
+out=$(test_virtio_user_cases -l 0 $eal -a $first $log --file-prefix=bind -- binding $first 2>&1)
+rc=$?
+echo "$out"
+echo "binding exit status $rc"
+qp=$(echo "$out" | sed -n 's/^queue pairs offered: \([0-9]*\)$/\1/p')
+'''
+
+RUN = BOUND_AND_BINDING + r'''
 
 for bdf in $bdfs; do
 	echo "=== kat $bdf"

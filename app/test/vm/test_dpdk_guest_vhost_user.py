@@ -46,23 +46,7 @@ import test_dpdk_guest_our_pmd as our_pmd  # noqa: E402
 
 ALGS = 'aes-cbc,aes-cbc+sha1-hmac,aes-cbc+sha2-256-hmac'
 
-RUN = r'''
-allow=
-for bdf in $bdfs; do
-	i=0
-	while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	echo "device $bdf bound to $(basename $(readlink /sys/bus/pci/devices/$bdf/driver))"
-	allow="$allow -a $bdf"
-done
-eal="-n 1 --iova-mode=pa -d /usr/bin/@PMD@"
-log="--log-level=pmd.crypto.virtio.*:info --log-level=eal:info"
-
-echo "=== binding"
-out=$(test_virtio_user_cases -l 0 $eal -a $first $log --file-prefix=bind -- binding $first 2>&1)
-rc=$?
-echo "$out"
-echo "binding exit status $rc"
-qp=$(echo "$out" | sed -n 's/^queue pairs offered: \([0-9]*\)$/\1/p')
+RUN = our_pmd.BOUND_AND_BINDING + r'''
 
 for bdf in $bdfs; do
 	echo "=== kat $bdf"
@@ -110,6 +94,7 @@ def main():
         dpdk_pmds=['mempool_ring', 'crypto_virtio'])
     script = our_pmd.FIND_DEVICES + our_pmd.BIND_UIO + RUN
     script = (script.replace('@PMD@', os.path.basename(pmd)).replace('@OPS@', str(a.ops))
+              .replace('@IOVA@', 'pa')
               .replace('@ALGS@', ALGS)
               .replace('@LCORES@', ','.join(str(i) for i in range(a.devices + 1))))
     qemu = []
