@@ -58,6 +58,7 @@ split_reset(struct virtio_crypto_vq *vq)
 		vq->slots[i].cookie = NULL;
 	}
 	vq->free_head = 0;
+	vq->free_tail = vq->size - 1;
 	vq->avail_idx = 0;
 	vq->avail_published = 0;
 	vq->last_used = 0;
@@ -175,8 +176,16 @@ split_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 	idx = id;
 	for (i = 1; i < vq->slots[id].ndescs; i++)
 		idx = desc[idx].next;
-	desc[idx].next = vq->free_head;
-	vq->free_head = id;
+	/*
+	 * To the tail of the free list: requests completed in order then keep
+	 * every head equal to its avail slot, which backends that index their
+	 * used ring by head rely on (DPDK 22.11's vhost_crypto).
+	 */
+	if (vq->nb_free == 0)
+		vq->free_head = id;
+	else
+		desc[vq->free_tail].next = id;
+	vq->free_tail = idx;
 	vq->nb_free += vq->slots[id].ndescs;
 	vq->last_used++;
 	cookie = vq->slots[id].cookie;

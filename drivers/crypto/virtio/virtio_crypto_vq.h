@@ -71,8 +71,9 @@ struct virtio_crypto_vq {
 	bool indirect;		/**< VIRTIO_RING_F_INDIRECT_DESC negotiated */
 	bool event_idx;		/**< VIRTIO_RING_F_EVENT_IDX negotiated */
 
-	/* Split: free descriptor list head, avail index filled so far. */
+	/* Split: free descriptor list (FIFO), avail index filled so far. */
 	uint16_t free_head;
+	uint16_t free_tail;
 	uint16_t avail_idx;
 	/* Split: avail index last published; packed: descriptors added since. */
 	uint16_t avail_published;

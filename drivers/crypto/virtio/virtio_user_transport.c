@@ -20,6 +20,11 @@
  *   session=ctrlq|qemu-7.0|qemu-7.1|qemu-8.1
  *                      control queue (default), or session messages in the
  *                      payload layout of that QEMU release
+ *   config=device|qemu device: the backend's configuration (GET_CONFIG)
+ *                      when it offers one (default); qemu: never ask, take
+ *                      the one QEMU's cryptodev-vhost-user shows its guests,
+ *                      as backends made for QEMU expect (DPDK's own
+ *                      vhost_crypto example drops a frontend that asks)
  *   timeout=MS         wait this long for the backend to connect and for a
  *                      control queue request (default 10000); a vhost-user
  *                      reply that takes over 10 s means the backend is gone
@@ -538,10 +543,12 @@ struct devargs {
 	uint16_t queue_size;
 	unsigned int timeout_ms;
 	enum session_layout sessions;
+	bool qemu_config;
 };
 
 static const char *const valid_args[] = {
-	"path", "server", "queues", "queue_size", "packed", "session", "timeout", NULL,
+	"path", "server", "queues", "queue_size", "packed", "session", "config", "timeout",
+	NULL,
 };
 
 static int
@@ -593,13 +600,13 @@ parse_devargs(const char *args, struct devargs *a)
 	struct rte_kvargs *kv = rte_kvargs_parse(args ? args : "", valid_args);
 	unsigned long server = 0, packed = 0, queues = 0, size = VU_DEFAULT_RING_SIZE;
 	unsigned long timeout = VU_DEFAULT_TIMEOUT_MS;
-	char session[108] = "ctrlq";
+	char session[108] = "ctrlq", config[108] = "device";
 	unsigned int i;
 	int rc = -EINVAL;
 
 	if (kv == NULL) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "bad arguments '%s' (known: path, server, queues, "
-				  "queue_size, packed, session, timeout)", args);
+				  "queue_size, packed, session, config, timeout)", args);
 		return -EINVAL;
 	}
 	memset(a, 0, sizeof(*a));
@@ -611,6 +618,14 @@ parse_devargs(const char *args, struct devargs *a)
 	if (rte_kvargs_count(kv, "session") > 1)
 		goto out;
 	rte_kvargs_process(kv, "session", parse_string_arg, session);
+	if (rte_kvargs_count(kv, "config") > 1)
+		goto out;
+	rte_kvargs_process(kv, "config", parse_string_arg, config);
+	if (strcmp(config, "device") != 0 && strcmp(config, "qemu") != 0) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "config=%s: must be device or qemu", config);
+		goto out;
+	}
+	a->qemu_config = strcmp(config, "qemu") == 0;
 	if (uint_arg(kv, "server", 0, 1, &server) || uint_arg(kv, "packed", 0, 1, &packed) ||
 	    uint_arg(kv, "queues", 1, VU_MAX_VRINGS - 1, &queues) ||
 	    uint_arg(kv, "queue_size", 2, VU_MAX_RING_SIZE, &size) ||
@@ -642,7 +657,7 @@ out:
 
 /* SET_OWNER, features and protocol features: what the device is. */
 static int
-vhost_user_hello(struct virtio_user_dev *d)
+vhost_user_hello(struct virtio_user_dev *d, bool qemu_config)
 {
 	uint64_t pf;
 	int rc;
@@ -659,6 +674,9 @@ vhost_user_hello(struct virtio_user_dev *d)
 	if (rc != 0)
 		return rc;
 	pf &= VU_WANTED_PROTOCOL_FEATURES;
+	/* Without CONFIG the configuration is QEMU's (vu_read_config). */
+	if (qemu_config)
+		pf &= ~(1ULL << VHOST_USER_PROTOCOL_F_CONFIG);
 	rc = vhost_user_request(&d->conn, VHOST_USER_SET_PROTOCOL_FEATURES, &pf, sizeof(pf),
 				NULL, 0, NULL, 0, false);
 	if (rc == 0)
@@ -700,7 +718,7 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 		rte_free(d);
 		return rc;
 	}
-	rc = vhost_user_hello(d);
+	rc = vhost_user_hello(d, a.qemu_config);
 	if (rc == 0 && a.sessions != SESSIONS_CTRLQ &&
 	    !has_protocol_feature(d, VHOST_USER_PROTOCOL_F_CRYPTO_SESSION)) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: session=%s needs a backend with crypto "

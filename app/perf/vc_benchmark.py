@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-virtio-crypto authors
+"""How close the virtio path gets to the bare crypto PMD, and how far ahead
+of upstream, measured in one run with the same settings:
+
+  (a) the bare crypto_aesni_mb PMD, driven by vc_loadgen;
+  (b) vc_loadgen -> our crypto_virtio_user PMD -> vhost-user -> our
+      vhost-crypto daemon -> crypto_aesni_mb;
+  (c) the same PMD with QEMU-style session messages (session=qemu-7.0) ->
+      DPDK 22.11's own vhost_crypto example, built here from the dpdk-doc
+      package's source -> crypto_aesni_mb.
+
+Frontend and backend each own a core (--cores F,B): vc_loadgen does all its
+work on one lcore, and the backends poll on the other. Upstream's example
+waits for its worker on a busy main lcore, so that thread is moved to
+SCHED_IDLE on the frontend's core, where it costs the generator nothing.
+
+Prints Mops and Gbps per case, b/a and b/c, and the targets of issue 6;
+writes benchmark.csv and (with python3-matplotlib) benchmark.png to --out.
+Timings are this machine's: nothing here is a pass/fail test of speed.
+"""
+
+import argparse
+import csv
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ALGOS = ['aes-cbc-sha1-hmac', 'aes-gcm']
+SIZES = [64, 256, 1024, 1504]
+# Issue 6: b/a and b/c at 64 and 1024 bytes.
+TARGETS = {('b/a', 1024): 0.90, ('b/a', 64): 0.60, ('b/c', 64): 2.0, ('b/c', 1024): 1.2}
+# What upstream's example does: AES-CBC with HMAC-SHA1, no AEAD.
+UPSTREAM_ALGOS = {'aes-cbc-sha1-hmac'}
+UPSTREAM_SRC = '/usr/share/dpdk/examples/vhost_crypto'
+
+RESULT = re.compile(r'^result: (.*)$', re.M)
+
+
+def log(msg):
+    print(f'vc_benchmark: {msg}', flush=True)
+
+
+class Backend:
+    """A backend process on its own core, serving one vhost-user socket."""
+
+    def __init__(self, name, args, sock, logdir, idle_main=False):
+        self.name, self.sock = name, sock
+        self.log_path = os.path.join(logdir, f'{name}.log')
+        self.log = open(self.log_path, 'w')
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(sock):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f'{name} did not come up; see {self.log_path}')
+            time.sleep(0.1)
+        if idle_main:
+            # The main thread only waits for the worker: give its core away.
+            subprocess.run(['chrt', '-i', '-p', '0', str(self.proc.pid)], check=True,
+                           stdout=subprocess.DEVNULL)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+def build_upstream(out):
+    """DPDK 22.11's examples/vhost_crypto from dpdk-doc, built with its Makefile."""
+    if not os.path.isfile(os.path.join(UPSTREAM_SRC, 'main.c')):
+        return None, f'no {UPSTREAM_SRC} (package dpdk-doc)'
+    src = os.path.join(out, 'upstream-vhost-crypto')
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(UPSTREAM_SRC, src)
+    r = subprocess.run(['make', '-C', src, 'shared'], capture_output=True, text=True)
+    binary = os.path.join(src, 'build', 'vhost-crypto-shared')
+    if r.returncode != 0 or not os.path.exists(binary):
+        return None, 'upstream example did not build:\n' + r.stdout[-2000:] + r.stderr[-2000:]
+    return binary, None
+
+
+def loadgen(a, core, prefix, eal, dev, algo, size):
+    args = ['taskset', '-c', str(core), a.loadgen, '-l', str(core), '--file-prefix', prefix,
+            '--log-level', '*:warning'] + eal + [
+            '--', '--dev', dev, '--algo', algo, '--size', str(size), '--burst', str(a.burst),
+            '--ops', str(a.ops), '--warmup', str(a.ops // 10)]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    m = RESULT.search(r.stdout)
+    if r.returncode != 0 or m is None:
+        raise RuntimeError(f'loadgen failed ({r.returncode}): {" ".join(args)}\n'
+                           f'{r.stdout[-1500:]}{r.stderr[-1500:]}')
+    return {k: v for k, v in (kv.split('=', 1) for kv in m.group(1).split())}
+
+
+def ratio(x, y):
+    return x / y if x and y else None
+
+
+def fmt(v, spec='.3f'):
+    return format(v, spec) if v is not None else 'n/a'
+
+
+def plot(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log('no python3-matplotlib: no plot')
+        return False
+    fig, axes = plt.subplots(1, len(ALGOS), figsize=(11, 4.2), sharey=False)
+    for ax, algo in zip(axes, ALGOS):
+        rs = [r for r in rows if r['algo'] == algo]
+        xs = range(len(rs))
+        w = 0.27
+        for i, (case, label) in enumerate((('a', 'bare aesni_mb'),
+                                           ('b', 'virtio-user -> our daemon'),
+                                           ('c', 'virtio-user -> upstream example'))):
+            ax.bar([x + (i - 1) * w for x in xs], [r[f'{case}_gbps'] or 0 for r in rs],
+                   w, label=label)
+        ax.set_xticks(list(xs), [str(r['size']) for r in rs])
+        ax.set_xlabel('buffer bytes')
+        ax.set_ylabel('Gbit/s')
+        ax.set_title(algo)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return True
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--build', default=os.path.join(here, '..', '..', 'build'),
+                    help='the meson build directory (default: build)')
+    ap.add_argument('--out', help='where the CSV and plot go (default: BUILD/perf)')
+    ap.add_argument('--cores', default='0,1', help='frontend core, backend core')
+    ap.add_argument('--ops', type=int, default=2000000, help='timed ops per case')
+    ap.add_argument('--burst', type=int, default=32)
+    ap.add_argument('--sizes', default=','.join(map(str, SIZES)))
+    ap.add_argument('--algos', default=','.join(ALGOS))
+    ap.add_argument('--no-upstream', action='store_true', help='leave out case (c)')
+    ap.add_argument('--no-plot', action='store_true', help='CSV only')
+    a = ap.parse_args()
+
+    build = os.path.realpath(a.build)
+    a.loadgen = os.path.join(build, 'app/perf/vc_loadgen')
+    daemon = os.path.join(build, 'examples/vhost_crypto/vhost-crypto')
+    pmd = os.path.join(build, 'drivers/crypto/virtio/librte_pmd_virtio_crypto.so')
+    for f in (a.loadgen, daemon, pmd):
+        if not os.path.exists(f):
+            log(f'{f} missing: build first (ninja -C {build})')
+            return 2
+    try:
+        fcore, bcore = (int(x) for x in a.cores.split(','))
+        sizes = [int(x) for x in a.sizes.split(',')]
+    except ValueError:
+        log('--cores F,B and --sizes N,... take numbers')
+        return 2
+    algos = a.algos.split(',')
+    if any(al not in ALGOS for al in algos) or fcore == bcore:
+        log(f'--algos from {ALGOS}; --cores two different cores')
+        return 2
+    out = os.path.realpath(a.out or os.path.join(build, 'perf'))
+    os.makedirs(out, exist_ok=True)
+    run = tempfile.mkdtemp(prefix='vc-bench-', dir='/run')
+    pid = os.getpid()
+    log(f'frontend core {fcore}, backend core {bcore}, {a.ops} ops per case, '
+        f'burst {a.burst}; logs in {run}')
+
+    upstream, why = (None, 'left out (--no-upstream)') if a.no_upstream else build_upstream(out)
+    if upstream is None:
+        log(f'case (c): {why}')
+
+    rows = []
+    for algo in algos:
+        for size in sizes:
+            rows.append({'algo': algo, 'size': size})
+
+    # Memory reserved up front: no hotplug (a new SET_MEM_TABLE) under
+    # traffic, which upstream's backend does not survive.
+    def virtio_eal(sock, extra=''):
+        return ['--single-file-segments', '-m', '512', '-d', pmd, '--vdev',
+                f'crypto_virtio_user0,path={sock}{extra}']
+
+    # (a) the bare PMD
+    for r in rows:
+        res = loadgen(a, fcore, f'vcb-a-{pid}', ['--no-pci', '--in-memory', '--vdev',
+                      'crypto_aesni_mb0'], 'crypto_aesni_mb0', r['algo'], r['size'])
+        r['a_mops'], r['a_gbps'] = float(res['mops']), float(res['gbps'])
+        r['a_cycles_per_op'] = float(res['enq_cycles_per_op']) + float(res['deq_cycles_per_op'])
+
+    # (b) our daemon
+    sock = os.path.join(run, 'ours.sock')
+    be = Backend('vhost-crypto', ['taskset', '-c', str(bcore), daemon, '-l', str(bcore),
+                 '--no-pci', '--in-memory', f'--file-prefix=vcb-b-{pid}', '--',
+                 '--socket', sock], sock, run)
+    try:
+        for r in rows:
+            res = loadgen(a, fcore, f'vcb-bl-{pid}', virtio_eal(sock), 'crypto_virtio_user0',
+                          r['algo'], r['size'])
+            r['b_mops'], r['b_gbps'] = float(res['mops']), float(res['gbps'])
+            r['b_frontend_cycles_per_op'] = (float(res['enq_cycles_per_op']) +
+                                             float(res['deq_cycles_per_op']))
+    finally:
+        be.stop()
+
+    # (c) upstream's example
+    if upstream is not None:
+        sock = os.path.join(run, 'upstream.sock')
+        be = Backend('upstream-vhost-crypto',
+                     ['taskset', '-c', f'{fcore},{bcore}', upstream,
+                      '--lcores', f'0@{fcore},1@{bcore}', '--main-lcore', '0', '--no-pci',
+                      '--in-memory', f'--file-prefix=vcb-c-{pid}', '--vdev', 'crypto_aesni_mb0',
+                      '--', '--socket-file', f'1,{sock}', '--config', '(1,0,0)',
+                      '--guest-polling'], sock, run, idle_main=True)
+        try:
+            for r in rows:
+                if r['algo'] not in UPSTREAM_ALGOS:
+                    continue
+                res = loadgen(a, fcore, f'vcb-cl-{pid}', virtio_eal(sock, ',session=qemu-7.0,config=qemu'),
+                              'crypto_virtio_user0', r['algo'], r['size'])
+                r['c_mops'], r['c_gbps'] = float(res['mops']), float(res['gbps'])
+        except RuntimeError as e:
+            log(f'case (c) failed: {e}')
+        finally:
+            be.stop()
+
+    fields = ['algo', 'size', 'a_mops', 'a_gbps', 'b_mops', 'b_gbps', 'c_mops', 'c_gbps',
+              'b/a', 'b/c', 'a_cycles_per_op', 'b_frontend_cycles_per_op']
+    print(f'\n{"algorithm":<18} {"bytes":>5} {"a Mops":>8} {"a Gbps":>8} {"b Mops":>8} '
+          f'{"b Gbps":>8} {"c Mops":>8} {"c Gbps":>8} {"b/a":>6} {"b/c":>6}')
+    for r in rows:
+        r.setdefault('c_mops', None)
+        r.setdefault('c_gbps', None)
+        r['b/a'] = ratio(r['b_mops'], r['a_mops'])
+        r['b/c'] = ratio(r['b_mops'], r['c_mops'])
+        print(f'{r["algo"]:<18} {r["size"]:>5} {fmt(r["a_mops"]):>8} {fmt(r["a_gbps"], ".2f"):>8} '
+              f'{fmt(r["b_mops"]):>8} {fmt(r["b_gbps"], ".2f"):>8} {fmt(r["c_mops"]):>8} '
+              f'{fmt(r["c_gbps"], ".2f"):>8} {fmt(r["b/a"], ".2f"):>6} {fmt(r["b/c"], ".2f"):>6}')
+    print('\ntargets (issue 6):')
+    for (what, size), want in TARGETS.items():
+        got = [r[what] for r in rows if r['size'] == size and r[what] is not None]
+        worst = min(got) if got else None
+        state = 'n/a' if worst is None else ('met' if worst >= want else 'not met')
+        print(f'  {what} at {size:>4} B >= {want:.2f}: worst {fmt(worst, ".2f")}  {state}')
+
+    csv_path = os.path.join(out, 'benchmark.csv')
+    with open(csv_path, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: r.get(k) if r.get(k) is not None else '' for k in fields})
+    log(f'wrote {csv_path}')
+    png = os.path.join(out, 'benchmark.png')
+    if not a.no_plot and plot(rows, png):
+        log(f'wrote {png}')
+    shutil.rmtree(run, ignore_errors=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
