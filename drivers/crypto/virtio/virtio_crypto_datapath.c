@@ -58,6 +58,29 @@ push_area(struct req_builder *b, size_t off, uint32_t len)
 	push(b, b->area->addr + off, len);
 }
 
+/* The request header, first of every request; the indirect table follows it. */
+static inline void
+push_hdr(struct req_builder *b, uint32_t len)
+{
+	b->area->table_off = RTE_ALIGN_CEIL(len, 16);
+	push_area(b, VC_AREA_OFF(hdr), len);
+}
+
+/* The status byte, last of every request, after the last table entry. */
+static inline void
+push_status(struct req_builder *b)
+{
+	struct vc_request_area *area = b->area;
+
+	if (unlikely(b->n >= VC_REQ_MAX_BUFS)) {
+		b->overflow = true;
+		return;
+	}
+	area->status_off = area->table_off + (b->n + 1) * 16;
+	area->hdr[area->status_off] = VIRTIO_CRYPTO_ERR;	/* unless the device says otherwise */
+	push_area(b, VC_AREA_OFF(hdr) + area->status_off, 1);
+}
+
 static inline void
 push_ptr(struct req_builder *b, const void *va, rte_iova_t iova, uint32_t len)
 {
@@ -255,7 +278,7 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 	area->digest_len = RTE_MIN(p->digest_len, VC_REQ_DIGEST_ROOM);
 	area->aead_decrypt = p->service == VIRTIO_CRYPTO_SERVICE_AEAD &&
 			     p->direction == VIRTIO_CRYPTO_OP_DECRYPT;
-	push_area(b, 0, hdr_len);
+	push_hdr(b, hdr_len);
 
 	switch (p->service) {
 	case VIRTIO_CRYPTO_SERVICE_CIPHER:
@@ -415,7 +438,7 @@ digest_out:
 		b->overflow = true;
 		break;
 	}
-	push_area(b, VC_AREA_OFF(status), 1);
+	push_status(b);
 	if (unlikely(b->overflow)) {
 		op->status = RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 		return BUILD_DONE;
@@ -545,7 +568,7 @@ build_rsa(struct req_builder *b, struct rte_crypto_op *op)
 	para->dst_data_len = rte_cpu_to_le_32(in2 ? in2->length : out_len);
 	b->area->verify = 0;
 	b->area->aead_decrypt = 0;
-	push_area(b, 0, sizeof(*h) +
+	push_hdr(b, sizeof(*h) +
 		  virtio_crypto_dataq_flf_len(VIRTIO_CRYPTO_SERVICE_AKCIPHER, rev1, false));
 	push_ptr(b, in->data, in->iova, in->length);
 	if (in2 != NULL)
@@ -553,7 +576,7 @@ build_rsa(struct req_builder *b, struct rte_crypto_op *op)
 	end_readable(b);
 	if (out != NULL)
 		push_ptr(b, out->data, out->iova, out_len);
-	push_area(b, VC_AREA_OFF(status), 1);
+	push_status(b);
 	if (b->overflow)
 		goto invalid;
 	return BUILD_QUEUED;
@@ -571,7 +594,6 @@ build_request(struct req_builder *b, struct rte_crypto_op *op)
 	b->nb_out = 0;
 	b->overflow = false;
 	b->area->op = op;
-	b->area->status = VIRTIO_CRYPTO_ERR;	/* unless the device says otherwise */
 	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC)
 		return build_rsa(b, op);
 	if (unlikely(op->type != RTE_CRYPTO_OP_TYPE_SYMMETRIC)) {
@@ -616,7 +638,7 @@ static inline void
 finish_request(struct vc_request_area *area, uint32_t written)
 {
 	struct rte_crypto_op *op = area->op;
-	uint8_t status = __atomic_load_n(&area->status, __ATOMIC_RELAXED);
+	uint8_t status = __atomic_load_n(&area->hdr[area->status_off], __ATOMIC_RELAXED);
 
 	if (unlikely(status >= VIRTIO_CRYPTO_STATUS_MAX)) {
 		op->status = RTE_CRYPTO_OP_STATUS_ERROR;
@@ -709,7 +731,8 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 			continue;
 		}
 		if (vc_vq_add(vq, b.bufs, b.nb_out, b.n - b.nb_out, b.area,
-			      b.area->table, b.area->addr + VC_AREA_OFF(table)) != 0) {
+			      b.area->hdr + b.area->table_off,
+			      b.area->addr + VC_AREA_OFF(hdr) + b.area->table_off) != 0) {
 			wipe_keys(b.area);
 			break;
 		}

@@ -34,20 +34,26 @@
  * through addr.
  */
 struct vc_request_area {
-	uint8_t hdr[VC_REQ_HDR_ROOM];
-	uint8_t digest[VC_REQ_DIGEST_ROOM];	/**< digest to verify, computed by the device */
-	uint8_t status;				/**< struct virtio_crypto_inhdr */
+	/* The PMD's own, never the device's: a cache line of its own. */
+	struct rte_crypto_op *op;
+	uint64_t addr;				/**< device address of this area */
+	uint16_t status_off;			/**< of the status byte, in hdr[] */
+	uint16_t table_off;			/**< of the indirect table, in hdr[] */
 	uint8_t verify;				/**< compare digest with the op's */
 	uint8_t aead_decrypt;			/**< BADMSG is a tag mismatch */
 	uint8_t digest_encrypted;		/**< see encrypted_digest_at() */
 	uint8_t digest_len;			/**< of verify and digest_encrypted */
-	uint8_t pad[3];
-	struct rte_crypto_op *op;
-	uint64_t addr;				/**< device address of this area */
+	/*
+	 * The request header, the indirect table (16-byte descriptors, split
+	 * or packed) right after it and the status byte after the table's
+	 * last entry: every request line both sides touch is shared by as
+	 * many of them as it can hold. Cross-core cache-line transfers are
+	 * the cost of a request, not instructions.
+	 */
+	uint8_t hdr[VC_REQ_HDR_ROOM + VC_REQ_MAX_BUFS * 16 + 16] __rte_cache_aligned;
+	uint8_t digest[VC_REQ_DIGEST_ROOM];	/**< digest to verify, computed by the device */
 	uint8_t keys[VC_REQ_KEYS_ROOM];
 	uint8_t plain_at_digest[VC_REQ_DIGEST_ROOM];	/**< digest_encrypted */
-	/* indirect descriptors (16 bytes each, split or packed) */
-	uint8_t table[VC_REQ_MAX_BUFS * 16] __rte_aligned(16);
 } __rte_cache_aligned;
 
 #define VC_AREA_OFF(field)	offsetof(struct vc_request_area, field)
