@@ -35,6 +35,7 @@ struct req_builder {
 	struct vc_vq_buf bufs[VC_REQ_MAX_BUFS];
 	uint16_t n;
 	uint16_t nb_out;
+	bool writable;		/**< past end_readable() */
 	bool overflow;
 };
 
@@ -43,6 +44,17 @@ push(struct req_builder *b, uint64_t addr, uint32_t len)
 {
 	if (len == 0)
 		return;		/* some devices reject empty descriptors */
+	/*
+	 * A buffer that continues the previous one of the same direction (a
+	 * digest after its data) extends it: fewer descriptors, and a backend
+	 * can work on one contiguous range in place.
+	 */
+	if (!b->hw->desc_per_field && b->n > (b->writable ? b->nb_out : 0) &&
+	    b->bufs[b->n - 1].addr + b->bufs[b->n - 1].len == addr &&
+	    (uint64_t)b->bufs[b->n - 1].len + len <= UINT32_MAX) {
+		b->bufs[b->n - 1].len += len;
+		return;
+	}
 	if (unlikely(b->n == VC_REQ_MAX_BUFS)) {
 		b->overflow = true;
 		return;
@@ -117,6 +129,7 @@ static inline void
 end_readable(struct req_builder *b)
 {
 	b->nb_out = b->n;
+	b->writable = true;
 }
 
 /* Keys of a sessionless op, copied where the device can read them. */
@@ -592,6 +605,7 @@ build_request(struct req_builder *b, struct rte_crypto_op *op)
 
 	b->n = 0;
 	b->nb_out = 0;
+	b->writable = false;
 	b->overflow = false;
 	b->area->op = op;
 	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC)

@@ -116,6 +116,12 @@ struct virtio_crypto_hw {
 	 */
 	uint32_t session_services;
 	bool want_packed;		/**< use the packed ring if offered */
+	/*
+	 * One descriptor per request field, never one for two adjacent ones:
+	 * backends written against QEMU guests' layouts (DPDK 22.11's
+	 * vhost_crypto example) parse field by descriptor.
+	 */
+	bool desc_per_field;
 	uint16_t queue_size;		/**< requested ring size, 0: device max */
 	uint16_t queues_limit;		/**< queue pairs to offer at most, 0: all */
 	uint32_t ctrl_timeout_ms;

@@ -21,10 +21,12 @@
  *                      control queue (default), or session messages in the
  *                      payload layout of that QEMU release
  *   config=device|qemu device: the backend's configuration (GET_CONFIG)
- *                      when it offers one (default); qemu: never ask, take
- *                      the one QEMU's cryptodev-vhost-user shows its guests,
- *                      as backends made for QEMU expect (DPDK's own
- *                      vhost_crypto example drops a frontend that asks)
+ *                      when it offers one (default); qemu: play QEMU and its
+ *                      guests, as backends made for them expect: never ask,
+ *                      take the configuration QEMU's cryptodev-vhost-user
+ *                      shows, and give each request field a descriptor of
+ *                      its own (DPDK 22.11's vhost_crypto example drops a
+ *                      frontend that asks, and parses field by descriptor)
  *   timeout=MS         wait this long for the backend to connect and for a
  *                      control queue request (default 10000); a vhost-user
  *                      reply that takes over 10 s means the backend is gone
@@ -735,6 +737,7 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 	tmpl.transport = d;
 	tmpl.use_va = true;
 	tmpl.sessions_by_transport = a.sessions != SESSIONS_CTRLQ;
+	tmpl.desc_per_field = a.qemu_config;
 	/*
 	 * QEMU's messages carry cipher sessions and chains (HASH and MAC stay
 	 * offered for the chains' auth part), and RSA from the 8.1 layout on.
