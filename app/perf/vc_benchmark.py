@@ -266,7 +266,8 @@ def main():
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         for r in rows:
-            w.writerow({k: r.get(k) if r.get(k) is not None else '' for k in fields})
+            w.writerow({k: '' if r.get(k) is None else
+                        round(r[k], 4) if isinstance(r[k], float) else r[k] for k in fields})
     log(f'wrote {csv_path}')
     png = os.path.join(out, 'benchmark.png')
     if not a.no_plot and plot(rows, png):
