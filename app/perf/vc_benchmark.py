@@ -181,6 +181,9 @@ def main():
     os.makedirs(out, exist_ok=True)
     run = tempfile.mkdtemp(prefix='vc-bench-', dir='/run')
     pid = os.getpid()
+    # EAL loads no plugin from a path with a world-writable directory in it
+    # (a build under /tmp): ours goes through a private copy.
+    pmd = shutil.copy(pmd, run)
     log(f'frontend core {fcore}, backend core {bcore}, {a.ops} ops per case, '
         f'burst {a.burst}; logs in {run}')
 
