@@ -590,6 +590,34 @@ uint_arg(struct rte_kvargs *kv, const char *key, unsigned long min, unsigned lon
 	return 0;
 }
 
+/*
+ * A key whose value is one of names[]: its index in *idx (left as it is if
+ * the key is absent).
+ */
+static int
+choice_arg(struct rte_kvargs *kv, const char *key, const char *const *names,
+	   unsigned int nb, unsigned int *idx)
+{
+	char value[108], allowed[128] = "";
+	unsigned int i;
+
+	if (rte_kvargs_count(kv, key) == 0)
+		return 0;
+	if (rte_kvargs_count(kv, key) > 1)
+		return -EINVAL;
+	rte_kvargs_process(kv, key, parse_string_arg, value);
+	for (i = 0; i < nb; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			*idx = i;
+			return 0;
+		}
+		snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed), "%s%s",
+			 i == 0 ? "" : i + 1 < nb ? ", " : " or ", names[i]);
+	}
+	VIRTIO_CRYPTO_LOG(init, ERR, "%s=%s: must be %s", key, value, allowed);
+	return -EINVAL;
+}
+
 static int
 parse_devargs(const char *args, struct devargs *a)
 {
@@ -599,11 +627,15 @@ parse_devargs(const char *args, struct devargs *a)
 		[SESSIONS_QEMU_71] = "qemu-7.1",
 		[SESSIONS_QEMU_81] = "qemu-8.1",
 	};
+	enum { CONFIG_DEVICE, CONFIG_QEMU };
+	static const char *const configs[] = {
+		[CONFIG_DEVICE] = "device",
+		[CONFIG_QEMU] = "qemu",
+	};
 	struct rte_kvargs *kv = rte_kvargs_parse(args ? args : "", valid_args);
 	unsigned long server = 0, packed = 0, queues = 0, size = VU_DEFAULT_RING_SIZE;
 	unsigned long timeout = VU_DEFAULT_TIMEOUT_MS;
-	char session[108] = "ctrlq", config[108] = "device";
-	unsigned int i;
+	unsigned int session = SESSIONS_CTRLQ, config = CONFIG_DEVICE;
 	int rc = -EINVAL;
 
 	if (kv == NULL) {
@@ -617,17 +649,9 @@ parse_devargs(const char *args, struct devargs *a)
 		goto out;
 	}
 	rte_kvargs_process(kv, "path", parse_string_arg, a->path);
-	if (rte_kvargs_count(kv, "session") > 1)
+	if (choice_arg(kv, "session", layouts, RTE_DIM(layouts), &session) ||
+	    choice_arg(kv, "config", configs, RTE_DIM(configs), &config))
 		goto out;
-	rte_kvargs_process(kv, "session", parse_string_arg, session);
-	if (rte_kvargs_count(kv, "config") > 1)
-		goto out;
-	rte_kvargs_process(kv, "config", parse_string_arg, config);
-	if (strcmp(config, "device") != 0 && strcmp(config, "qemu") != 0) {
-		VIRTIO_CRYPTO_LOG(init, ERR, "config=%s: must be device or qemu", config);
-		goto out;
-	}
-	a->qemu_config = strcmp(config, "qemu") == 0;
 	if (uint_arg(kv, "server", 0, 1, &server) || uint_arg(kv, "packed", 0, 1, &packed) ||
 	    uint_arg(kv, "queues", 1, VU_MAX_VRINGS - 1, &queues) ||
 	    uint_arg(kv, "queue_size", 2, VU_MAX_RING_SIZE, &size) ||
@@ -637,15 +661,8 @@ parse_devargs(const char *args, struct devargs *a)
 		VIRTIO_CRYPTO_LOG(init, ERR, "queue_size=%lu: must be a power of two", size);
 		goto out;
 	}
-	for (i = 0; i < RTE_DIM(layouts); i++)
-		if (strcmp(session, layouts[i]) == 0)
-			break;
-	if (i == RTE_DIM(layouts)) {
-		VIRTIO_CRYPTO_LOG(init, ERR, "session=%s: must be ctrlq, qemu-7.0, qemu-7.1 "
-				  "or qemu-8.1", session);
-		goto out;
-	}
-	a->sessions = i;
+	a->sessions = session;
+	a->qemu_config = config == CONFIG_QEMU;
 	a->server = server;
 	a->packed = packed;
 	a->queues = queues;
