@@ -201,6 +201,20 @@ wanted_features(const struct virtio_crypto_hw *hw)
 	return f;
 }
 
+/*
+ * Queue pairs to offer: the device's data queues, within the transport's
+ * limit and the ones that answered right at probe (vc_offer_queues()).
+ */
+static void
+hw_set_queue_pairs(struct virtio_crypto_hw *hw)
+{
+	hw->max_queue_pairs = hw->max_dataqueues;
+	if (hw->queues_limit != 0)
+		hw->max_queue_pairs = RTE_MIN(hw->max_queue_pairs, hw->queues_limit);
+	if (hw->queues_answering != 0)
+		hw->max_queue_pairs = RTE_MIN(hw->max_queue_pairs, hw->queues_answering);
+}
+
 /* Reset, acknowledge, negotiate features and read the configuration. */
 static int
 hw_negotiate(struct virtio_crypto_hw *hw)
@@ -237,10 +251,7 @@ hw_negotiate(struct virtio_crypto_hw *hw)
 		hw->config.crypto_services = rte_cpu_to_le_32(
 			rte_le_to_cpu_32(hw->config.crypto_services) & hw->session_services);
 	hw->max_dataqueues = rte_le_to_cpu_32(hw->config.max_dataqueues);
-	hw->max_queue_pairs = hw->queues_limit ?
-		RTE_MIN(hw->queues_limit, hw->max_dataqueues) : hw->max_dataqueues;
-	if (hw->queues_answering != 0)
-		hw->max_queue_pairs = RTE_MIN(hw->max_queue_pairs, hw->queues_answering);
+	hw_set_queue_pairs(hw);
 	if (hw->max_dataqueues == 0) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: device has no data queue", hw->name);
 		return -EPROTO;
@@ -609,6 +620,7 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 		if (rc == 0)
 			rc = vc_offer_queues(hw);
 		hw_reset(hw);
+		hw_set_queue_pairs(hw);
 	}
 	if (rc == 0)
 		rc = hw_describe(hw);

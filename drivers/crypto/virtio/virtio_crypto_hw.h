@@ -229,9 +229,10 @@ int vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
 
 /**
  * Send each data queue brought up one AES-128-CBC known answer (through a
- * session the device made) and offer only the queues before the first that
- * gets it wrong (QEMU's vhost-user device answers its queues past the first
- * itself, with an error). Call with the device up.
+ * session the device made) and count in hw->queues_answering the queues
+ * before the first that gets it wrong, the only ones to offer (QEMU's
+ * vhost-user device answers its queues past the first itself, with an
+ * error). Call with the device up.
  *
  * @return 0, or -EIO if even the first queue gets it wrong.
  */

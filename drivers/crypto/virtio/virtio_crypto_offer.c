@@ -345,7 +345,6 @@ vc_offer_queues(struct virtio_crypto_hw *hw)
 				  "(%s, status %u), as QEMU's cryptodev-vhost-user does past its "
 				  "first queue: offering %u queue pair%s of %u", hw->name, q,
 				  strerror(-rc), status, q, q > 1 ? "s" : "", hw->nb_queues);
-		hw->max_queue_pairs = RTE_MIN(hw->max_queue_pairs, q);
 	}
 	return 0;
 }
