@@ -26,6 +26,7 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "vhost_crypto_dev.h"
 #include "vhost_crypto_log.h"
@@ -842,12 +843,50 @@ take_chain(struct vc_ring *r, enum vc_chain_error *err)
 	return slot;
 }
 
+/* Undo take_chain() on a chain not yet looked at: it is taken again later. */
+static void
+give_back_chain(struct vc_ring *r, uint16_t slot)
+{
+	struct vc_chain *c = &r->slots[slot];
+
+	vc_vring_unpop(&r->vr, c);
+	r->slot_of_head[c->head] = VC_NO_SLOT;
+	r->free_slots[r->nb_free++] = slot;
+	r->requests--;
+}
+
+/*
+ * Start loading what request_to_op() reads first: the header (the first
+ * two lines of the readable stream) and the IV or data after it, when they
+ * are a segment of their own.
+ */
+static inline void
+prefetch_request(const struct vc_chain *c)
+{
+	if (c->nb_in == 0)
+		return;
+	rte_prefetch0(c->segs[0].addr);
+	if (c->segs[0].len > RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(c->segs[0].addr + RTE_CACHE_LINE_SIZE);
+	if (c->nb_in > 1)
+		rte_prefetch0(c->segs[1].addr);
+}
+
+/*
+ * Take up to `burst` requests of a ring into ops. The chains are all taken
+ * before any is parsed, and the memory of each is prefetched as it is
+ * taken: the driver wrote all of it on another core, and one chain's loads
+ * wait for each other, so a burst read chain by chain would pay every miss
+ * in turn.
+ */
 static unsigned int
 take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 {
 	struct vc_ring *r = &vc->rings[ring];
 	struct rte_crypto_op *ops[VC_BURST_MAX];
-	unsigned int n, i, done = 0;
+	enum vc_chain_error errs[VC_BURST_MAX];
+	uint16_t slots[VC_BURST_MAX];
+	unsigned int n, i, taken, done = 0;
 
 	n = RTE_MIN(vc_vring_avail_count(&r->vr), (unsigned int)r->nb_free);
 	n = RTE_MIN(n, RTE_MIN(burst, (unsigned int)backlog_room(vc)));
@@ -857,20 +896,25 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 				     ops, n) != n)
 		return 0;	/* op pool empty: wait for completions */
 
-	for (i = 0; i < n; i++) {
-		enum vc_chain_error err;
-		uint16_t slot = take_chain(r, &err);
-		struct vc_chain *c;
+	vc_vring_prefetch(&r->vr, n);
+	for (taken = 0; taken < n; taken++) {
+		slots[taken] = take_chain(r, &errs[taken]);
+		if (slots[taken] == VC_NO_SLOT)
+			break;
+		if (errs[taken] == VC_CHAIN_OK)
+			prefetch_request(&r->slots[slots[taken]]);
+	}
+	if (taken < n)
+		rte_mempool_put_bulk(vc->op_pool, (void **)&ops[taken], n - taken);
+
+	for (i = 0; i < taken; i++) {
+		uint16_t slot = slots[i];
+		struct vc_chain *c = &r->slots[slot];
 		struct vc_cdev *d;
 		uint8_t status;
 
-		if (slot == VC_NO_SLOT) {
-			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], n - i);
-			break;
-		}
-		c = &r->slots[slot];
 		vc->stats.requests++;
-		if (err == VC_CHAIN_BAD) {
+		if (errs[i] == VC_CHAIN_BAD) {
 			vc->stats.bad_requests++;
 			complete_chain(vc, ring, slot, VIRTIO_CRYPTO_BADMSG, 0);
 			rte_crypto_op_free(ops[i]);
@@ -884,14 +928,14 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		op_priv(ops[i])->aad_buf = NULL;
 		status = request_to_op(vc, c, ops[i]);
 		if (status == VC_STATUS_RETRY) {
+			unsigned int k;
+
 			op_put_bufs(vc, ops[i]);
-			/* Give the chain back: it is the last one taken. */
-			vc_vring_unpop(&r->vr, c);
-			r->slot_of_head[c->head] = VC_NO_SLOT;
-			r->free_slots[r->nb_free++] = slot;
 			vc->stats.requests--;
-			r->requests--;
-			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], n - i);
+			/* This chain and those after it go back, last taken first. */
+			for (k = taken; k > i; k--)
+				give_back_chain(r, slots[k - 1]);
+			rte_mempool_put_bulk(vc->op_pool, (void **)&ops[i], taken - i);
 			break;
 		}
 		if (status != VIRTIO_CRYPTO_OK) {

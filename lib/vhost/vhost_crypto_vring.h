@@ -149,6 +149,16 @@ vc_gpa_to_va(const struct rte_vhost_memory *mem, uint64_t gpa, uint64_t *len)
 uint16_t vc_vring_avail_count(struct vc_vring *vr);
 
 /**
+ * Start loading the descriptors, and the indirect tables they point to, of
+ * up to `n` chains from the next one to take. Nothing is checked or kept:
+ * vc_vring_pop() reads and checks everything again. The loads of one chain
+ * depend on each other (entry, descriptor, table), those of different
+ * chains do not; a burst started here has its cache misses overlap instead
+ * of following one another.
+ */
+void vc_vring_prefetch(const struct vc_vring *vr, uint16_t n);
+
+/**
  * Take the next available chain into `chain`.
  *
  * @return VC_CHAIN_OK; VC_CHAIN_BAD with chain->head set (complete it
