@@ -259,6 +259,41 @@ zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
 }
 
 /*
+ * Zero-copy in place: the op works on the first `len` writable bytes, which
+ * must be one contiguous host range, after the `len` readable bytes at
+ * `src_off` are moved there (nothing to move when the driver gave the same
+ * buffer both ways, as in-place users do). For chains, whose PMDs do not
+ * all take a separate destination. Returns OK (m_src set), RETRY, or
+ * VC_STATUS_COPY.
+ */
+static uint8_t
+zero_copy_in_place(struct vhost_crypto *vc, const struct vc_chain *c,
+		   struct rte_crypto_op *op, uint32_t src_off, uint32_t len)
+{
+	struct vc_op_priv *priv = op_priv(op);
+	uint8_t *src, *dst;
+
+	if (len == 0 || len > UINT16_MAX)
+		return VC_STATUS_COPY;
+	src = vc_chain_contig(c, false, src_off, len);
+	dst = vc_chain_contig(c, true, 0, len);
+	if (src == NULL || dst == NULL)
+		return VC_STATUS_COPY;
+	priv->shinfo.free_cb = guest_buffer_free;
+	priv->shinfo.fcb_opaque = NULL;
+	rte_mbuf_ext_refcnt_set(&priv->shinfo, 1);
+	op->sym->m_src = mbuf_on_guest(vc->mbuf_pool, dst, len, &priv->shinfo);
+	if (op->sym->m_src == NULL)
+		return VC_STATUS_RETRY;
+	op->sym->m_dst = NULL;
+	if (src != dst)
+		memmove(dst, src, len);
+	priv->zero_copy = true;
+	vc->stats.zero_copy_ops++;
+	return VIRTIO_CRYPTO_OK;
+}
+
+/*
  * The op is built: record what goes back to the guest on completion (the
  * output from data_off in m_src, then digest_len bytes from digest) and
  * attach the session of the device the op was routed to.
@@ -379,6 +414,20 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 			sym->cipher.data.offset = 0;
 			sym->cipher.data.length = src_len;
 			return op_ready(op, sess, 0, dst_len, 0, NULL);
+		}
+		if (status != VC_STATUS_COPY)
+			return status;
+	}
+	/* A chain in place, its digest written where the guest wants it. */
+	digest = vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING ?
+		vc_chain_contig(c, true, dst_len, digest_len) : NULL;
+	if (digest != NULL) {
+		uint8_t status = zero_copy_in_place(vc, c, op, hdr + iv_len, src_len);
+
+		if (status == VIRTIO_CRYPTO_OK) {
+			sym->auth.digest.data = digest;
+			sym->auth.digest.phys_addr = RTE_BAD_IOVA;
+			return op_ready(op, sess, 0, dst_len + digest_len, 0, NULL);
 		}
 		if (status != VC_STATUS_COPY)
 			return status;

@@ -1213,10 +1213,13 @@ chain_session(uint32_t dir, uint32_t order)
 	return create_ok(&r, keys, sizeof(keys));
 }
 
-/* A chain request over 64 bytes, hashing [hso, hso + lth). */
+/*
+ * A chain request over 64 bytes, hashing [hso, hso + lth); in place, the
+ * source descriptor names the destination buffer, as in-place users send it.
+ */
 static uint8_t
-chain_request(uint32_t opcode, uint64_t session, const uint8_t *src,
-	      uint32_t hso, uint32_t lth)
+chain_request_at(uint32_t opcode, uint64_t session, const uint8_t *src,
+		 uint32_t hso, uint32_t lth, bool in_place)
 {
 	struct virtio_crypto_op_data_req *req = gpa(REQ_GPA);
 	struct virtio_crypto_alg_chain_data_para *p = &req->u.sym_req.u.chain.para;
@@ -1246,10 +1249,21 @@ chain_request(uint32_t opcode, uint64_t session, const uint8_t *src,
 	memset(gpa(DST_GPA), GUARD, 0x1000);
 	memset(gpa(RESULT_GPA), 0, 64);
 	*(uint8_t *)gpa(STATUS_GPA) = 0xee;
+	if (in_place) {
+		memcpy(gpa(DST_GPA), src, 64);
+		b[2].addr = DST_GPA;
+	}
 	offer_chain(b, 6, avail_idx % RING_SIZE);
 	assert_true(poll_used(1));
 	next_used();
 	return *(uint8_t *)gpa(STATUS_GPA);
+}
+
+static uint8_t
+chain_request(uint32_t opcode, uint64_t session, const uint8_t *src,
+	      uint32_t hso, uint32_t lth)
+{
+	return chain_request_at(opcode, session, src, hso, lth, false);
 }
 
 /*
@@ -1261,7 +1275,8 @@ chain_request(uint32_t opcode, uint64_t session, const uint8_t *src,
 static void
 cipher_hash_chains(void **state)
 {
-	uint64_t enc, dec;
+	uint64_t enc, dec, before;
+	int in_place;
 
 	(void)state;
 	enc = chain_session(VIRTIO_CRYPTO_OP_ENCRYPT,
@@ -1281,6 +1296,30 @@ cipher_hash_chains(void **state)
 			 VIRTIO_CRYPTO_BADMSG);
 	assert_int_equal(chain_request(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc, kat_pt,
 				       UINT32_MAX, 2), VIRTIO_CRYPTO_BADMSG);
+	good_request_works();
+
+	/*
+	 * Zero-copy: in place in the guest's destination, the source moved
+	 * there first or already there; the MAC written where the guest said.
+	 */
+	before = vc->stats.zero_copy_ops;
+	vc->zero_copy = true;
+	for (in_place = 0; in_place < 2; in_place++) {
+		assert_int_equal(chain_request_at(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc, kat_pt,
+						  0, 64, in_place), VIRTIO_CRYPTO_OK);
+		assert_memory_equal(gpa(DST_GPA), kat_ct, 64);
+		assert_memory_equal(gpa(RESULT_GPA), hmac_sha1_jefe_ct, 20);
+		if (!in_place)
+			assert_memory_equal(gpa(SRC_GPA), kat_pt, 64);
+		assert_int_equal(chain_request_at(VIRTIO_CRYPTO_CIPHER_DECRYPT, dec, kat_ct,
+						  0, 64, in_place), VIRTIO_CRYPTO_OK);
+		assert_memory_equal(gpa(DST_GPA), kat_pt, 64);
+		assert_memory_equal(gpa(RESULT_GPA), hmac_sha1_jefe_ct, 20);
+	}
+	assert_int_equal(vc->stats.zero_copy_ops, before + 4);
+	assert_int_equal(chain_request(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc, kat_pt, 8, 64),
+			 VIRTIO_CRYPTO_BADMSG);
+	vc->zero_copy = false;
 	good_request_works();
 
 	assert_int_equal(destroy(VIRTIO_CRYPTO_CIPHER_DESTROY_SESSION, enc), VIRTIO_CRYPTO_OK);
