@@ -18,7 +18,7 @@
  *
  * Prints one line:
  *   result: dev=.. algo=.. size=.. burst=.. ops=.. seconds=.. mops=.. gbps=..
- *           enq_cycles_per_op=.. deq_cycles_per_op=.. failed=..
+ *           enq_cycles_per_op=.. deq_cycles_per_op=.. idle_share=.. failed=..
  * where the cycle figures are what the generator spent inside the enqueue
  * and dequeue calls (its half of the per-op cost, with empty polls).
  * Exit 0, or 1 if an op failed or the device stopped answering.
@@ -215,6 +215,8 @@ make_ops(struct ch_dev *dev, const struct loadgen_opts *o, void *sess, uint32_t 
 
 struct run_result {
 	uint64_t done, failed, enq_cycles, deq_cycles, cycles;
+	/* rounds that neither sent nor got an op: waiting for the device */
+	uint64_t idle_cycles;
 	int first_failed_status;
 	bool stalled;
 };
@@ -236,7 +238,7 @@ run(struct ch_dev *dev, const struct loadgen_opts *o, struct rte_crypto_op **ops
 	memcpy(free_ops, ops, sizeof(*ops) * o->inflight);
 	while (r->done < total) {
 		uint64_t c0, c1, c2;
-		uint16_t n, want;
+		uint16_t n, want, sent_now;
 
 		want = RTE_MIN(RTE_MIN((uint64_t)o->burst, nb_free), total - sent);
 		c0 = rte_rdtsc();
@@ -249,11 +251,14 @@ run(struct ch_dev *dev, const struct loadgen_opts *o, struct rte_crypto_op **ops
 				(want - n) * sizeof(*free_ops));
 		nb_free -= n;
 		sent += n;
+		sent_now = n;
 		n = rte_cryptodev_dequeue_burst(dev->id, 0, done, o->burst);
 		c2 = rte_rdtsc();
 		if (r->done >= start_at) {
 			r->enq_cycles += c1 - c0;
 			r->deq_cycles += c2 - c1;
+			if (sent_now == 0 && n == 0)
+				r->idle_cycles += c2 - c0;
 		}
 		for (i = 0; i < n; i++) {
 			if (done[i]->status != RTE_CRYPTO_OP_STATUS_SUCCESS &&
@@ -325,11 +330,11 @@ main(int argc, char **argv)
 	}
 	printf("result: dev=%s algo=%s size=%u burst=%u inflight=%u ops=%" PRIu64
 	       " seconds=%.6f mops=%.4f gbps=%.4f enq_cycles_per_op=%.1f "
-	       "deq_cycles_per_op=%.1f tsc_mhz=%.0f failed=%" PRIu64 "\n",
+	       "deq_cycles_per_op=%.1f idle_share=%.3f tsc_mhz=%.0f failed=%" PRIu64 "\n",
 	       dev.name, o.algo, o.size, o.burst, o.inflight, o.ops, seconds,
 	       o.ops / seconds / 1e6, o.ops * (double)o.size * 8 / seconds / 1e9,
 	       (double)r.enq_cycles / o.ops, (double)r.deq_cycles / o.ops,
-	       rte_get_tsc_hz() / 1e6, r.failed);
+	       (double)r.idle_cycles / r.cycles, rte_get_tsc_hz() / 1e6, r.failed);
 	/* Ops and buffers go with the process: the device may still be closing. */
 	if (r.failed)
 		fprintf(stderr, "%s: %" PRIu64 " ops failed, the first with status %d\n",

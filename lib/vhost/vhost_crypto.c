@@ -150,6 +150,7 @@ ring_reset(struct vc_ring *r)
 	rte_free(r->slots);
 	rte_free(r->free_slots);
 	rte_free(r->slot_of_head);
+	rte_free(r->spill_mem);
 	memset(r, 0, sizeof(*r));
 	r->vr.callfd = -1;
 	r->requests = requests;
@@ -167,12 +168,20 @@ ring_alloc(struct vc_ring *r, uint16_t size, int socket_id)
 	r->free_slots = rte_malloc_socket("vc_free", nb * sizeof(uint16_t), 0, socket_id);
 	r->slot_of_head = rte_malloc_socket("vc_heads", size * sizeof(uint16_t), 0,
 					    socket_id);
-	if (r->slots == NULL || r->free_slots == NULL || r->slot_of_head == NULL) {
+	r->spill_mem = rte_malloc_socket("vc_spills", VC_RING_SPILLS * VC_CHAIN_MAX_SEGS *
+					 sizeof(*r->spill_mem), RTE_CACHE_LINE_SIZE, socket_id);
+	if (r->slots == NULL || r->free_slots == NULL || r->slot_of_head == NULL ||
+	    r->spill_mem == NULL) {
 		ring_reset(r);
 		return -ENOMEM;
 	}
-	for (i = 0; i < nb; i++)
+	for (i = 0; i < nb; i++) {
 		r->free_slots[i] = nb - 1 - i;
+		r->slots[i].segs = r->slots[i].inline_segs;
+	}
+	for (i = 0; i < VC_RING_SPILLS; i++)
+		r->spills[i] = r->spill_mem + (size_t)i * VC_CHAIN_MAX_SEGS;
+	r->nb_spills = VC_RING_SPILLS;
 	for (i = 0; i < size; i++)
 		r->slot_of_head[i] = VC_NO_SLOT;
 	r->nb_slots = r->nb_free = nb;

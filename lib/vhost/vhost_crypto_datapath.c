@@ -58,14 +58,30 @@ op_put_bufs(struct vhost_crypto *vc, struct rte_crypto_op *op)
 	struct vc_op_priv *priv = op_priv(op);
 
 	if (op->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC) {
-		rte_pktmbuf_free(op->sym->m_src);
-		rte_pktmbuf_free(op->sym->m_dst);
+		/* zero-copy mbufs are the op's own */
+		if (!priv->zero_copy) {
+			rte_pktmbuf_free(op->sym->m_src);
+			rte_pktmbuf_free(op->sym->m_dst);
+		}
 		op->sym->m_src = op->sym->m_dst = NULL;
 	}
 	if (priv->aad_buf != NULL) {
 		rte_mempool_put(vc->aad_pool, priv->aad_buf);
 		priv->aad_buf = NULL;
 	}
+}
+
+/* Free a chain's slot, and its spill array if it had one. */
+static inline void
+free_slot(struct vc_ring *r, uint16_t slot)
+{
+	struct vc_chain *c = &r->slots[slot];
+
+	if (c->segs != c->inline_segs) {
+		r->spills[r->nb_spills++] = c->segs;
+		c->segs = c->inline_segs;
+	}
+	r->free_slots[r->nb_free++] = slot;
 }
 
 /* Return a chain to the driver and free its slot. */
@@ -76,7 +92,7 @@ push_chain(struct vc_ring *r, uint16_t slot, uint32_t written)
 
 	vc_vring_push(&r->vr, c, written);
 	r->slot_of_head[c->head] = VC_NO_SLOT;
-	r->free_slots[r->nb_free++] = slot;
+	free_slot(r, slot);
 }
 
 /* Return a chain with `status` in its last writable byte; free its slot. */
@@ -87,9 +103,10 @@ complete_chain(struct vhost_crypto *vc, uint16_t ring, uint16_t slot,
 	struct vc_ring *r = &vc->rings[ring];
 	struct vc_chain *c = &r->slots[slot];
 
-	if (c->status_ok) {
-		vc_chain_write(c, c->out_len - 1, &status, 1);
-		written = RTE_MIN(written + 1, c->out_len);
+	if (c->status != NULL) {
+		*c->status = status;
+		/* A chain too long to keep counts fewer bytes than it has. */
+		written = RTE_MIN(written + 1, RTE_MAX(c->out_len, 1u));
 	} else {
 		written = 0;	/* nowhere known to put a status */
 	}
@@ -196,27 +213,28 @@ mbuf_to_chain(const struct rte_mbuf *m, uint32_t skip, const struct vc_chain *c,
 /* Not a virtio status: the request cannot go zero-copy; copy it. */
 #define VC_STATUS_COPY	0xfe
 
-static void
-guest_buffer_free(void *addr, void *opaque)
-{
-	/* The guest's memory: nothing to free. */
-	RTE_SET_USED(addr);
-	RTE_SET_USED(opaque);
-}
-
-/* An mbuf whose data is `len` bytes of guest memory at `va`. */
+/*
+ * The op's mbuf `which` (0: source, 1: destination), made to describe
+ * `len` bytes of guest memory at `va`. Guest memory has no IOVA a device
+ * could use (zero-copy is off for hardware devices).
+ */
 static struct rte_mbuf *
-mbuf_on_guest(struct rte_mempool *mp, uint8_t *va, uint16_t len,
-	      struct rte_mbuf_ext_shared_info *shinfo)
+guest_mbuf(struct rte_crypto_op *op, unsigned int which, uint8_t *va, uint16_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_mbuf *m = (struct rte_mbuf *)RTE_PTR_ALIGN_CEIL(
+		&op_priv(op)->guest_mbuf_room[0], RTE_CACHE_LINE_SIZE) + which;
 
-	if (m == NULL)
-		return NULL;
-	rte_pktmbuf_attach_extbuf(m, va, RTE_BAD_IOVA, len, shinfo);
+	m->buf_addr = va;
+	m->buf_iova = RTE_BAD_IOVA;
+	m->buf_len = len;
 	m->data_off = 0;
 	m->data_len = len;
 	m->pkt_len = len;
+	m->nb_segs = 1;
+	m->next = NULL;
+	m->ol_flags = 0;
+	m->pool = NULL;
+	rte_mbuf_refcnt_set(m, 1);
 	return m;
 }
 
@@ -224,7 +242,7 @@ mbuf_on_guest(struct rte_mempool *mp, uint8_t *va, uint16_t len,
  * Zero-copy: the op reads `src_len` readable bytes at `src_off` and, if
  * dst_len is not 0, writes the first dst_len writable bytes, each in place
  * in guest memory, when each is one contiguous host range under 64 KiB.
- * Returns OK (m_src and m_dst set), RETRY, or VC_STATUS_COPY.
+ * Returns OK (m_src and m_dst set) or VC_STATUS_COPY.
  */
 static uint8_t
 zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
@@ -241,18 +259,8 @@ zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
 		dst = vc_chain_contig(c, true, 0, dst_len);
 	if (src == NULL || (dst_len > 0 && dst == NULL))
 		return VC_STATUS_COPY;
-	priv->shinfo.free_cb = guest_buffer_free;
-	priv->shinfo.fcb_opaque = NULL;
-	rte_mbuf_ext_refcnt_set(&priv->shinfo, dst_len > 0 ? 2 : 1);
-	op->sym->m_src = mbuf_on_guest(vc->mbuf_pool, src, src_len, &priv->shinfo);
-	if (dst_len > 0)
-		op->sym->m_dst = mbuf_on_guest(vc->mbuf_pool, dst, dst_len, &priv->shinfo);
-	if (op->sym->m_src == NULL || (dst_len > 0 && op->sym->m_dst == NULL)) {
-		rte_pktmbuf_free(op->sym->m_src);
-		rte_pktmbuf_free(op->sym->m_dst);
-		op->sym->m_src = op->sym->m_dst = NULL;
-		return VC_STATUS_RETRY;
-	}
+	op->sym->m_src = guest_mbuf(op, 0, src, src_len);
+	op->sym->m_dst = dst_len > 0 ? guest_mbuf(op, 1, dst, dst_len) : NULL;
 	priv->zero_copy = true;
 	vc->stats.zero_copy_ops++;
 	return VIRTIO_CRYPTO_OK;
@@ -263,7 +271,7 @@ zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
  * must be one contiguous host range, after the `len` readable bytes at
  * `src_off` are moved there (nothing to move when the driver gave the same
  * buffer both ways, as in-place users do). For chains, whose PMDs do not
- * all take a separate destination. Returns OK (m_src set), RETRY, or
+ * all take a separate destination. Returns OK (m_src set) or
  * VC_STATUS_COPY.
  */
 static uint8_t
@@ -279,12 +287,7 @@ zero_copy_in_place(struct vhost_crypto *vc, const struct vc_chain *c,
 	dst = vc_chain_contig(c, true, 0, len);
 	if (src == NULL || dst == NULL)
 		return VC_STATUS_COPY;
-	priv->shinfo.free_cb = guest_buffer_free;
-	priv->shinfo.fcb_opaque = NULL;
-	rte_mbuf_ext_refcnt_set(&priv->shinfo, 1);
-	op->sym->m_src = mbuf_on_guest(vc->mbuf_pool, dst, len, &priv->shinfo);
-	if (op->sym->m_src == NULL)
-		return VC_STATUS_RETRY;
+	op->sym->m_src = guest_mbuf(op, 0, dst, len);
 	op->sym->m_dst = NULL;
 	if (src != dst)
 		memmove(dst, src, len);
@@ -688,7 +691,7 @@ static uint8_t
 request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	      struct rte_crypto_op *op)
 {
-	uint8_t fixed[VC_DATA_REQUEST_MAX];
+	union vc_data_request_buf fixed;
 	uint8_t keys[VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN +
 		     VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN];
 	struct rte_crypto_sym_xform x[2];
@@ -696,13 +699,23 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	struct vc_data_request rq;
 	struct vc_session inline_sess;
 	const struct vc_session *sess;
-	uint32_t n = RTE_MIN(c->in_len, (uint32_t)sizeof(fixed));
+	const uint32_t hdr_len = sizeof(fixed.header);
+	uint32_t n;
 	uint8_t status;
 
-	/* The one read of the fixed part from guest memory. */
-	if (vc_chain_read(c, 0, fixed, n) != 0)
+	/*
+	 * The one read of the fixed part from guest memory: the header, which
+	 * says how long the rest is, then the rest.
+	 */
+	memset(&fixed, 0, sizeof(fixed));
+	if (vc_chain_read(c, 0, &fixed.header, hdr_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
-	status = vc_data_request_decode(fixed, n, vc->features, &rq, &params);
+	n = RTE_MIN(vc_data_request_fixed_len(&fixed.header, vc->features),
+		    (uint32_t)sizeof(fixed));
+	n = RTE_MIN(RTE_MAX(n, hdr_len), c->in_len);
+	if (n > hdr_len && vc_chain_read(c, hdr_len, fixed.bytes + hdr_len, n - hdr_len) != 0)
+		return VIRTIO_CRYPTO_BADMSG;
+	status = vc_data_request_decode(&fixed, n, vc->features, &rq, &params);
 	if (status != VIRTIO_CRYPTO_OK)
 		return status;
 	/* Stateless AKCIPHER is never offered. */
@@ -867,9 +880,11 @@ backlog_room(const struct vhost_crypto *vc)
 /*
  * Take the next chain of a ring into a free slot. Returns the slot, with
  * *err OK or BAD (the chain is the device's until pushed), or VC_NO_SLOT
- * when there is nothing to take: the ring is empty or broken, or the driver
- * offered a chain the device still owns (then the ring breaks, and that
- * chain is left where it was).
+ * when there is nothing to take now: the ring is empty or broken; the
+ * chain is long and every spill array is lent to a chain in flight (it
+ * stays in the ring until one completes); or the driver offered a chain
+ * the device still owns (then the ring breaks, and that chain is left
+ * where it was).
  */
 static uint16_t
 take_chain(struct vc_ring *r, enum vc_chain_error *err)
@@ -877,16 +892,22 @@ take_chain(struct vc_ring *r, enum vc_chain_error *err)
 	uint16_t slot = r->free_slots[--r->nb_free];
 	struct vc_chain *c = &r->slots[slot];
 
+	c->spill = r->nb_spills > 0 ? r->spills[r->nb_spills - 1] : NULL;
 	*err = vc_vring_pop(&r->vr, c);
 	if (*err == VC_CHAIN_EMPTY || *err == VC_CHAIN_RING_BROKEN ||
-	    r->slot_of_head[c->head] != VC_NO_SLOT) {
-		if (*err == VC_CHAIN_OK || *err == VC_CHAIN_BAD) {
+	    *err == VC_CHAIN_WANTS_SPILL || r->slot_of_head[c->head] != VC_NO_SLOT) {
+		if (*err == VC_CHAIN_WANTS_SPILL) {
+			vc_vring_unpop(&r->vr, c);
+		} else if (*err == VC_CHAIN_OK || *err == VC_CHAIN_BAD) {
 			vc_vring_unpop(&r->vr, c);
 			vc_vring_set_broken(&r->vr, "a chain made available twice");
 		}
+		c->segs = c->inline_segs;	/* the spill was only lent */
 		r->free_slots[r->nb_free++] = slot;
 		return VC_NO_SLOT;
 	}
+	if (c->segs == c->spill)
+		r->nb_spills--;
 	r->slot_of_head[c->head] = slot;
 	r->requests++;
 	return slot;
@@ -900,7 +921,7 @@ give_back_chain(struct vc_ring *r, uint16_t slot)
 
 	vc_vring_unpop(&r->vr, c);
 	r->slot_of_head[c->head] = VC_NO_SLOT;
-	r->free_slots[r->nb_free++] = slot;
+	free_slot(r, slot);
 	r->requests--;
 }
 
@@ -1065,9 +1086,9 @@ serve_control_request(struct vhost_crypto *vc, const struct vc_chain *c)
 		}
 		if (status == VIRTIO_CRYPTO_OK)
 			vc->stats.sessions_destroyed++;
-		if (!c->status_ok)
+		if (c->status == NULL)
 			return 0;
-		vc_chain_write(c, c->out_len - 1, &status, 1);
+		*c->status = status;
 		return 1;
 	}
 

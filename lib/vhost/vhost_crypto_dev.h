@@ -36,6 +36,8 @@
 /* Chains one ring may have in flight; more wait in the avail ring. */
 #define VC_RING_MAX_INFLIGHT	128
 #define VC_NO_SLOT		UINT16_MAX
+/* Chains longer than VC_CHAIN_INLINE_SEGS one ring may have in flight. */
+#define VC_RING_SPILLS		8
 
 /** A data queue, the device side. */
 struct vc_ring {
@@ -47,6 +49,10 @@ struct vc_ring {
 	uint16_t nb_slots;
 	uint16_t nb_free;
 	uint16_t alloc_size;		/**< ring size the arrays are for */
+	/* Segment arrays for long chains: a stack of those not lent. */
+	struct vc_seg *spill_mem;	/**< [VC_RING_SPILLS][VC_CHAIN_MAX_SEGS] */
+	struct vc_seg *spills[VC_RING_SPILLS];
+	uint16_t nb_spills;
 	uint64_t requests;		/**< chains taken from this ring, ever */
 };
 
@@ -87,7 +93,13 @@ struct vc_op_priv {
 	bool zero_copy;		/**< the mbufs are the guest's buffers */
 	bool own_session;	/**< a stateless request's: freed with the op */
 	void *aad_buf;		/**< from the AAD pool, or NULL: freed with the op */
-	struct rte_mbuf_ext_shared_info shinfo;	/**< of those two buffers */
+	/*
+	 * Zero-copy: the two mbufs (source, destination) that describe guest
+	 * buffers, cache-line aligned inside this room (guest_mbuf()). They
+	 * are the op's own, set up per request and never freed: no pool, no
+	 * external-buffer bookkeeping for memory nobody frees.
+	 */
+	uint8_t guest_mbuf_room[2 * sizeof(struct rte_mbuf) + RTE_CACHE_LINE_SIZE];
 	/* Last, so symmetric ops never touch its cache lines. */
 	struct vc_rsa_scratch rsa;	/**< AKCIPHER ops: input and output */
 };

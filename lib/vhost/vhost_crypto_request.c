@@ -163,31 +163,19 @@ decode_stateless(const uint8_t *flf, struct vc_data_request *r,
 	}
 }
 
-uint8_t
-vc_data_request_decode(const uint8_t *buf, uint32_t len, uint64_t features,
-		       struct vc_data_request *r, struct vc_session_params *p)
+/*
+ * What the header says: the opcode's service, and whether the request is
+ * stateless. Returns OK, BADMSG for an unknown opcode, or NOTSUPP for a
+ * stateless request of a mode not negotiated.
+ */
+static uint8_t
+classify(const struct virtio_crypto_op_header *h, uint64_t features,
+	 uint32_t *service, bool *stateless)
 {
-	union {
-		struct virtio_crypto_op_data_req session;
-		uint8_t bytes[VC_DATA_REQUEST_MAX];
-	} q;
-	const struct virtio_crypto_op_header *h = &q.session.header;
+	uint32_t opcode = rte_le_to_cpu_32(h->opcode);
 	bool rev1 = has_feature(features, VIRTIO_CRYPTO_F_REVISION_1);
-	uint32_t flag;
-	int rc;
 
-	memset(r, 0, sizeof(*r));
-	memset(p, 0, sizeof(*p));
-	memset(&q, 0, sizeof(q));
-	memcpy(&q, buf, RTE_MIN(len, (uint32_t)sizeof(q)));
-	if (len < sizeof(*h))
-		return VIRTIO_CRYPTO_BADMSG;
-	r->opcode = rte_le_to_cpu_32(h->opcode);
-	r->service = VIRTIO_CRYPTO_OPCODE_SERVICE(r->opcode);
-	r->session_id = rte_le_to_cpu_64(h->session_id);
-	flag = rte_le_to_cpu_32(h->flag);
-
-	switch (r->opcode) {
+	switch (opcode) {
 	case VIRTIO_CRYPTO_CIPHER_ENCRYPT:
 	case VIRTIO_CRYPTO_CIPHER_DECRYPT:
 	case VIRTIO_CRYPTO_HASH:
@@ -202,22 +190,54 @@ vc_data_request_decode(const uint8_t *buf, uint32_t len, uint64_t features,
 	default:
 		return VIRTIO_CRYPTO_BADMSG;
 	}
-
+	*service = VIRTIO_CRYPTO_OPCODE_SERVICE(opcode);
 	/* Without REVISION_1 the flag means nothing: session mode, padded. */
-	r->stateless = rev1 && !(flag & VIRTIO_CRYPTO_FLAG_SESSION_MODE);
-	if (r->stateless) {
-		/* Feature bits 1..5 are the services' stateless modes, in order. */
-		if (!has_feature(features, VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE + r->service))
-			return VIRTIO_CRYPTO_NOTSUPP;
-	}
-	r->fixed_len = sizeof(*h) + virtio_crypto_dataq_flf_len(r->service, rev1, r->stateless);
+	*stateless = rev1 && !(rte_le_to_cpu_32(h->flag) & VIRTIO_CRYPTO_FLAG_SESSION_MODE);
+	/* Feature bits 1..5 are the services' stateless modes, in order. */
+	if (*stateless &&
+	    !has_feature(features, VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE + *service))
+		return VIRTIO_CRYPTO_NOTSUPP;
+	return VIRTIO_CRYPTO_OK;
+}
+
+uint32_t
+vc_data_request_fixed_len(const struct virtio_crypto_op_header *h, uint64_t features)
+{
+	uint32_t service;
+	bool stateless;
+
+	if (classify(h, features, &service, &stateless) != VIRTIO_CRYPTO_OK)
+		return 0;
+	return sizeof(*h) + virtio_crypto_dataq_flf_len(service,
+			has_feature(features, VIRTIO_CRYPTO_F_REVISION_1), stateless);
+}
+
+uint8_t
+vc_data_request_decode(const union vc_data_request_buf *buf, uint32_t len,
+		       uint64_t features, struct vc_data_request *r,
+		       struct vc_session_params *p)
+{
+	const struct virtio_crypto_op_header *h = &buf->header;
+	uint8_t status;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (len < sizeof(*h))
+		return VIRTIO_CRYPTO_BADMSG;
+	status = classify(h, features, &r->service, &r->stateless);
+	if (status != VIRTIO_CRYPTO_OK)
+		return status;
+	r->opcode = rte_le_to_cpu_32(h->opcode);
+	r->session_id = rte_le_to_cpu_64(h->session_id);
+	r->fixed_len = vc_data_request_fixed_len(h, features);
 	if (len < r->fixed_len)
 		return VIRTIO_CRYPTO_BADMSG;
 	if (!r->stateless) {
-		decode_session_mode(&q.session, r);
+		decode_session_mode(&buf->session, r);
 		return VIRTIO_CRYPTO_OK;
 	}
-	rc = decode_stateless(q.bytes + sizeof(*h), r, p);
+	memset(p, 0, sizeof(*p));
+	rc = decode_stateless(buf->bytes + sizeof(*h), r, p);
 	return rc == 0 ? VIRTIO_CRYPTO_OK : errno_to_status(rc);
 }
 

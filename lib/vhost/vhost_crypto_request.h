@@ -54,11 +54,28 @@ struct vc_data_request {
 	uint32_t hash_len;
 };
 
+/** The fixed part of a data request, copied out of guest memory. */
+union vc_data_request_buf {
+	struct virtio_crypto_op_header header;
+	struct virtio_crypto_op_data_req session;
+	uint8_t bytes[VC_DATA_REQUEST_MAX];
+};
+
+/**
+ * Bytes of fixed part (header included) a data request with this header
+ * has, or 0 if its opcode is unknown or its mode not negotiated. Read the
+ * header, then this much: a request is read once, and no further than it
+ * goes.
+ */
+uint32_t vc_data_request_fixed_len(const struct virtio_crypto_op_header *h,
+				   uint64_t features);
+
 /**
  * Decode the fixed part of a data request.
  *
  * @param buf, len
- *   The first min(readable bytes, VC_DATA_REQUEST_MAX) bytes of the chain.
+ *   The first `len` bytes of the chain, at most VC_DATA_REQUEST_MAX; the
+ *   rest of buf is zero.
  * @param features
  *   Virtio features negotiated with the driver (REVISION_1 and the
  *   STATELESS_MODE bits change the layout).
@@ -73,7 +90,8 @@ struct vc_data_request {
  *   stateless request the driver did not negotiate, an algorithm without a
  *   mapping).
  */
-uint8_t vc_data_request_decode(const uint8_t *buf, uint32_t len, uint64_t features,
+uint8_t vc_data_request_decode(const union vc_data_request_buf *buf, uint32_t len,
+			       uint64_t features,
 			       struct vc_data_request *r,
 			       struct vc_session_params *p);
 

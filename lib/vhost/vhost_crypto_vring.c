@@ -23,15 +23,42 @@ desc_is_avail(uint16_t flags, bool wrap)
 }
 
 /*
+ * vc_gpa_to_va(), trying first the region this ring's last address was in:
+ * a driver's buffers are nearly always in one region, and a lookup per
+ * descriptor is in every request's path.
+ */
+static inline void *
+ring_gpa_to_va(struct vc_vring *vr, uint64_t gpa, uint64_t *len)
+{
+	const struct rte_vhost_memory *mem = vr->mem;
+	uint32_t i = vr->region_hint;
+	void *va;
+
+	if (likely(i < mem->nregions)) {
+		va = vc_region_va(&mem->regions[i], gpa, len);
+		if (likely(va != NULL))
+			return va;
+	}
+	for (i = 0; i < mem->nregions; i++) {
+		va = vc_region_va(&mem->regions[i], gpa, len);
+		if (va != NULL) {
+			vr->region_hint = i;
+			return va;
+		}
+	}
+	return NULL;
+}
+
+/*
  * Prefetch the guest range an indirect descriptor names, up to four lines
  * (a table of 16 descriptors): a hint only, so an address outside guest
  * memory is simply not prefetched.
  */
 static inline void
-prefetch_table(const struct vc_vring *vr, uint64_t gpa, uint32_t len)
+prefetch_table(struct vc_vring *vr, uint64_t gpa, uint32_t len)
 {
 	uint64_t got = RTE_MIN(len, 4u * RTE_CACHE_LINE_SIZE);
-	const uint8_t *t = vc_gpa_to_va(vr->mem, gpa, &got);
+	const uint8_t *t = ring_gpa_to_va(vr, gpa, &got);
 	uint64_t off;
 
 	if (t == NULL)
@@ -76,23 +103,54 @@ vc_vring_avail_count(struct vc_vring *vr)
 }
 
 /*
+ * The chain's inline segments are full: move them into the spill array,
+ * if one was lent. Without one the chain is marked as wanting it.
+ */
+static bool
+chain_spill(struct vc_chain *c)
+{
+	if (c->segs != c->inline_segs)
+		return false;	/* spilled already: VC_CHAIN_MAX_SEGS reached */
+	if (c->spill == NULL) {
+		c->wants_spill = true;
+		return false;
+	}
+	memcpy(c->spill, c->inline_segs, sizeof(c->inline_segs));
+	c->segs = c->spill;
+	c->max_segs = VC_CHAIN_MAX_SEGS;
+	return true;
+}
+
+/* An empty chain on its inline segments. */
+static inline void
+chain_init(struct vc_chain *c)
+{
+	c->nb_in = c->nb_out = 0;
+	c->in_len = c->out_len = 0;
+	c->status = NULL;
+	c->wants_spill = false;
+	c->segs = c->inline_segs;
+	c->max_segs = VC_CHAIN_INLINE_SEGS;
+}
+
+/*
  * Add the guest range [gpa, gpa + len) to the chain as one or more
  * segments (more when it spans memory regions). Returns false if it is not
  * in guest memory or the chain has no room left. Readable segments only
  * come before writable ones, so the next free slot is nb_in + nb_out.
  */
-static bool
-chain_add_range(const struct vc_vring *vr, struct vc_chain *c, uint64_t gpa,
+static __rte_always_inline bool
+chain_add_range(struct vc_vring *vr, struct vc_chain *c, uint64_t gpa,
 		uint32_t len, bool writable)
 {
 	while (len > 0) {
 		uint64_t piece = len;
-		void *va = vc_gpa_to_va(vr->mem, gpa, &piece);
+		void *va = ring_gpa_to_va(vr, gpa, &piece);
 		struct vc_seg *s;
 
 		if (va == NULL || piece == 0)
 			return false;
-		if (c->nb_in + c->nb_out >= VC_CHAIN_MAX_SEGS)
+		if (c->nb_in + c->nb_out >= c->max_segs && !chain_spill(c))
 			return false;
 		s = &c->segs[c->nb_in + c->nb_out];
 		s->addr = va;
@@ -113,8 +171,8 @@ chain_add_range(const struct vc_vring *vr, struct vc_chain *c, uint64_t gpa,
  * not forbid them). Lengths are summed in 64 bits and must stay below
  * 4 GiB, so no later sum overflows.
  */
-static bool
-chain_add_desc(const struct vc_vring *vr, struct vc_chain *c,
+static __rte_always_inline bool
+chain_add_desc(struct vc_vring *vr, struct vc_chain *c,
 	       const struct vring_desc *d)
 {
 	bool writable = d->flags & VRING_DESC_F_WRITE;
@@ -122,19 +180,28 @@ chain_add_desc(const struct vc_vring *vr, struct vc_chain *c,
 
 	uint16_t nb_in = c->nb_in, nb_out = c->nb_out;
 
-	c->status_ok = false;
+	c->status = NULL;
 	if (!writable && c->nb_out > 0)
 		return false;	/* readable after writable */
-	if ((uint64_t)*total + d->len > UINT32_MAX)
-		return false;
-	if (!chain_add_range(vr, c, d->addr, d->len, writable)) {
+	if ((uint64_t)*total + d->len > UINT32_MAX ||
+	    !chain_add_range(vr, c, d->addr, d->len, writable)) {
 		c->nb_in = nb_in;	/* drop the pieces of a partial range */
 		c->nb_out = nb_out;
+		/* Still the guest's status byte, if it is in guest memory. */
+		if (writable && d->len > 0 && d->addr + d->len - 1 >= d->addr) {
+			uint64_t one = 1;
+
+			c->status = vc_gpa_to_va(vr->mem, d->addr + d->len - 1, &one);
+		}
 		return false;
 	}
 	*total += d->len;
 	/* The status byte is the last byte of the last descriptor. */
-	c->status_ok = writable && d->len > 0;
+	if (writable && d->len > 0) {
+		const struct vc_seg *last = &c->segs[c->nb_in + c->nb_out - 1];
+
+		c->status = last->addr + last->len - 1;
+	}
 	return true;
 }
 
@@ -145,7 +212,7 @@ chain_add_desc(const struct vc_vring *vr, struct vc_chain *c,
  * the status byte (last writable byte) can still be found.
  */
 static bool
-chain_walk_indirect(const struct vc_vring *vr, struct vc_chain *c,
+chain_walk_indirect(struct vc_vring *vr, struct vc_chain *c,
 		    const struct vring_desc *ind, bool *bad)
 {
 	const struct vring_desc *table;
@@ -154,7 +221,7 @@ chain_walk_indirect(const struct vc_vring *vr, struct vc_chain *c,
 
 	if (ind->len == 0 || ind->len % sizeof(struct vring_desc) != 0)
 		return false;
-	table = vc_gpa_to_va(vr->mem, ind->addr, &len);
+	table = ring_gpa_to_va(vr, ind->addr, &len);
 	if (table == NULL || len != ind->len) {
 		VC_LOG(DEBUG, "indirect table at 0x%" PRIx64 " (%u B) not in guest memory",
 		       (uint64_t)ind->addr, ind->len);
@@ -195,9 +262,7 @@ vring_pop_split(struct vc_vring *vr, struct vc_chain *c)
 
 	c->head = head;
 	c->ndescs = 1;
-	c->nb_in = c->nb_out = 0;
-	c->in_len = c->out_len = 0;
-	c->status_ok = false;
+	chain_init(c);
 
 	/*
 	 * A bad descriptor (outside guest memory, readable after writable,
@@ -230,7 +295,7 @@ vring_pop_split(struct vc_vring *vr, struct vc_chain *c)
 }
 
 static void
-vring_prefetch_split(const struct vc_vring *vr, uint16_t n)
+vring_prefetch_split(struct vc_vring *vr, uint16_t n)
 {
 	uint16_t i, mask = vr->size - 1;
 
@@ -307,7 +372,7 @@ vring_flush_split(struct vc_vring *vr, bool notify)
 
 /* An indirect table of packed descriptors: consecutive, no links. */
 static bool
-chain_walk_indirect_packed(const struct vc_vring *vr, struct vc_chain *c,
+chain_walk_indirect_packed(struct vc_vring *vr, struct vc_chain *c,
 			   uint64_t addr, uint32_t len, bool *bad)
 {
 	const struct vring_packed_desc *table;
@@ -316,7 +381,7 @@ chain_walk_indirect_packed(const struct vc_vring *vr, struct vc_chain *c,
 
 	if (len == 0 || len % sizeof(struct vring_packed_desc) != 0)
 		return false;
-	table = vc_gpa_to_va(vr->mem, addr, &got);
+	table = ring_gpa_to_va(vr, addr, &got);
 	if (table == NULL || got != len)
 		return false;
 	n = len / sizeof(struct vring_packed_desc);
@@ -348,9 +413,7 @@ vring_pop_packed(struct vc_vring *vr, struct vc_chain *c)
 					   __ATOMIC_ACQUIRE), wrap))
 		return VC_CHAIN_EMPTY;
 
-	c->nb_in = c->nb_out = 0;
-	c->in_len = c->out_len = 0;
-	c->status_ok = false;
+	chain_init(c);
 	do {
 		if (n == vr->size) {
 			vc_vring_set_broken(vr, "packed chain longer than the ring");
@@ -397,7 +460,7 @@ vring_pop_packed(struct vc_vring *vr, struct vc_chain *c)
 
 /* Descriptors, not chains: enough to cover n chains of one descriptor each. */
 static void
-vring_prefetch_packed(const struct vc_vring *vr, uint16_t n)
+vring_prefetch_packed(struct vc_vring *vr, uint16_t n)
 {
 	uint16_t i, idx = vr->last_avail_idx;
 	bool wrap = vr->avail_wrap;
@@ -482,11 +545,17 @@ vring_flush_packed(struct vc_vring *vr, bool notify)
 enum vc_chain_error
 vc_vring_pop(struct vc_vring *vr, struct vc_chain *chain)
 {
-	return vr->packed ? vring_pop_packed(vr, chain) : vring_pop_split(vr, chain);
+	enum vc_chain_error err = vr->packed ? vring_pop_packed(vr, chain) :
+					       vring_pop_split(vr, chain);
+
+	/* The walk went to the end, so the chain can be given back whole. */
+	if ((err == VC_CHAIN_OK || err == VC_CHAIN_BAD) && chain->wants_spill)
+		return VC_CHAIN_WANTS_SPILL;
+	return err;
 }
 
 void
-vc_vring_prefetch(const struct vc_vring *vr, uint16_t n)
+vc_vring_prefetch(struct vc_vring *vr, uint16_t n)
 {
 	if (vr->broken)
 		return;

@@ -28,6 +28,14 @@
  */
 #define VC_CHAIN_MAX_SEGS	1088
 
+/*
+ * Segments a chain holds in its own struct: every request of the drivers
+ * we know but the multi-segment ones. Chains in flight are read again on
+ * completion, so they stay small enough for the cache; a longer chain
+ * spills into an array of VC_CHAIN_MAX_SEGS that the caller lends.
+ */
+#define VC_CHAIN_INLINE_SEGS	16
+
 /** A translated piece of a chain, in host virtual memory. */
 struct vc_seg {
 	uint8_t *addr;
@@ -47,11 +55,22 @@ struct vc_chain {
 	uint32_t in_len;	/**< bytes readable */
 	uint32_t out_len;	/**< bytes writable */
 	/**
-	 * The chain's last descriptor is writable and was translated, so
-	 * the last writable byte is the status byte (even in a bad chain).
+	 * The status byte: the last byte of the chain's last descriptor
+	 * when that one is writable and in guest memory, even in a bad
+	 * chain (one too long to keep, say); NULL otherwise.
 	 */
-	bool status_ok;
-	struct vc_seg segs[VC_CHAIN_MAX_SEGS];
+	uint8_t *status;
+	/** It has more segments than inline_segs and no spill was lent. */
+	bool wants_spill;
+	uint16_t max_segs;	/**< room in segs */
+	struct vc_seg *segs;	/**< inline_segs, or spill once it is used */
+	/**
+	 * Set by the caller before vc_vring_pop(): VC_CHAIN_MAX_SEGS
+	 * segments the chain may move into, or NULL. The chain owns it
+	 * when segs points to it.
+	 */
+	struct vc_seg *spill;
+	struct vc_seg inline_segs[VC_CHAIN_INLINE_SEGS];
 };
 
 /** Why a chain could not be taken. */
@@ -69,6 +88,12 @@ enum vc_chain_error {
 	 * nothing can be completed; the ring stops until reset.
 	 */
 	VC_CHAIN_RING_BROKEN,
+	/*
+	 * The chain needs more segments than it holds inline and no spill
+	 * was lent: give it back (vc_vring_unpop()) and take it again when
+	 * one is free.
+	 */
+	VC_CHAIN_WANTS_SPILL,
 };
 
 /**
@@ -95,6 +120,7 @@ struct vc_vring {
 	int callfd;			/**< eventfd to notify the driver, or -1 */
 	struct rte_vhost_memory *mem;	/**< our copy of the memory table */
 	bool event_idx;			/**< VIRTIO_RING_F_EVENT_IDX negotiated */
+	uint32_t region_hint;		/**< of mem: where the last address was */
 
 	/*
 	 * Free-running 16-bit indices, masked with (size - 1) on access, as
@@ -115,12 +141,29 @@ struct vc_vring {
 };
 
 /**
- * Translate a guest physical address range.
+ * Translate a guest physical address range within one memory region.
  *
  * @param len
  *   In: bytes wanted. Out: bytes contiguous from the result, clamped at the
- *   end of the memory region (callers loop for the rest).
- * @return host virtual address, or NULL if gpa is in no region.
+ *   end of the region (callers loop for the rest).
+ * @return host virtual address, or NULL if gpa is not in this region.
+ */
+static inline void *
+vc_region_va(const struct rte_vhost_mem_region *r, uint64_t gpa, uint64_t *len)
+{
+	/* unsigned: a gpa below the region wraps to far above its size */
+	uint64_t off = gpa - r->guest_phys_addr;
+
+	if (off >= r->size)
+		return NULL;
+	if (*len > r->size - off)
+		*len = r->size - off;
+	return (void *)(uintptr_t)(r->host_user_addr + off);
+}
+
+/**
+ * Translate a guest physical address range: vc_region_va() in whichever
+ * region holds gpa, or NULL if none does.
  */
 static inline void *
 vc_gpa_to_va(const struct rte_vhost_memory *mem, uint64_t gpa, uint64_t *len)
@@ -128,16 +171,10 @@ vc_gpa_to_va(const struct rte_vhost_memory *mem, uint64_t gpa, uint64_t *len)
 	uint32_t i;
 
 	for (i = 0; i < mem->nregions; i++) {
-		const struct rte_vhost_mem_region *r = &mem->regions[i];
+		void *va = vc_region_va(&mem->regions[i], gpa, len);
 
-		if (gpa >= r->guest_phys_addr &&
-		    gpa - r->guest_phys_addr < r->size) {
-			uint64_t off = gpa - r->guest_phys_addr;
-
-			if (*len > r->size - off)
-				*len = r->size - off;
-			return (void *)(uintptr_t)(r->host_user_addr + off);
-		}
+		if (va != NULL)
+			return va;
 	}
 	return NULL;
 }
@@ -156,14 +193,15 @@ uint16_t vc_vring_avail_count(struct vc_vring *vr);
  * chains do not; a burst started here has its cache misses overlap instead
  * of following one another.
  */
-void vc_vring_prefetch(const struct vc_vring *vr, uint16_t n);
+void vc_vring_prefetch(struct vc_vring *vr, uint16_t n);
 
 /**
- * Take the next available chain into `chain`.
+ * Take the next available chain into `chain` (its spill set by the caller).
  *
  * @return VC_CHAIN_OK; VC_CHAIN_BAD with chain->head set (complete it
- *   with what writable segments it has); or VC_CHAIN_RING_BROKEN, after
- *   which the ring is marked broken and yields nothing more.
+ *   with what writable segments it has); VC_CHAIN_WANTS_SPILL (give it
+ *   back); or VC_CHAIN_RING_BROKEN, after which the ring is marked broken
+ *   and yields nothing more.
  */
 enum vc_chain_error vc_vring_pop(struct vc_vring *vr, struct vc_chain *chain);
 

@@ -425,6 +425,122 @@ burst_waits_for_mbufs(void **state)
 }
 
 /*
+ * Long chains. A chain holds VC_CHAIN_INLINE_SEGS segments in its slot;
+ * a longer one borrows one of the ring's VC_RING_SPILLS arrays, and while
+ * all are lent it waits in the ring. Each request here is an AES-128-CBC
+ * encryption of `len` bytes (kat_pt repeated) whose header comes in
+ * `hdr_pieces` descriptors and whose source and destination come one byte
+ * per descriptor, all in one indirect table at `base`.
+ */
+#define LONG_REQ_TABLE(base)	(base)
+#define LONG_REQ_HDR(base)	((base) + 0x5000)
+#define LONG_REQ_IV(base)	((base) + 0x5100)
+#define LONG_REQ_SRC(base)	((base) + 0x5200)
+#define LONG_REQ_DST(base)	((base) + 0x5600)
+#define LONG_REQ_STATUS(base)	((base) + 0x5a00)
+#define LONG_REQ_STRIDE		0x6000
+
+static unsigned int
+offer_long_request(uint64_t base, unsigned int hdr_pieces, uint32_t len)
+{
+	struct virtio_crypto_op_data_req *req = gpa(LONG_REQ_HDR(base));
+	struct vring_desc *t = gpa(LONG_REQ_TABLE(base));
+	uint32_t hdr_len = sizeof(*req), i, n = 0, at = 0;
+	struct buf b;
+
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+	req->header.session_id = enc_session;
+	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	req->u.sym_req.u.cipher.para.iv_len = 16;
+	req->u.sym_req.u.cipher.para.src_data_len = len;
+	req->u.sym_req.u.cipher.para.dst_data_len = len;
+	memcpy(gpa(LONG_REQ_IV(base)), kat_iv, 16);
+	for (i = 0; i < len; i++)
+		((uint8_t *)gpa(LONG_REQ_SRC(base)))[i] = kat_pt[i % 64];
+	memset(gpa(LONG_REQ_DST(base)), GUARD, len);
+	*(uint8_t *)gpa(LONG_REQ_STATUS(base)) = 0xee;
+
+	for (i = 0; i < hdr_pieces; i++) {
+		uint32_t piece = i + 1 < hdr_pieces ? 1 : hdr_len - at;
+
+		t[n++] = (struct vring_desc){ LONG_REQ_HDR(base) + at, piece, 0, 0 };
+		at += piece;
+	}
+	t[n++] = (struct vring_desc){ LONG_REQ_IV(base), 16, 0, 0 };
+	for (i = 0; i < len; i++)
+		t[n++] = (struct vring_desc){ LONG_REQ_SRC(base) + i, 1, 0, 0 };
+	for (i = 0; i < len; i++)
+		t[n++] = (struct vring_desc){ LONG_REQ_DST(base) + i, 1, VRING_DESC_F_WRITE, 0 };
+	t[n++] = (struct vring_desc){ LONG_REQ_STATUS(base), 1, VRING_DESC_F_WRITE, 0 };
+	for (i = 0; i < n; i++) {
+		t[i].next = i + 1;
+		if (i + 1 < n)
+			t[i].flags |= VRING_DESC_F_NEXT;
+	}
+	b = (struct buf){ LONG_REQ_TABLE(base), n * sizeof(*t), VRING_DESC_F_INDIRECT };
+	offer_chain(&b, 1, avail_idx % RING_SIZE);
+	return n;
+}
+
+static void
+long_chains(void **state)
+{
+	const uint64_t area = GUEST_BASE + 0x280000;
+	const unsigned int nb = VC_RING_SPILLS + 4;
+	uint8_t ref[528];
+	unsigned int i;
+
+	(void)state;
+	/* The reference: 528 bytes in three descriptors (the KAT's first 64). */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 528, 528);
+	for (i = 0; i < 528; i++)
+		((uint8_t *)gpa(SRC_GPA))[i] = kat_pt[i % 64];
+	{
+		struct buf b[5];
+
+		offer_chain(b, cipher_bufs(b, 528), avail_idx % RING_SIZE);
+	}
+	assert_true(poll_used(1));
+	next_used();
+	assert_int_equal(*(uint8_t *)gpa(STATUS_GPA), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(DST_GPA), kat_ct, 64);
+	memcpy(ref, gpa(DST_GPA), sizeof(ref));
+
+	/* More long chains at once than there are spill arrays: all served. */
+	for (i = 0; i < nb; i++)
+		assert_int_equal(offer_long_request(area + i * LONG_REQ_STRIDE, 1, 64),
+				 1 + 1 + 64 + 64 + 1);
+	vhost_crypto_poll(vc, 32);
+	assert_int_equal(vc->rings[0].nb_slots - vc->rings[0].nb_free, VC_RING_SPILLS);
+	assert_true(poll_used(nb));
+	for (i = 0; i < nb; i++) {
+		uint64_t base = area + i * LONG_REQ_STRIDE;
+
+		next_used();
+		assert_int_equal(*(uint8_t *)gpa(LONG_REQ_STATUS(base)), VIRTIO_CRYPTO_OK);
+		assert_memory_equal(gpa(LONG_REQ_DST(base)), kat_ct, 64);
+	}
+	assert_int_equal(vc->rings[0].nb_spills, VC_RING_SPILLS);
+
+	/* VC_CHAIN_MAX_SEGS segments work; one more is BADMSG, nothing written. */
+	assert_int_equal(offer_long_request(area, 30, 528), VC_CHAIN_MAX_SEGS);
+	assert_true(poll_used(1));
+	next_used();
+	assert_int_equal(*(uint8_t *)gpa(LONG_REQ_STATUS(area)), VIRTIO_CRYPTO_OK);
+	assert_memory_equal(gpa(LONG_REQ_DST(area)), ref, sizeof(ref));
+	assert_int_equal(offer_long_request(area, 31, 528), VC_CHAIN_MAX_SEGS + 1);
+	assert_true(poll_used(1));
+	next_used();
+	assert_int_equal(*(uint8_t *)gpa(LONG_REQ_STATUS(area)), VIRTIO_CRYPTO_BADMSG);
+	for (i = 0; i < 528; i++)
+		assert_int_equal(((uint8_t *)gpa(LONG_REQ_DST(area)))[i], GUARD);
+	assert_int_equal(vc->rings[0].nb_spills, VC_RING_SPILLS);
+	assert_int_equal(vc->rings[0].nb_free, vc->rings[0].nb_slots);
+	good_request_works();
+}
+
+/*
  * Malformed chains and headers. The CVE named is the upstream defect of
  * that class; each case gets the status the spec names and the ring goes on.
  */
@@ -2003,6 +2119,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(indirect_and_split_buffers),
 		cmocka_unit_test(zero_copy),
 		cmocka_unit_test(burst_waits_for_mbufs),
+		cmocka_unit_test(long_chains),
 		cmocka_unit_test(malformed_requests),
 		cmocka_unit_test(malformed_chains),
 		cmocka_unit_test(control_queue_services),
