@@ -66,6 +66,13 @@ struct options {
 static const struct options default_opt = {
 	.cryptodev = DEFAULT_CRYPTODEV,
 	.fallback = DEFAULT_FALLBACK,
+	/*
+	 * A software device works on the guest's buffers: copying them costs
+	 * more than the crypto of small requests, and a guest that changes
+	 * a buffer in flight spoils only its own result. The library turns
+	 * it off for hardware devices (guest memory has no IOVA for them).
+	 */
+	.zero_copy = true,
 };
 static struct options opt;
 
@@ -94,7 +101,9 @@ usage(const char *prog, FILE *f)
 		"  --no-notify           never signal frontends (they poll)\n"
 		"  --queues N            data queues offered to each frontend (default 1)\n"
 		"  --zero-copy           let the crypto device work on guest buffers\n"
-		"                        where a request allows it (software devices)\n"
+		"                        where a request allows it (software devices;\n"
+		"                        the default)\n"
+		"  --copy                copy every request into the daemon's own buffers\n"
 		"  --max-sessions N      sessions per socket (default 1024)\n"
 		"  --max-size BYTES      largest request accepted (default 1048576)\n"
 		"  --session-layout L    QEMU session message layout: auto, 7.0, 7.1, 8.1\n"
@@ -242,6 +251,7 @@ parse_options(int argc, char **argv)
 		{ "no-notify", no_argument, NULL, 'N' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "zero-copy", no_argument, NULL, 'z' },
+		{ "copy", no_argument, NULL, 'k' },
 		{ "max-sessions", required_argument, NULL, 'S' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "session-layout", required_argument, NULL, 'L' },
@@ -251,6 +261,7 @@ parse_options(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
+	bool copy_mode_given = false;
 	int c;
 
 	opt = default_opt;
@@ -277,7 +288,14 @@ parse_options(int argc, char **argv)
 			opt.no_notify = true;
 			break;
 		case 'z':
-			opt.zero_copy = true;
+		case 'k':
+			if (copy_mode_given && opt.zero_copy != (c == 'z')) {
+				fprintf(stderr, "vhost-crypto: --copy and --zero-copy "
+					"contradict each other\n");
+				return -1;
+			}
+			copy_mode_given = true;
+			opt.zero_copy = c == 'z';
 			break;
 		case 'q':
 			if (parse_uint(optarg, "--queues", 1, 16, &v))

@@ -80,6 +80,8 @@ def main():
     check('--help: exit 0, documents --lcores', rc == 0 and '--lcores LIST' in out, f'exit {rc}')
     rejected(d, 'unknown option', ['--no-such-option', '--socket', sock[0]], 'usage:')
     rejected(d, 'no socket', ['--lcores', str(cpus[0])], 'at least one --socket')
+    rejected(d, '--copy with --zero-copy', ['--copy', '--zero-copy', '--socket', sock[0]],
+             '--copy and --zero-copy contradict each other')
 
     for value, message in (('x', 'want core numbers and ranges'),
                            ('', 'want core numbers and ranges'),
