@@ -795,18 +795,15 @@ finish_asym_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 	rte_crypto_op_free(op);
 }
 
+/* A symmetric op is done: its output goes back and it lets go of the chain. */
 static void
-finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
+finish_sym_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 {
 	struct vc_op_priv *priv = op_priv(op);
 	struct vc_chain *c = &vc->rings[priv->ring].slots[priv->slot];
 	uint32_t written = 0;
 	uint8_t status;
 
-	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC) {
-		finish_asym_op(vc, op);
-		return;
-	}
 	status = op_status_to_virtio(op);
 	if (status == VIRTIO_CRYPTO_OK) {
 		if (!priv->zero_copy)
@@ -819,6 +816,16 @@ finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
 	if (priv->own_session)
 		rte_cryptodev_sym_session_free(vc->cdevs[priv->dev].id, op->sym->session);
 	op_put_bufs(vc, op);
+}
+
+static void
+finish_op(struct vhost_crypto *vc, struct rte_crypto_op *op)
+{
+	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC) {
+		finish_asym_op(vc, op);
+		return;
+	}
+	finish_sym_op(vc, op);
 	rte_crypto_op_free(op);
 }
 
@@ -826,13 +833,21 @@ static unsigned int
 dequeue_completed(struct vhost_crypto *vc, struct vc_cdev *d)
 {
 	struct rte_crypto_op *ops[VC_BURST_MAX];
-	uint16_t n, i;
+	uint16_t n, i, nb_sym = 0;
 
 	if (d->inflight == 0)
 		return 0;
 	n = rte_cryptodev_dequeue_burst(d->id, d->qp, ops, VC_BURST_MAX);
-	for (i = 0; i < n; i++)
-		finish_op(vc, ops[i]);
+	for (i = 0; i < n; i++) {
+		if (ops[i]->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC) {
+			finish_asym_op(vc, ops[i]);
+			continue;
+		}
+		finish_sym_op(vc, ops[i]);
+		ops[nb_sym++] = ops[i];	/* all from the op pool: back in one go */
+	}
+	if (nb_sym > 0)
+		rte_mempool_put_bulk(vc->op_pool, (void **)ops, nb_sym);
 	d->inflight -= n;
 	return n;
 }
