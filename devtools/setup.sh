@@ -23,7 +23,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio
 	libcmocka-dev clang libclang-rt-14-dev
 	python3 python3-cryptography python3-cryptography-vectors python3-sphinx
-	python3-matplotlib
+	python3-matplotlib valgrind
 	debootstrap
 )
 
@@ -83,7 +83,7 @@ fetch_guest_kernel() {
 debian13_packages=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev libipsec-mb-dev
-	qemu-system-x86 busybox-static cpio procps
+	qemu-system-x86 busybox-static cpio procps valgrind
 	libcmocka-dev python3 python3-cryptography python3-cryptography-vectors
 	# debootstrap does not resolve virtual packages: what python3-cryptography needs
 	python3-cffi-backend

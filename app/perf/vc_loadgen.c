@@ -16,7 +16,7 @@
  * round (in-place encryption of the same bytes), so the figure is the
  * device's and the path's, not the allocator's.
  *
- * Prints one line:
+ * Prints "loadgen: measuring" when the warm-up is over, then one line:
  *   result: dev=.. algo=.. size=.. burst=.. ops=.. seconds=.. mops=.. gbps=..
  *           enq_cycles_per_op=.. deq_cycles_per_op=.. idle_share=.. failed=..
  * where the cycle figures are what the generator spent inside the enqueue
@@ -268,8 +268,12 @@ run(struct ch_dev *dev, const struct loadgen_opts *o, struct rte_crypto_op **ops
 			free_ops[nb_free++] = done[i];
 		}
 		if (n > 0) {
-			if (r->done < start_at && r->done + n >= start_at)
+			if (r->done < start_at && r->done + n >= start_at) {
+				/* for a profiler of the other half to start counting */
+				printf("loadgen: measuring\n");
+				fflush(stdout);
 				t0 = rte_rdtsc();
+			}
 			r->done += n;
 			last_progress = c2;
 		} else if (c2 - last_progress > 5 * hz) {

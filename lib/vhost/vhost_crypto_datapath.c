@@ -707,7 +707,6 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	 * The one read of the fixed part from guest memory: the header, which
 	 * says how long the rest is, then the rest.
 	 */
-	memset(&fixed, 0, sizeof(fixed));
 	if (vc_chain_read(c, 0, &fixed.header, hdr_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
 	n = RTE_MIN(vc_data_request_fixed_len(&fixed.header, vc->features),
@@ -715,6 +714,8 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	n = RTE_MIN(RTE_MAX(n, hdr_len), c->in_len);
 	if (n > hdr_len && vc_chain_read(c, hdr_len, fixed.bytes + hdr_len, n - hdr_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
+	/* the decoder's contract: zero past what was read */
+	memset(fixed.bytes + n, 0, sizeof(fixed) - n);
 	status = vc_data_request_decode(&fixed, n, vc->features, &rq, &params);
 	if (status != VIRTIO_CRYPTO_OK)
 		return status;
