@@ -8,7 +8,7 @@ not. This runs case (b) of vc_benchmark.py twice, each time with one half
 under callgrind and the other native:
 
   backend:  the vhost-crypto daemon under callgrind, counting from the end
-            of the generator's warm-up to its exit (no start-up, no polls
+            of the generator's warm-up to its result (no start-up, no polls
             of an idle ring);
   frontend: vc_loadgen under callgrind, counting inside the PMD's enqueue
             and dequeue calls only.
@@ -147,12 +147,12 @@ def main():
         out = []
         for line in lg.stdout:
             out.append(line)
-            if line.startswith('loadgen: measuring'):
-                subprocess.run(['callgrind_control', '-i', 'on', str(be.pid)],
+            # From the end of the warm-up to the result: the measured ops.
+            if line.startswith('loadgen: measuring') or line.startswith('result:'):
+                subprocess.run(['callgrind_control', '-i',
+                                'on' if line.startswith('loadgen') else 'off', str(be.pid)],
                                capture_output=True, check=False)
         lg.wait()
-        subprocess.run(['callgrind_control', '-i', 'off', str(be.pid)],
-                       capture_output=True, check=False)
         if lg.returncode != 0:
             sys.exit('vc_callgrind: loadgen failed:\n' + ''.join(out)[-3000:])
     finally:
