@@ -186,6 +186,14 @@ def main():
     pmd = shutil.copy(pmd, run)
     log(f'frontend core {fcore}, backend core {bcore}, {a.ops} ops per case, '
         f'burst {a.burst}; logs in {run}')
+    # What a cache line costs between the two cores: the price of every
+    # line a request or its answer carries between the halves.
+    bounce = subprocess.run([os.path.join(build, 'app/perf/vc_linebounce'), str(fcore),
+                             str(bcore)], capture_output=True, text=True, timeout=120)
+    m = re.search(r'ns_per_transfer (\S+) cycles_per_transfer (\S+)', bounce.stdout)
+    if m:
+        log(f'one cache line from core {fcore} to core {bcore}: {m.group(1)} ns '
+            f'({m.group(2)} TSC cycles)')
 
     upstream, why = (None, 'left out (--no-upstream)') if a.no_upstream else build_upstream(out)
     if upstream is None:
