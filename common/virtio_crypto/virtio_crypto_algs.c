@@ -45,19 +45,24 @@
 #define TDES_KEY	RANGE(16, 24, 8)
 
 const struct virtio_crypto_alg virtio_crypto_algs[] = {
-	CIPHER("aes-ecb", AES_ECB, RTE_CRYPTO_CIPHER_AES_ECB, 16, AES_KEY, NONE),
-	CIPHER("aes-cbc", AES_CBC, RTE_CRYPTO_CIPHER_AES_CBC, 16, AES_KEY, FIXED(16)),
+	CIPHER("aes-ecb", AES_ECB, RTE_CRYPTO_CIPHER_AES_ECB, 16, AES_KEY, NONE,
+	       .whole_blocks = true),
+	CIPHER("aes-cbc", AES_CBC, RTE_CRYPTO_CIPHER_AES_CBC, 16, AES_KEY, FIXED(16),
+	       .whole_blocks = true),
 	CIPHER("aes-ctr", AES_CTR, RTE_CRYPTO_CIPHER_AES_CTR, 16, AES_KEY, RANGE(12, 16, 4),
 	       .keystream = true),
 	/* XTS takes two AES keys: 2 x 128 or 2 x 256 bits */
 	CIPHER("aes-xts", AES_XTS, RTE_CRYPTO_CIPHER_AES_XTS, 16, RANGE(32, 64, 32), FIXED(16)),
 	CIPHER("aes-f8", AES_F8, RTE_CRYPTO_CIPHER_AES_F8, 16, AES_KEY, FIXED(16),
 	       .keystream = true),
-	CIPHER("3des-ecb", 3DES_ECB, RTE_CRYPTO_CIPHER_3DES_ECB, 8, TDES_KEY, NONE),
-	CIPHER("3des-cbc", 3DES_CBC, RTE_CRYPTO_CIPHER_3DES_CBC, 8, TDES_KEY, FIXED(8)),
+	CIPHER("3des-ecb", 3DES_ECB, RTE_CRYPTO_CIPHER_3DES_ECB, 8, TDES_KEY, NONE,
+	       .whole_blocks = true),
+	CIPHER("3des-cbc", 3DES_CBC, RTE_CRYPTO_CIPHER_3DES_CBC, 8, TDES_KEY, FIXED(8),
+	       .whole_blocks = true),
 	CIPHER("3des-ctr", 3DES_CTR, RTE_CRYPTO_CIPHER_3DES_CTR, 8, TDES_KEY, FIXED(8),
 	       .keystream = true),
-	CIPHER("des-cbc", DES_CBC, RTE_CRYPTO_CIPHER_DES_CBC, 8, FIXED(8), FIXED(8)),
+	CIPHER("des-cbc", DES_CBC, RTE_CRYPTO_CIPHER_DES_CBC, 8, FIXED(8), FIXED(8),
+	       .whole_blocks = true),
 	CIPHER("arc4", ARC4, RTE_CRYPTO_CIPHER_ARC4, 1, RANGE(1, 256, 1), NONE,
 	       .keystream = true),
 	/* the 3GPP algorithms: DPDK counts their data in bits, virtio in bytes */

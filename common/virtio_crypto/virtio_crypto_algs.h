@@ -58,6 +58,12 @@ struct virtio_crypto_alg {
 	bool rte_lengths_in_bits;
 	/** A cipher that XORs a keystream (CTR and the stream ciphers). */
 	bool keystream;
+	/**
+	 * A block cipher mode without ciphertext stealing (ECB, CBC): its
+	 * data is a whole number of blocks. A PMD given less may return
+	 * SUCCESS over the bytes it left alone (aesni_mb does).
+	 */
+	bool whole_blocks;
 };
 
 /** The table, and its number of entries. */

@@ -592,6 +592,17 @@ malformed_requests(void **state)
 	b[1] = (struct buf){ DST_GPA + 0x800, 0, 0 };
 	expect_status(b, n, VIRTIO_CRYPTO_BADMSG);
 
+	/*
+	 * AES-CBC over a partial block, copied and in place: aesni_mb returns
+	 * SUCCESS having left the tail alone; the guest gets BADMSG.
+	 */
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 63, 63);
+	expect_status(b, cipher_bufs(b, 63), VIRTIO_CRYPTO_BADMSG);
+	vc->zero_copy = true;
+	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 17, 17);
+	expect_status(b, cipher_bufs(b, 17), VIRTIO_CRYPTO_BADMSG);
+	vc->zero_copy = false;
+
 	/* unknown session, and a session of the other direction */
 	write_cipher_req(VIRTIO_CRYPTO_CIPHER_ENCRYPT, 12345, 16, 64, 64);
 	expect_status(b, cipher_bufs(b, 64), VIRTIO_CRYPTO_INVSESS);

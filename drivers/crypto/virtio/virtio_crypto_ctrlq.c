@@ -59,6 +59,8 @@ vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
 
 	if (hw->broken)
 		return -EIO;
+	if (vq->indirect && nb_out + nb_in > VC_CTRL_TABLE_ENTRIES)
+		return -EINVAL;	/* the table would run into the scratch area */
 	/* One request at a time: the buffer's table serves every one. */
 	rc = vc_vq_add(vq, bufs, nb_out, nb_in, hw->ctrl_buf,
 		       RTE_PTR_ADD(hw->ctrl_buf, VC_CTRL_TABLE_OFF),

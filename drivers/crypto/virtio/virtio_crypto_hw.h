@@ -44,6 +44,8 @@
 /** Its indirect table (4 descriptors), and what follows it: keys, or a trial op. */
 #define VC_CTRL_TABLE_OFF		192
 #define VC_CTRL_SCRATCH_OFF		256
+/* Indirect entries that fit between the two: a control-buffer request's limit. */
+#define VC_CTRL_TABLE_ENTRIES		((VC_CTRL_SCRATCH_OFF - VC_CTRL_TABLE_OFF) / 16)
 
 /** Capabilities room: every table entry and the terminator. */
 #define VIRTIO_CRYPTO_MAX_CAPS		64
@@ -221,7 +223,8 @@ int vc_offer_discover(struct virtio_crypto_hw *hw);
  * device to use it. Called with ctrl_lock held.
  *
  * @return 0; -ETIMEDOUT (the buffer is still the device's: reset it or
- *   mark it broken), -EIO if the device is broken.
+ *   mark it broken), -EIO if the device is broken, -EINVAL for more than
+ *   VC_CTRL_TABLE_ENTRIES buffers on a queue with indirect descriptors.
  */
 int vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
 		       const struct vc_vq_buf *bufs, uint16_t nb_out, uint16_t nb_in,
