@@ -347,6 +347,66 @@ zero_copy(void **state)
 #define BURST_REQS	6
 #define BURST_GPA(i)	(GUEST_BASE + 0x200000 + (uint64_t)(i) * 0x1000)
 
+static uint16_t burst_heads[BURST_REQS];
+
+/* Request i of a burst: the KAT encryption, in an indirect table of its own. */
+static void
+offer_burst_request(unsigned int i)
+{
+	uint64_t base = BURST_GPA(i);
+	struct virtio_crypto_op_data_req *req = gpa(base);
+	struct vring_desc *table = gpa(base + 0x100);
+	struct buf b = { base + 0x100, 5 * sizeof(*table), VRING_DESC_F_INDIRECT };
+	const struct buf pieces[5] = {
+		{ base, sizeof(*req), 0 },
+		{ base + 0x200, 16, 0 },
+		{ base + 0x400, 64, 0 },
+		{ base + 0x800, 64, VRING_DESC_F_WRITE },
+		{ base + 0xc00, 1, VRING_DESC_F_WRITE },
+	};
+	unsigned int k;
+
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
+	req->header.session_id = enc_session;
+	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	req->u.sym_req.u.cipher.para.iv_len = 16;
+	req->u.sym_req.u.cipher.para.src_data_len = 64;
+	req->u.sym_req.u.cipher.para.dst_data_len = 64;
+	memcpy(gpa(base + 0x200), kat_iv, 16);
+	memcpy(gpa(base + 0x400), kat_pt, 64);
+	memset(gpa(base + 0x800), GUARD, 64);
+	*(uint8_t *)gpa(base + 0xc00) = 0xee;
+	for (k = 0; k < 5; k++) {
+		table[k].addr = pieces[k].addr;
+		table[k].len = pieces[k].len;
+		table[k].flags = pieces[k].flags | (k < 4 ? VRING_DESC_F_NEXT : 0);
+		table[k].next = k + 1;
+	}
+	burst_heads[i] = offer_chain(&b, 1, (avail_idx + i) % RING_SIZE);
+}
+
+/* The burst's n requests came back, in order, each with the KAT answer. */
+static void
+burst_completed(unsigned int n)
+{
+	unsigned int i;
+
+	assert_true(poll_used(n));
+	for (i = 0; i < n; i++) {
+		struct vring_used_elem e = next_used();
+		uint64_t base = BURST_GPA(i);
+
+		assert_int_equal(e.id, burst_heads[i]);
+		assert_int_equal(e.len, 64 + 1);
+		assert_int_equal(*(uint8_t *)gpa(base + 0xc00), VIRTIO_CRYPTO_OK);
+		assert_memory_equal(gpa(base + 0x800), kat_ct, 64);
+	}
+	for (i = 0; i < 50; i++)
+		vhost_crypto_poll(vc, 32);
+	assert_int_equal(used->idx, used_seen);
+}
+
 static void
 burst_waits_for_mbufs(void **state)
 {
@@ -358,40 +418,8 @@ burst_waits_for_mbufs(void **state)
 	nb_mbufs = pool_take_all(vc->mbuf_pool, &mbufs);
 	rte_mempool_put_bulk(vc->mbuf_pool, mbufs + nb_mbufs - 2, 2);
 	assert_int_equal(vhost_crypto_stats_get(vc, &before), 0);
-
-	for (i = 0; i < BURST_REQS; i++) {
-		uint64_t base = BURST_GPA(i);
-		struct virtio_crypto_op_data_req *req = gpa(base);
-		struct vring_desc *table = gpa(base + 0x100);
-		struct buf b = { base + 0x100, 5 * sizeof(*table), VRING_DESC_F_INDIRECT };
-		const struct buf pieces[5] = {
-			{ base, sizeof(*req), 0 },
-			{ base + 0x200, 16, 0 },
-			{ base + 0x400, 64, 0 },
-			{ base + 0x800, 64, VRING_DESC_F_WRITE },
-			{ base + 0xc00, 1, VRING_DESC_F_WRITE },
-		};
-		unsigned int k;
-
-		memset(req, 0, sizeof(*req));
-		req->header.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
-		req->header.session_id = enc_session;
-		req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
-		req->u.sym_req.u.cipher.para.iv_len = 16;
-		req->u.sym_req.u.cipher.para.src_data_len = 64;
-		req->u.sym_req.u.cipher.para.dst_data_len = 64;
-		memcpy(gpa(base + 0x200), kat_iv, 16);
-		memcpy(gpa(base + 0x400), kat_pt, 64);
-		memset(gpa(base + 0x800), GUARD, 64);
-		*(uint8_t *)gpa(base + 0xc00) = 0xee;
-		for (k = 0; k < 5; k++) {
-			table[k].addr = pieces[k].addr;
-			table[k].len = pieces[k].len;
-			table[k].flags = pieces[k].flags | (k < 4 ? VRING_DESC_F_NEXT : 0);
-			table[k].next = k + 1;
-		}
-		offer_chain(&b, 1, (avail_idx + i) % RING_SIZE);
-	}
+	for (i = 0; i < BURST_REQS; i++)
+		offer_burst_request(i);
 
 	/* One poll: two requests taken and in the device, four back in the ring. */
 	vhost_crypto_poll(vc, 32);
@@ -400,18 +428,7 @@ burst_waits_for_mbufs(void **state)
 	assert_int_equal(used->idx, used_seen);
 	assert_int_equal(vc->rings[0].nb_free, vc->rings[0].nb_slots - 2);
 
-	assert_true(poll_used(BURST_REQS));
-	for (i = 0; i < BURST_REQS; i++) {
-		struct vring_used_elem e = next_used();
-		uint64_t base = BURST_GPA(i);
-
-		assert_int_equal(e.len, 64 + 1);
-		assert_int_equal(*(uint8_t *)gpa(base + 0xc00), VIRTIO_CRYPTO_OK);
-		assert_memory_equal(gpa(base + 0x800), kat_ct, 64);
-	}
-	for (i = 0; i < 50; i++)
-		vhost_crypto_poll(vc, 32);
-	assert_int_equal(used->idx, used_seen);
+	burst_completed(BURST_REQS);
 	assert_int_equal(vhost_crypto_stats_get(vc, &after), 0);
 	assert_int_equal(after.requests - before.requests, BURST_REQS);
 	assert_int_equal(after.completed_ok - before.completed_ok, BURST_REQS);
@@ -419,6 +436,48 @@ burst_waits_for_mbufs(void **state)
 	rte_mempool_put_bulk(vc->mbuf_pool, mbufs, nb_mbufs - 2);
 	free(mbufs);
 	assert_int_equal(rte_mempool_in_use_count(vc->mbuf_pool), 0);
+	assert_int_equal(rte_mempool_in_use_count(vc->op_pool), 0);
+	assert_int_equal(vc->rings[0].nb_free, vc->rings[0].nb_slots);
+	good_request_works();
+}
+
+/*
+ * A crypto device that refuses ops (a full queue pair, a hardware device
+ * busy): injected at the cryptodev API, the main device here takes at most
+ * one op per enqueue call and none on every other call. What it does not
+ * take waits in the backlog and is offered again first: every request
+ * completes once, in order, right.
+ */
+static uint16_t (*real_enqueue)(void *qp, struct rte_crypto_op **ops, uint16_t nb_ops);
+static unsigned int enqueue_calls;
+
+static uint16_t
+grudging_enqueue(void *qp, struct rte_crypto_op **ops, uint16_t nb_ops)
+{
+	if (nb_ops == 0 || enqueue_calls++ % 2 == 0)
+		return 0;
+	return real_enqueue(qp, ops, 1);
+}
+
+static void
+enqueue_refusals(void **state)
+{
+	struct rte_crypto_fp_ops *fp = &rte_crypto_fp_ops[vc->cdevs[VC_DEV_MAIN].id];
+	struct vhost_crypto_stats before, after;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(vhost_crypto_stats_get(vc, &before), 0);
+	real_enqueue = fp->enqueue_burst;
+	fp->enqueue_burst = grudging_enqueue;
+	for (i = 0; i < BURST_REQS; i++)
+		offer_burst_request(i);
+	burst_completed(BURST_REQS);
+	fp->enqueue_burst = real_enqueue;
+
+	assert_int_equal(vhost_crypto_stats_get(vc, &after), 0);
+	assert_true(after.enqueue_retries - before.enqueue_retries >= BURST_REQS);
+	assert_int_equal(after.completed_ok - before.completed_ok, BURST_REQS);
 	assert_int_equal(rte_mempool_in_use_count(vc->op_pool), 0);
 	assert_int_equal(vc->rings[0].nb_free, vc->rings[0].nb_slots);
 	good_request_works();
@@ -2130,6 +2189,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(indirect_and_split_buffers),
 		cmocka_unit_test(zero_copy),
 		cmocka_unit_test(burst_waits_for_mbufs),
+		cmocka_unit_test(enqueue_refusals),
 		cmocka_unit_test(long_chains),
 		cmocka_unit_test(malformed_requests),
 		cmocka_unit_test(malformed_chains),
