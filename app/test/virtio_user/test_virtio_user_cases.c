@@ -29,6 +29,10 @@
  *   backend_gone     traffic until the backend is killed (by the runner):
  *                    every op in flight comes back, failed, within the
  *                    deadline; new ones come back failed too; nothing hangs
+ *   never_dequeued   the application enqueues and never dequeues: the
+ *                    device stops taking ops when full (no error, no
+ *                    loss), and every op comes back SUCCESS once the
+ *                    application dequeues again
  *
  * Prints one PASS/FAIL line per check and "checks: N passed, M failed".
  */
@@ -377,6 +381,62 @@ case_backend_gone(struct env *e)
 	return 0;
 }
 
+/*
+ * An application that stops dequeuing: the PMD takes ops until its ring
+ * and request areas are full, then takes no more (enqueue returns 0, no
+ * error, nothing lost) while the device completes what it holds into a
+ * used ring nobody reads. Once the application dequeues again, every op it
+ * handed over comes back once, SUCCESS, and the queue goes on.
+ */
+static int
+case_never_dequeued(struct env *e)
+{
+	struct rte_crypto_op *done[BURST];
+	unsigned int sent = 0, back = 0, bad = 0, i;
+	bool refused = false;
+	uint64_t deadline;
+	uint16_t n;
+
+	while (sent < 2 * NB_OPS - 1) {
+		struct rte_crypto_op *op = cipher_op(e, 64);
+
+		if (op == NULL)
+			break;
+		if (rte_cryptodev_enqueue_burst(e->dev, 0, &op, 1) != 1) {
+			op_free(op);
+			refused = true;
+			break;
+		}
+		sent++;
+	}
+	printf("the device took %u ops before refusing one\n", sent);
+	check("with nothing dequeued, the device stops taking ops (no error, no loss)",
+	      refused && sent > 0);
+	/* the device completes all it holds meanwhile; nobody reads its used ring */
+	rte_delay_ms(500);
+	deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	while (rte_get_timer_cycles() < deadline) {
+		n = rte_cryptodev_dequeue_burst(e->dev, 0, done, BURST);
+		for (i = 0; i < n; i++) {
+			if (done[i]->status != RTE_CRYPTO_OP_STATUS_SUCCESS)
+				bad++;
+			op_free(done[i]);
+		}
+		back += n;
+		if (back >= sent && n == 0)
+			break;
+	}
+	printf("%u ops back, %u failed\n", back, bad);
+	check("every op taken comes back once, SUCCESS", back == sent && bad == 0);
+	{
+		struct rte_crypto_op *op = cipher_op(e, 64);
+
+		check("the queue goes on: next op succeeds",
+		      op && run_one(e, op) == RTE_CRYPTO_OP_STATUS_SUCCESS);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -392,7 +452,8 @@ main(int argc, char **argv)
 	argv += n;
 	if (argc != 2 && argc != 3) {
 		fprintf(stderr, "usage: test_virtio_user_cases [EAL] -- "
-			"binding|oversize|unknown_session|session_table_full|backend_gone "
+			"binding|oversize|unknown_session|session_table_full|backend_gone|"
+			"never_dequeued "
 			"[DEVICE]\n");
 		return 2;
 	}
@@ -412,6 +473,8 @@ main(int argc, char **argv)
 			case_session_table_full(&e);
 		else if (failed == 0 && strcmp(which, "backend_gone") == 0)
 			case_backend_gone(&e);
+		else if (failed == 0 && strcmp(which, "never_dequeued") == 0)
+			case_never_dequeued(&e);
 		else if (failed == 0)
 			check("known case", false);
 		if (strcmp(which, "backend_gone") != 0) {
