@@ -87,3 +87,16 @@ sim_cbc_session(struct sim_guest *g, const uint8_t key[16], uint32_t direction,
 		return -1;
 	return vc_session_create(&g->vc->sessions, &p, id);
 }
+
+void
+sim_cipher_req(struct virtio_crypto_op_data_req *req, uint32_t opcode, uint64_t session,
+	       uint32_t iv_len, uint32_t src_len, uint32_t dst_len)
+{
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = opcode;
+	req->header.session_id = session;
+	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	req->u.sym_req.u.cipher.para.iv_len = iv_len;
+	req->u.sym_req.u.cipher.para.src_data_len = src_len;
+	req->u.sym_req.u.cipher.para.dst_data_len = dst_len;
+}

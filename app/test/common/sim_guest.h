@@ -44,6 +44,10 @@ int sim_guest_ring(struct sim_guest *g, uint16_t idx, uint64_t desc_gpa,
 int sim_cbc_session(struct sim_guest *g, const uint8_t key[16], uint32_t direction,
 		    uint64_t *id);
 
+/* The fixed part of a session-mode cipher request, as a driver writes it. */
+void sim_cipher_req(struct virtio_crypto_op_data_req *req, uint32_t opcode,
+		    uint64_t session, uint32_t iv_len, uint32_t src_len, uint32_t dst_len);
+
 static inline void *
 sim_gpa(const struct sim_guest *g, uint64_t gpa)
 {

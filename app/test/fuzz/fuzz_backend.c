@@ -526,13 +526,8 @@ seed_cipher(struct seed *s, uint8_t sel, uint64_t session, bool indirect)
 	s->mem[S_STATUS] = 0xee;	/* "never written": OK is 0 */
 	s->sel = sel;
 	/* the session fixes the direction; the opcode must agree */
-	req->header.opcode = session == dec_id ? VIRTIO_CRYPTO_CIPHER_DECRYPT :
-						 VIRTIO_CRYPTO_CIPHER_ENCRYPT;
-	req->header.session_id = session;
-	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
-	req->u.sym_req.u.cipher.para.iv_len = 16;
-	req->u.sym_req.u.cipher.para.src_data_len = 64;
-	req->u.sym_req.u.cipher.para.dst_data_len = 64;
+	sim_cipher_req(req, session == dec_id ? VIRTIO_CRYPTO_CIPHER_DECRYPT :
+		       VIRTIO_CRYPTO_CIPHER_ENCRYPT, session, 16, 64, 64);
 	memset(&s->mem[S_IV], 0x11, 16);
 	memset(&s->mem[S_SRC], 0x22, 64);
 	seed_chain(s, bufs, RTE_DIM(bufs), indirect);

@@ -171,13 +171,8 @@ write_cipher_req(uint32_t opcode, uint64_t session, uint32_t iv_len,
 {
 	struct virtio_crypto_op_data_req *req = gpa(REQ_GPA);
 
-	memset(req, 0, sizeof(*req));
-	req->header.opcode = opcode;
-	req->header.session_id = session;
-	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
-	req->u.sym_req.u.cipher.para.iv_len = iv_len;
-	req->u.sym_req.u.cipher.para.src_data_len = src_len;
-	req->u.sym_req.u.cipher.para.dst_data_len = dst_len;
+	sim_cipher_req(req, opcode, session, iv_len, src_len,
+		       dst_len);
 	memcpy(gpa(IV_GPA), kat_iv, sizeof(kat_iv));
 	memcpy(gpa(SRC_GPA), kat_pt, sizeof(kat_pt));
 	memset(gpa(DST_GPA), GUARD, 0x1000);
@@ -366,13 +361,8 @@ offer_burst_request(unsigned int i)
 	};
 	unsigned int k;
 
-	memset(req, 0, sizeof(*req));
-	req->header.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
-	req->header.session_id = enc_session;
-	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
-	req->u.sym_req.u.cipher.para.iv_len = 16;
-	req->u.sym_req.u.cipher.para.src_data_len = 64;
-	req->u.sym_req.u.cipher.para.dst_data_len = 64;
+	sim_cipher_req(req, VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, 64,
+		       64);
 	memcpy(gpa(base + 0x200), kat_iv, 16);
 	memcpy(gpa(base + 0x400), kat_pt, 64);
 	memset(gpa(base + 0x800), GUARD, 64);
@@ -507,13 +497,8 @@ offer_long_request(uint64_t base, unsigned int hdr_pieces, uint32_t len)
 	uint32_t hdr_len = sizeof(*req), i, n = 0, at = 0;
 	struct buf b;
 
-	memset(req, 0, sizeof(*req));
-	req->header.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
-	req->header.session_id = enc_session;
-	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
-	req->u.sym_req.u.cipher.para.iv_len = 16;
-	req->u.sym_req.u.cipher.para.src_data_len = len;
-	req->u.sym_req.u.cipher.para.dst_data_len = len;
+	sim_cipher_req(req, VIRTIO_CRYPTO_CIPHER_ENCRYPT, enc_session, 16, len,
+		       len);
 	memcpy(gpa(LONG_REQ_IV(base)), kat_iv, 16);
 	for (i = 0; i < len; i++)
 		((uint8_t *)gpa(LONG_REQ_SRC(base)))[i] = kat_pt[i % 64];
@@ -1996,13 +1981,8 @@ packed_offer(uint16_t id, uint32_t opcode, uint64_t session, const uint8_t *src)
 	uint16_t first = p_avail, first_flags = 0;
 	unsigned int i;
 
-	memset(req, 0, sizeof(*req));
-	req->header.opcode = opcode;
-	req->header.session_id = session;
-	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_CIPHER;
-	req->u.sym_req.u.cipher.para.iv_len = 16;
-	req->u.sym_req.u.cipher.para.src_data_len = 64;
-	req->u.sym_req.u.cipher.para.dst_data_len = 64;
+	sim_cipher_req(req, opcode, session, 16, 64,
+		       64);
 	memcpy(gpa(base + 0x100), kat_iv, 16);
 	memcpy(gpa(base + 0x200), src, 64);
 	*(uint8_t *)gpa(base + 0x800) = 0xee;
