@@ -100,3 +100,25 @@ sim_cipher_req(struct virtio_crypto_op_data_req *req, uint32_t opcode, uint64_t 
 	req->u.sym_req.u.cipher.para.src_data_len = src_len;
 	req->u.sym_req.u.cipher.para.dst_data_len = dst_len;
 }
+
+void
+sim_stateless_cbc_sha1(struct virtio_crypto_sym_data_flf_stateless *f, uint32_t op,
+		       uint32_t order, uint32_t auth_key_len, uint32_t len)
+{
+	struct virtio_crypto_alg_chain_data_flf_stateless *c = &f->u.chain;
+
+	f->op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	c->sess_para.alg_chain_order = order;
+	c->sess_para.cipher.algo = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	c->sess_para.cipher.key_len = 16;
+	c->sess_para.cipher.op = op;
+	c->sess_para.hash.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
+	c->sess_para.hash.auth_key_len = auth_key_len;
+	c->sess_para.hash.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	c->para.iv_len = 16;
+	c->para.src_data_len = len;
+	c->para.dst_data_len = len;
+	c->para.len_to_cipher = len;
+	c->para.len_to_hash = len;
+	c->para.hash_result_len = 20;
+}

@@ -48,6 +48,14 @@ int sim_cbc_session(struct sim_guest *g, const uint8_t key[16], uint32_t directi
 void sim_cipher_req(struct virtio_crypto_op_data_req *req, uint32_t opcode,
 		    uint64_t session, uint32_t iv_len, uint32_t src_len, uint32_t dst_len);
 
+/*
+ * The fixed part (after the header) of a stateless AES-128-CBC +
+ * HMAC-SHA1 chain request over `len` bytes, cipher and hash over all of
+ * them, a 20-byte result: the session travels in the request.
+ */
+void sim_stateless_cbc_sha1(struct virtio_crypto_sym_data_flf_stateless *f, uint32_t op,
+			    uint32_t order, uint32_t auth_key_len, uint32_t len);
+
 static inline void *
 sim_gpa(const struct sim_guest *g, uint64_t gpa)
 {

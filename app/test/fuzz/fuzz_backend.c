@@ -570,7 +570,6 @@ seed_stateless(struct seed *s)
 {
 	struct virtio_crypto_op_header *h = (void *)&s->mem[S_REQ];
 	struct virtio_crypto_sym_data_flf_stateless *f = (void *)(h + 1);
-	struct virtio_crypto_alg_chain_data_flf_stateless *c = &f->u.chain;
 	const struct vring_desc bufs[] = {
 		{ S_REQ, sizeof(*h) + sizeof(*f), 0, 0 },
 		{ S_KEYS, 36, 0, 0 },
@@ -585,20 +584,8 @@ seed_stateless(struct seed *s)
 	s->mem[S_STATUS] = 0xee;	/* "never written": OK is 0 */
 	s->sel = KIND_SPLIT | IN_REV1;
 	h->opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
-	f->op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
-	c->sess_para.alg_chain_order = VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH;
-	c->sess_para.cipher.algo = VIRTIO_CRYPTO_CIPHER_AES_CBC;
-	c->sess_para.cipher.key_len = 16;
-	c->sess_para.cipher.op = VIRTIO_CRYPTO_OP_ENCRYPT;
-	c->sess_para.hash.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
-	c->sess_para.hash.auth_key_len = 20;
-	c->sess_para.hash.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
-	c->para.iv_len = 16;
-	c->para.src_data_len = 64;
-	c->para.dst_data_len = 64;
-	c->para.len_to_cipher = 64;
-	c->para.len_to_hash = 64;
-	c->para.hash_result_len = 20;
+	sim_stateless_cbc_sha1(f, VIRTIO_CRYPTO_OP_ENCRYPT,
+			       VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH, 20, 64);
 	memset(&s->mem[S_KEYS], 0x33, 36);
 	memset(&s->mem[S_IV], 0x11, 16);
 	memset(&s->mem[S_SRC], 0x22, 64);

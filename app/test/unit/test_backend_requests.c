@@ -1742,7 +1742,6 @@ static uint8_t
 stateless_chain(uint32_t opcode, uint32_t op, uint32_t order, const uint8_t *src)
 {
 	struct virtio_crypto_sym_data_flf_stateless *f = request_header(opcode, 0, 0);
-	struct virtio_crypto_alg_chain_data_flf_stateless *c = &f->u.chain;
 	struct buf b[5] = {
 		{ KEYS_GPA, 20, 0 },
 		{ IV_GPA, 16, 0 },
@@ -1751,20 +1750,7 @@ stateless_chain(uint32_t opcode, uint32_t op, uint32_t order, const uint8_t *src
 		{ RESULT_GPA, 20, VRING_DESC_F_WRITE },
 	};
 
-	f->op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
-	c->sess_para.alg_chain_order = order;
-	c->sess_para.cipher.algo = VIRTIO_CRYPTO_CIPHER_AES_CBC;
-	c->sess_para.cipher.key_len = 16;
-	c->sess_para.cipher.op = op;
-	c->sess_para.hash.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
-	c->sess_para.hash.auth_key_len = 4;
-	c->sess_para.hash.hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
-	c->para.iv_len = 16;
-	c->para.src_data_len = 64;
-	c->para.dst_data_len = 64;
-	c->para.len_to_cipher = 64;
-	c->para.len_to_hash = 64;
-	c->para.hash_result_len = 20;
+	sim_stateless_cbc_sha1(f, op, order, 4, 64);
 	memcpy(gpa(KEYS_GPA), kat_key, 16);
 	memcpy(gpa(KEYS_GPA + 16), "Jefe", 4);
 	memcpy(gpa(IV_GPA), kat_iv, 16);
