@@ -122,3 +122,22 @@ sim_stateless_cbc_sha1(struct virtio_crypto_sym_data_flf_stateless *f, uint32_t 
 	c->para.len_to_hash = len;
 	c->para.hash_result_len = 20;
 }
+
+void
+sim_chain_req(struct virtio_crypto_op_data_req *req, uint32_t opcode, uint64_t session,
+	      uint32_t len, uint32_t hash_off, uint32_t hash_len, uint32_t result_len)
+{
+	struct virtio_crypto_alg_chain_data_para *p = &req->u.sym_req.u.chain.para;
+
+	memset(req, 0, sizeof(*req));
+	req->header.opcode = opcode;
+	req->header.session_id = session;
+	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	p->iv_len = 16;
+	p->src_data_len = len;
+	p->dst_data_len = len;
+	p->len_to_cipher = len;
+	p->hash_start_src_offset = hash_off;
+	p->len_to_hash = hash_len;
+	p->hash_result_len = result_len;
+}

@@ -49,6 +49,14 @@ void sim_cipher_req(struct virtio_crypto_op_data_req *req, uint32_t opcode,
 		    uint64_t session, uint32_t iv_len, uint32_t src_len, uint32_t dst_len);
 
 /*
+ * The fixed part of a session-mode chain request: `len` bytes ciphered
+ * from offset 0, [hash_off, hash_off + hash_len) hashed, a result of
+ * result_len bytes.
+ */
+void sim_chain_req(struct virtio_crypto_op_data_req *req, uint32_t opcode, uint64_t session,
+		   uint32_t len, uint32_t hash_off, uint32_t hash_len, uint32_t result_len);
+
+/*
  * The fixed part (after the header) of a stateless AES-128-CBC +
  * HMAC-SHA1 chain request over `len` bytes, cipher and hash over all of
  * them, a 20-byte result: the session travels in the request.

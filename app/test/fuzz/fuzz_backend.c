@@ -537,7 +537,6 @@ static void
 seed_chain_request(struct seed *s, uint8_t sel)
 {
 	struct virtio_crypto_op_data_req *req = (void *)&s->mem[S_REQ];
-	struct virtio_crypto_alg_chain_data_para *p = &req->u.sym_req.u.chain.para;
 	const struct vring_desc bufs[] = {
 		{ S_REQ, sizeof(*req), 0, 0 },
 		{ S_IV, 16, 0, 0 },
@@ -550,15 +549,7 @@ seed_chain_request(struct seed *s, uint8_t sel)
 	memset(s, 0, sizeof(*s));
 	s->mem[S_STATUS] = 0xee;	/* "never written": OK is 0 */
 	s->sel = sel;
-	req->header.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
-	req->header.session_id = chain_id;
-	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
-	p->iv_len = 16;
-	p->src_data_len = 64;
-	p->dst_data_len = 64;
-	p->len_to_cipher = 64;
-	p->len_to_hash = 64;
-	p->hash_result_len = 12;
+	sim_chain_req(req, VIRTIO_CRYPTO_CIPHER_ENCRYPT, chain_id, 64, 0, 64, 12);
 	memset(&s->mem[S_IV], 0x11, 16);
 	memset(&s->mem[S_SRC], 0x22, 64);
 	seed_chain(s, bufs, RTE_DIM(bufs), true);

@@ -1393,7 +1393,6 @@ chain_request_at(uint32_t opcode, uint64_t session, const uint8_t *src,
 		 uint32_t hso, uint32_t lth, bool in_place)
 {
 	struct virtio_crypto_op_data_req *req = gpa(REQ_GPA);
-	struct virtio_crypto_alg_chain_data_para *p = &req->u.sym_req.u.chain.para;
 	struct buf b[6] = {
 		{ REQ_GPA, sizeof(*req), 0 },
 		{ IV_GPA, 16, 0 },
@@ -1403,18 +1402,7 @@ chain_request_at(uint32_t opcode, uint64_t session, const uint8_t *src,
 		{ STATUS_GPA, 1, VRING_DESC_F_WRITE },
 	};
 
-	memset(req, 0, sizeof(*req));
-	req->header.opcode = opcode;
-	req->header.session_id = session;
-	req->u.sym_req.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
-	p->iv_len = 16;
-	p->src_data_len = 64;
-	p->dst_data_len = 64;
-	p->cipher_start_src_offset = 0;
-	p->len_to_cipher = 64;
-	p->hash_start_src_offset = hso;
-	p->len_to_hash = lth;
-	p->hash_result_len = 20;
+	sim_chain_req(req, opcode, session, 64, hso, lth, 20);
 	memcpy(gpa(IV_GPA), kat_iv, 16);
 	memcpy(gpa(SRC_GPA), src, 64);
 	memset(gpa(DST_GPA), GUARD, 0x1000);
