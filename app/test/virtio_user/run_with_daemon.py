@@ -20,7 +20,9 @@ Checks, each printed as PASS/FAIL, then "checks: N passed, M failed":
     and holds no session, op or mbuf any more (its telemetry says so);
   - the daemon stops cleanly on SIGINT.
 With --kill-daemon-after SEC the daemon is SIGKILLed that long after the
-program starts (the "backend gone" case); the daemon checks are then skipped.
+program starts (the "backend gone" case); the daemon checks are then skipped,
+unless --restart-daemon-after SEC starts a new daemon on the same socket that
+long after the kill: the checks are then the new daemon's.
 """
 
 import argparse
@@ -65,6 +67,8 @@ def main():
     ap.add_argument('--expect-rc', type=int, default=0)
     ap.add_argument('--timeout', type=int, default=300)
     ap.add_argument('--kill-daemon-after', type=float)
+    ap.add_argument('--restart-daemon-after', type=float,
+                    help='with --kill-daemon-after: a new daemon that long after the kill')
     ap.add_argument('--show', type=int, default=40, help='output lines to print at the end')
     ap.add_argument('program', nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -82,11 +86,15 @@ def main():
             for x in prog]
 
     daemon_log = open(os.path.join(rundir, 'daemon.log'), 'w+')
-    daemon = subprocess.Popen(
-        [a.daemon, '-l', '1', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
-         '--', '--socket', sock] + a.daemon_arg,
-        stdout=daemon_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True)
+
+    def start_daemon():
+        return subprocess.Popen(
+            [a.daemon, '-l', '1', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
+             '--', '--socket', sock] + a.daemon_arg,
+            stdout=daemon_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+
+    daemon = start_daemon()
     try:
         deadline = time.monotonic() + 30
         while not os.path.exists(sock) and daemon.poll() is None and \
@@ -109,7 +117,20 @@ def main():
                     os.killpg(daemon.pid, signal.SIGKILL)
                     daemon.wait()
                     killed_daemon = True
-                    out, _ = p.communicate(timeout=max(1, a.timeout - a.kill_daemon_after))
+                    rest = max(1, a.timeout - a.kill_daemon_after)
+                    if a.restart_daemon_after is None:
+                        out, _ = p.communicate(timeout=rest)
+                    else:
+                        try:
+                            out, _ = p.communicate(timeout=a.restart_daemon_after)
+                        except subprocess.TimeoutExpired:
+                            # the killed one's socket file is still there
+                            if os.path.exists(sock):
+                                os.unlink(sock)
+                            daemon = start_daemon()
+                            print('--- daemon restarted')
+                            sys.stdout.flush()
+                            out, _ = p.communicate(timeout=rest)
             else:
                 out, _ = p.communicate(timeout=a.timeout)
             timed_out = False
@@ -131,7 +152,8 @@ def main():
 
         if a.kill_daemon_after is not None:
             check('daemon was killed while the program ran', killed_daemon)
-            return
+            if a.restart_daemon_after is None:
+                return
         check('daemon survived the program', daemon.poll() is None)
         t = wait_disconnected(prefix, sock, timeout=20)
         check('daemon: frontend gone, every session, op and mbuf given back',

@@ -29,6 +29,10 @@
  *   backend_gone     traffic until the backend is killed (by the runner):
  *                    every op in flight comes back, failed, within the
  *                    deadline; new ones come back failed too; nothing hangs
+ *   backend_restart  the backend killed and a new one started (by the
+ *                    runner): ops fail, the application re-creates the
+ *                    device (our PMD does not reconnect by itself) from
+ *                    VDEV_SPEC, the --vdev argument, and traffic succeeds
  *   never_dequeued   the application enqueues and never dequeues: the
  *                    device stops taking ops when full (no error, no
  *                    loss), and every op comes back SUCCESS once the
@@ -48,6 +52,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
+#include <rte_bus_vdev.h>
 
 #include "dpdk_driver_abi.h"
 #include "virtio_crypto_session.h"
@@ -437,6 +442,67 @@ case_never_dequeued(struct env *e)
 	return 0;
 }
 
+/*
+ * The backend killed under traffic and a new one started on the same
+ * socket (by the runner). Our PMD fails what it held, as in backend_gone,
+ * and does not reconnect by itself: the application re-creates the device
+ * (rte_vdev_uninit, then rte_vdev_init with the same devargs until the new
+ * backend answers), and traffic succeeds again.
+ */
+static int
+case_backend_restart(struct env *e, const char *vdev)
+{
+	struct rte_cryptodev_config conf = { .socket_id = (int)rte_socket_id(),
+					     .nb_queue_pairs = 1 };
+	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = NB_OPS,
+					    .mp_session = e->sessions };
+	uint64_t hz = rte_get_timer_hz(), deadline = rte_get_timer_cycles() + 30 * hz;
+	const char *args = strchr(vdev, ',');
+	char name[64];
+	int status = RTE_CRYPTO_OP_STATUS_SUCCESS, rc, id;
+	unsigned int ok = 0, i;
+
+	if (args == NULL || (size_t)(args - vdev) >= sizeof(name)) {
+		check("the vdev's name and devargs given", false);
+		return 1;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(args - vdev), vdev);
+	args++;
+	while (status == RTE_CRYPTO_OP_STATUS_SUCCESS && rte_get_timer_cycles() < deadline) {
+		struct rte_crypto_op *op = cipher_op(e, 64);
+
+		status = op ? run_one(e, op) : -1;
+	}
+	check("the backend's death shows: an op fails", status != RTE_CRYPTO_OP_STATUS_SUCCESS);
+
+	rte_cryptodev_sym_session_free(e->dev, e->sess);
+	rte_cryptodev_stop(e->dev);
+	check("the dead device goes (rte_vdev_uninit)", rte_vdev_uninit(name) == 0);
+	deadline = rte_get_timer_cycles() + 30 * hz;
+	do {
+		rc = rte_vdev_init(name, args);
+		if (rc != 0)
+			rte_delay_ms(200);
+	} while (rc != 0 && rte_get_timer_cycles() < deadline);
+	check("a device comes up on the new backend (rte_vdev_init, same devargs)", rc == 0);
+	id = rte_cryptodev_get_dev_id(name);
+	if (rc != 0 || id < 0)
+		return 1;
+	e->dev = id;
+	rc = rte_cryptodev_configure(e->dev, &conf) != 0 ||
+	     rte_cryptodev_queue_pair_setup(e->dev, 0, &qp, conf.socket_id) != 0 ||
+	     rte_cryptodev_start(e->dev) != 0;
+	e->sess = rc == 0 ? cbc_session(e, e->sessions) : NULL;
+	check("the new device starts, with a session", e->sess != NULL);
+	for (i = 0; e->sess != NULL && i < 16; i++) {
+		struct rte_crypto_op *op = cipher_op(e, 1024);
+
+		ok += op && run_one(e, op) == RTE_CRYPTO_OP_STATUS_SUCCESS;
+	}
+	check("traffic succeeds on the new backend", ok == 16);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -450,16 +516,20 @@ main(int argc, char **argv)
 	}
 	argc -= n;
 	argv += n;
-	if (argc != 2 && argc != 3) {
+	if (argc < 2 || argc > 4) {
 		fprintf(stderr, "usage: test_virtio_user_cases [EAL] -- "
 			"binding|oversize|unknown_session|session_table_full|backend_gone|"
-			"never_dequeued "
-			"[DEVICE]\n");
+			"never_dequeued [DEVICE]\n"
+			"       test_virtio_user_cases [EAL] -- backend_restart DEVICE VDEV_SPEC\n");
 		return 2;
 	}
 	which = argv[1];
-	if (argc == 3)
+	if (argc >= 3)
 		dev_name = argv[2];
+	if (strcmp(which, "backend_restart") == 0 && argc != 4) {
+		fprintf(stderr, "backend_restart wants the vdev spec (name,devargs)\n");
+		return 2;
+	}
 	if (strcmp(which, "binding") == 0) {
 		case_binding();
 	} else {
@@ -475,6 +545,8 @@ main(int argc, char **argv)
 			case_backend_gone(&e);
 		else if (failed == 0 && strcmp(which, "never_dequeued") == 0)
 			case_never_dequeued(&e);
+		else if (failed == 0 && strcmp(which, "backend_restart") == 0)
+			case_backend_restart(&e, argv[3]);
 		else if (failed == 0)
 			check("known case", false);
 		if (strcmp(which, "backend_gone") != 0) {
