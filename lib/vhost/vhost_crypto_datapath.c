@@ -389,8 +389,8 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	 * left the tail alone (aesni_mb does). The guest gets BADMSG instead.
 	 */
 	if (sess->cipher_block != 0 &&
-	    (op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? src_len : rq->cipher_len) %
-	    sess->cipher_block != 0)
+	    ((op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? src_len : rq->cipher_len) &
+	     (sess->cipher_block - 1)) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
 	if (iv_len != sess->iv_len || iv_len > sizeof(priv->iv) ||
 	    dst_len != src_len || src_len > vc->conf.max_size) {

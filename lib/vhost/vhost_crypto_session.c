@@ -370,6 +370,7 @@ vc_session_describe(struct vc_session *s, const struct vc_session_params *p)
 	s->rte_algo = p->cipher ? p->cipher->rte_algo : p->hash->rte_algo;
 	s->aad_len = p->aad_len;
 	s->cipher_block = p->cipher && p->cipher->whole_blocks ? p->cipher->block_size : 0;
+	RTE_ASSERT((s->cipher_block & (s->cipher_block - 1)) == 0);
 	s->cipher_in_bits = p->cipher && p->cipher->rte_lengths_in_bits;
 	s->auth_in_bits = p->hash && p->hash->rte_lengths_in_bits;
 	s->hmac = p->hash && p->hash->service == VIRTIO_CRYPTO_SERVICE_MAC &&

@@ -166,7 +166,7 @@ struct vc_session {
 	uint16_t digest_len;		/**< hash result / tag length */
 	uint16_t aad_len;
 	int16_t rte_algo;		/**< cipher or AEAD algorithm, else auth */
-	/** ECB and CBC: the cipher's data is whole blocks of this size; else 0. */
+	/** ECB and CBC: the cipher's data is whole blocks of this size (a power of two); else 0. */
 	uint16_t cipher_block;
 	/* The cryptodev wants these data ranges in bits (3GPP algorithms). */
 	bool cipher_in_bits;

@@ -94,6 +94,32 @@ known_pairs(void **state)
 	assert_null(virtio_crypto_alg_find_asym(RTE_CRYPTO_ASYM_XFORM_MODEX));
 }
 
+/*
+ * Whole-block ciphers are exactly the ECB and CBC modes, and their block
+ * sizes are powers of two (the backend checks lengths with a mask).
+ */
+static void
+whole_block_ciphers(void **state)
+{
+	const struct virtio_crypto_alg *a;
+	unsigned int n = 0;
+
+	(void)state;
+	VIRTIO_CRYPTO_ALG_FOREACH(a) {
+		bool ecb_cbc = a->service == VIRTIO_CRYPTO_SERVICE_CIPHER &&
+			(strstr(a->name, "-ecb") != NULL || strstr(a->name, "-cbc") != NULL);
+
+		assert_int_equal(a->whole_blocks, ecb_cbc);
+		if (!a->whole_blocks)
+			continue;
+		n++;
+		assert_true(a->block_size > 0);
+		assert_int_equal(a->block_size & (a->block_size - 1), 0);
+		assert_false(a->keystream);
+	}
+	assert_int_equal(n, 5);	/* AES-ECB/CBC, 3DES-ECB/CBC, DES-CBC */
+}
+
 static void
 config_masks(void **state)
 {
@@ -142,6 +168,7 @@ main(void)
 		cmocka_unit_test(lookups_round_trip),
 		cmocka_unit_test(known_pairs),
 		cmocka_unit_test(config_masks),
+		cmocka_unit_test(whole_block_ciphers),
 	};
 
 	return RUN_TEST_GROUP(tests, NULL, NULL);
