@@ -95,12 +95,18 @@ def main():
             start_new_session=True)
 
     daemon = start_daemon()
+    # With --client the daemon connects to the program, which listens (server=1).
+    daemon_connects = '--client' in a.daemon_arg
     try:
-        deadline = time.monotonic() + 30
-        while not os.path.exists(sock) and daemon.poll() is None and \
-                time.monotonic() < deadline:
-            time.sleep(0.1)
-        check('daemon listening', os.path.exists(sock))
+        if daemon_connects:
+            time.sleep(0.5)
+            check('daemon running, to connect', daemon.poll() is None)
+        else:
+            deadline = time.monotonic() + 30
+            while not os.path.exists(sock) and daemon.poll() is None and \
+                    time.monotonic() < deadline:
+                time.sleep(0.1)
+            check('daemon listening', os.path.exists(sock))
 
         print('+ ' + ' '.join(prog))
         sys.stdout.flush()
@@ -125,7 +131,8 @@ def main():
                             out, _ = p.communicate(timeout=a.restart_daemon_after)
                         except subprocess.TimeoutExpired:
                             # the killed one's socket file is still there
-                            if os.path.exists(sock):
+                            # (when it listened: else the socket is the program's)
+                            if not daemon_connects and os.path.exists(sock):
                                 os.unlink(sock)
                             daemon = start_daemon()
                             print('--- daemon restarted')
