@@ -210,9 +210,6 @@ mbuf_to_chain(const struct rte_mbuf *m, uint32_t skip, const struct vc_chain *c,
 /* Zero-copy                                                           */
 /* ------------------------------------------------------------------ */
 
-/* Not a virtio status: the request cannot go zero-copy; copy it. */
-#define VC_STATUS_COPY	0xfe
-
 /*
  * The op's mbuf `which` (0: source, 1: destination), made to describe
  * `len` bytes of guest memory at `va`. Guest memory has no IOVA a device
@@ -242,9 +239,9 @@ guest_mbuf(struct rte_crypto_op *op, unsigned int which, uint8_t *va, uint16_t l
  * Zero-copy: the op reads `src_len` readable bytes at `src_off` and, if
  * dst_len is not 0, writes the first dst_len writable bytes, each in place
  * in guest memory, when each is one contiguous host range under 64 KiB.
- * Returns OK (m_src and m_dst set) or VC_STATUS_COPY.
+ * Returns true with m_src and m_dst set, or false: the request is copied.
  */
-static uint8_t
+static bool
 zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
 	       struct rte_crypto_op *op, uint32_t src_off, uint32_t src_len,
 	       uint32_t dst_len)
@@ -253,17 +250,17 @@ zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
 	uint8_t *src, *dst = NULL;
 
 	if (src_len == 0 || src_len > UINT16_MAX || dst_len > UINT16_MAX)
-		return VC_STATUS_COPY;
+		return false;
 	src = vc_chain_contig(c, false, src_off, src_len);
 	if (dst_len > 0)
 		dst = vc_chain_contig(c, true, 0, dst_len);
 	if (src == NULL || (dst_len > 0 && dst == NULL))
-		return VC_STATUS_COPY;
+		return false;
 	op->sym->m_src = guest_mbuf(op, 0, src, src_len);
 	op->sym->m_dst = dst_len > 0 ? guest_mbuf(op, 1, dst, dst_len) : NULL;
 	priv->zero_copy = true;
 	vc->stats.zero_copy_ops++;
-	return VIRTIO_CRYPTO_OK;
+	return true;
 }
 
 /*
@@ -271,10 +268,10 @@ zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
  * must be one contiguous host range, after the `len` readable bytes at
  * `src_off` are moved there (nothing to move when the driver gave the same
  * buffer both ways, as in-place users do). For chains, whose PMDs do not
- * all take a separate destination. Returns OK (m_src set) or
- * VC_STATUS_COPY.
+ * all take a separate destination. Returns true with m_src set, or false:
+ * the request is copied.
  */
-static uint8_t
+static bool
 zero_copy_in_place(struct vhost_crypto *vc, const struct vc_chain *c,
 		   struct rte_crypto_op *op, uint32_t src_off, uint32_t len)
 {
@@ -282,18 +279,18 @@ zero_copy_in_place(struct vhost_crypto *vc, const struct vc_chain *c,
 	uint8_t *src, *dst;
 
 	if (len == 0 || len > UINT16_MAX)
-		return VC_STATUS_COPY;
+		return false;
 	src = vc_chain_contig(c, false, src_off, len);
 	dst = vc_chain_contig(c, true, 0, len);
 	if (src == NULL || dst == NULL)
-		return VC_STATUS_COPY;
+		return false;
 	op->sym->m_src = guest_mbuf(op, 0, dst, len);
 	op->sym->m_dst = NULL;
 	if (src != dst)
 		memmove(dst, src, len);
 	priv->zero_copy = true;
 	vc->stats.zero_copy_ops++;
-	return VIRTIO_CRYPTO_OK;
+	return true;
 }
 
 /*
@@ -417,31 +414,20 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 			     sym->auth.data.length == 0);
 	if (priv->dev == VC_DEV_NONE)
 		return VIRTIO_CRYPTO_ERR;
-	if (vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
-		uint8_t status = zero_copy_bufs(vc, c, op, hdr + iv_len, src_len, dst_len);
-
-		/* The output lands in the guest: dst_len counts it, none to copy. */
-		if (status == VIRTIO_CRYPTO_OK) {
-			sym->cipher.data.offset = 0;
-			sym->cipher.data.length = src_len;
-			return op_ready(op, sess, 0, dst_len, 0, NULL);
-		}
-		if (status != VC_STATUS_COPY)
-			return status;
+	/* The output lands in the guest: dst_len counts it, none to copy. */
+	if (vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER &&
+	    zero_copy_bufs(vc, c, op, hdr + iv_len, src_len, dst_len)) {
+		sym->cipher.data.offset = 0;
+		sym->cipher.data.length = src_len;
+		return op_ready(op, sess, 0, dst_len, 0, NULL);
 	}
 	/* A chain in place, its digest written where the guest wants it. */
 	digest = vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING ?
 		vc_chain_contig(c, true, dst_len, digest_len) : NULL;
-	if (digest != NULL) {
-		uint8_t status = zero_copy_in_place(vc, c, op, hdr + iv_len, src_len);
-
-		if (status == VIRTIO_CRYPTO_OK) {
-			sym->auth.digest.data = digest;
-			sym->auth.digest.phys_addr = RTE_BAD_IOVA;
-			return op_ready(op, sess, 0, dst_len + digest_len, 0, NULL);
-		}
-		if (status != VC_STATUS_COPY)
-			return status;
+	if (digest != NULL && zero_copy_in_place(vc, c, op, hdr + iv_len, src_len)) {
+		sym->auth.digest.data = digest;
+		sym->auth.digest.phys_addr = RTE_BAD_IOVA;
+		return op_ready(op, sess, 0, dst_len + digest_len, 0, NULL);
 	}
 	sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr + iv_len, src_len,
 				     0, NULL, digest_len, &digest);
@@ -478,17 +464,11 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		return VIRTIO_CRYPTO_ERR;
 	/* Zero-copy: the message read in place, the result written in place. */
 	digest = vc->zero_copy ? vc_chain_contig(c, true, 0, result_len) : NULL;
-	if (digest != NULL) {
-		uint8_t status = zero_copy_bufs(vc, c, op, hdr, src_len, 0);
-
-		if (status == VIRTIO_CRYPTO_OK) {
-			op->sym->auth.data.offset = 0;
-			op->sym->auth.data.length = src_len;
-			op->sym->auth.digest.data = digest;
-			return op_ready(op, sess, 0, result_len, 0, NULL);
-		}
-		if (status != VC_STATUS_COPY)
-			return status;
+	if (digest != NULL && zero_copy_bufs(vc, c, op, hdr, src_len, 0)) {
+		op->sym->auth.data.offset = 0;
+		op->sym->auth.data.length = src_len;
+		op->sym->auth.digest.data = digest;
+		return op_ready(op, sess, 0, result_len, 0, NULL);
 	}
 	op->sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr, src_len, 0, NULL,
 					 result_len, &digest);
@@ -559,19 +539,15 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 			vc_chain_contig(c, false, hdr + iv_len, src_len);
 		uint8_t *guest_aad = aad_len ? vc_chain_contig(c, false, hdr + iv_len + src_len,
 							       aad_len) : priv->iv;
-		uint8_t status = tag_at && guest_aad ?
-			zero_copy_bufs(vc, c, op, hdr + iv_len, text_len, text_len) :
-			VC_STATUS_COPY;
 
-		if (status == VIRTIO_CRYPTO_OK) {
+		if (tag_at && guest_aad &&
+		    zero_copy_bufs(vc, c, op, hdr + iv_len, text_len, text_len)) {
 			sym->aead.data.offset = 0;
 			sym->aead.data.length = text_len;
 			sym->aead.aad.data = guest_aad;
 			sym->aead.digest.data = tag_at + text_len;
 			return op_ready(op, sess, 0, dst_len, 0, NULL);
 		}
-		if (status != VC_STATUS_COPY)
-			return status;
 	}
 	/* On failure, and on RETRY, the caller frees what the op holds. */
 	mbuf_lead = lead;
