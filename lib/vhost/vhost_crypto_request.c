@@ -200,6 +200,14 @@ classify(const struct virtio_crypto_op_header *h, uint64_t features,
 	return VIRTIO_CRYPTO_OK;
 }
 
+/* Header and fixed part of a request classify() accepted. */
+static uint32_t
+fixed_len_of(uint32_t service, bool stateless, uint64_t features)
+{
+	return sizeof(struct virtio_crypto_op_header) + virtio_crypto_dataq_flf_len(service,
+			has_feature(features, VIRTIO_CRYPTO_F_REVISION_1), stateless);
+}
+
 uint32_t
 vc_data_request_fixed_len(const struct virtio_crypto_op_header *h, uint64_t features)
 {
@@ -208,8 +216,7 @@ vc_data_request_fixed_len(const struct virtio_crypto_op_header *h, uint64_t feat
 
 	if (classify(h, features, &service, &stateless) != VIRTIO_CRYPTO_OK)
 		return 0;
-	return sizeof(*h) + virtio_crypto_dataq_flf_len(service,
-			has_feature(features, VIRTIO_CRYPTO_F_REVISION_1), stateless);
+	return fixed_len_of(service, stateless, features);
 }
 
 uint8_t
@@ -229,7 +236,7 @@ vc_data_request_decode(const union vc_data_request_buf *buf, uint32_t len,
 		return status;
 	r->opcode = rte_le_to_cpu_32(h->opcode);
 	r->session_id = rte_le_to_cpu_64(h->session_id);
-	r->fixed_len = vc_data_request_fixed_len(h, features);
+	r->fixed_len = fixed_len_of(r->service, r->stateless, features);
 	if (len < r->fixed_len)
 		return VIRTIO_CRYPTO_BADMSG;
 	if (!r->stateless) {
