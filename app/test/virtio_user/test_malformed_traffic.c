@@ -52,12 +52,12 @@
 #include <rte_mbuf.h>
 #include <rte_memory.h>
 
+#include "cryptodev_harness.h"
 #include "dpdk_driver_abi.h"
 #include "virtio_crypto_hw.h"
 #include "virtio_crypto_vq.h"
 #include "virtio_crypto_wire.h"
 
-#define IV_OFFSET	(sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 #define MAX_TEXT	2048
 #define GUARD		0xa5
 #define DEADLINE_MS	5000
@@ -104,12 +104,6 @@ struct req_mem {
 	uint8_t status;
 };
 
-struct reference {
-	uint8_t dev;
-	struct rte_mempool *mbufs, *ops, *sessions;
-	void *sess;
-};
-
 static uint64_t rng;
 
 static uint64_t
@@ -122,72 +116,26 @@ next_rand(void)
 	return rng * 0x2545f4914f6cdd1dULL;
 }
 
-static int
-ref_setup(struct reference *r, const char *name, const uint8_t key[16])
-{
-	struct rte_cryptodev_config conf = { .socket_id = (int)rte_socket_id(),
-					     .nb_queue_pairs = 1 };
-	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = 64 };
-	struct rte_crypto_sym_xform x = {
-		.type = RTE_CRYPTO_SYM_XFORM_CIPHER,
-		.cipher = {
-			.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT,
-			.algo = RTE_CRYPTO_CIPHER_AES_CBC,
-			.key = { .data = key, .length = 16 },
-			.iv = { .offset = IV_OFFSET, .length = 16 },
-		},
-	};
-	int id = rte_cryptodev_get_dev_id(name);
-
-	if (id < 0)
-		return -ENODEV;
-	r->dev = id;
-	r->mbufs = rte_pktmbuf_pool_create("ref_mbufs", 8, 0, 0, MAX_TEXT + 128, 0);
-	r->ops = rte_crypto_op_pool_create("ref_ops", RTE_CRYPTO_OP_TYPE_SYMMETRIC, 8, 0, 16, 0);
-	r->sessions = rte_cryptodev_sym_session_pool_create("ref_sessions", 2,
-			rte_cryptodev_sym_get_private_session_size(r->dev), 0, 0, 0);
-	qp.mp_session = r->sessions;
-	if (r->mbufs == NULL || r->ops == NULL || r->sessions == NULL ||
-	    rte_cryptodev_configure(r->dev, &conf) != 0 ||
-	    rte_cryptodev_queue_pair_setup(r->dev, 0, &qp, conf.socket_id) != 0 ||
-	    rte_cryptodev_start(r->dev) != 0)
-		return -EIO;
-	r->sess = rte_cryptodev_sym_session_create(r->dev, &x, r->sessions);
-	return r->sess ? 0 : -EIO;
-}
-
 /* The reference device's AES-128-CBC of len bytes: 0, or -1. */
 static int
-ref_encrypt(struct reference *r, const uint8_t *iv, const uint8_t *in, uint32_t len,
-	    uint8_t *out)
+ref_encrypt(struct ch_dev *ref, const uint8_t key[16], const uint8_t *iv,
+	    const uint8_t *in, uint32_t len, uint8_t *out)
 {
-	struct rte_crypto_op *op = rte_crypto_op_alloc(r->ops, RTE_CRYPTO_OP_TYPE_SYMMETRIC);
-	struct rte_mbuf *m = rte_pktmbuf_alloc(r->mbufs);
-	struct rte_crypto_op *done = NULL;
-	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz();
-	int rc = -1;
-	uint8_t *p;
+	const struct ch_sym_case c = {
+		.kind = CH_CIPHER, .cipher_algo = RTE_CRYPTO_CIPHER_AES_CBC, .encrypt = true,
+		.key = key, .key_len = 16, .iv = iv, .iv_len = 16,
+		.in = in, .in_len = len, .cipher_len = len,
+	};
+	struct ch_sym_op h;
+	int rc;
 
-	if (op == NULL || m == NULL || (p = (uint8_t *)rte_pktmbuf_append(m, len)) == NULL)
-		goto out;
-	memcpy(p, in, len);
-	memcpy(rte_crypto_op_ctod_offset(op, uint8_t *, IV_OFFSET), iv, 16);
-	op->sym->m_src = m;
-	op->sym->cipher.data.offset = 0;
-	op->sym->cipher.data.length = len;
-	rte_crypto_op_attach_sym_session(op, r->sess);
-	if (rte_cryptodev_enqueue_burst(r->dev, 0, &op, 1) != 1)
-		goto out;
-	while (rte_cryptodev_dequeue_burst(r->dev, 0, &done, 1) == 0)
-		if (rte_get_timer_cycles() > deadline)
-			goto out;
-	if (done == op && op->status == RTE_CRYPTO_OP_STATUS_SUCCESS) {
-		memcpy(out, p, len);
-		rc = 0;
-	}
-out:
-	rte_pktmbuf_free(m);
-	rte_crypto_op_free(op);
+	if (ch_sym_op_build(ref, &c, &h) != 0)
+		return -1;
+	rc = ch_run_ops(ref, 0, &h.op, 1, 1000) == 0 && ch_sym_op_intact(&h) &&
+	     h.op->status == RTE_CRYPTO_OP_STATUS_SUCCESS ? 0 : -1;
+	if (rc == 0)
+		ch_sym_op_output(&h, &c, out, NULL);
+	ch_sym_op_free(ref, &h);
 	return rc;
 }
 
@@ -318,7 +266,7 @@ main(int argc, char **argv)
 	struct vc_session_request sreq;
 	struct virtio_crypto_hw *hw;
 	struct rte_cryptodev *cdev;
-	struct reference ref;
+	struct ch_dev ref;
 	struct req_mem *q;
 	uint8_t expect[MAX_TEXT];
 	int i, rc;
@@ -348,7 +296,7 @@ main(int argc, char **argv)
 	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 
 	cdev = rte_cryptodev_pmd_get_named_dev(dev);
-	if (cdev == NULL || ref_setup(&ref, ref_name, key) != 0) {
+	if (cdev == NULL || ch_dev_setup(&ref, ref_name, 1) != 0) {
 		fprintf(stderr, "malformed: no device %s, or no reference %s\n", dev, ref_name);
 		return 1;
 	}
@@ -396,7 +344,8 @@ main(int argc, char **argv)
 		uint16_t nb_in, nb_out = build(hw, q, c, session, len, bufs, &nb_in, &dst_len);
 		bool good;
 
-		if (c == VALID && ref_encrypt(&ref, q->iv_text, q->iv_text + 16, len, expect) != 0) {
+		if (c == VALID &&
+		    ref_encrypt(&ref, key, q->iv_text, q->iv_text + 16, len, expect) != 0) {
 			fprintf(stderr, "malformed: the reference device failed\n");
 			return 1;
 		}
@@ -437,7 +386,7 @@ main(int argc, char **argv)
 	printf("malformed: %" PRIu64 " requests, %" PRIu64 " wrong\n", n, nb_wrong);
 	rte_free(q);
 	rte_cryptodev_stop(cdev->data->dev_id);
-	rte_cryptodev_stop(ref.dev);
+	ch_dev_close(&ref);
 	rte_eal_cleanup();
 	return nb_wrong == 0 ? 0 : 1;
 }
