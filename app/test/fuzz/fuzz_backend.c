@@ -454,6 +454,15 @@ seed_write(const char *dir, const char *name, const struct seed *s)
 		die("cannot write a seed");
 }
 
+/* An empty seed of kind sel, its status byte "never written" (OK is 0). */
+static void
+seed_start(struct seed *s, uint8_t sel)
+{
+	memset(s, 0, sizeof(*s));
+	s->mem[S_STATUS] = 0xee;
+	s->sel = sel;
+}
+
 /* A chain of buffers at DATA_OFF offsets, direct from descriptor 0. */
 static void
 seed_chain(struct seed *s, const struct vring_desc *bufs, unsigned int n, bool indirect)
@@ -522,9 +531,7 @@ seed_cipher(struct seed *s, uint8_t sel, uint64_t session, bool indirect)
 		{ S_STATUS, 1, VRING_DESC_F_WRITE, 0 },
 	};
 
-	memset(s, 0, sizeof(*s));
-	s->mem[S_STATUS] = 0xee;	/* "never written": OK is 0 */
-	s->sel = sel;
+	seed_start(s, sel);
 	/* the session fixes the direction; the opcode must agree */
 	sim_cipher_req(req, session == dec_id ? VIRTIO_CRYPTO_CIPHER_DECRYPT :
 		       VIRTIO_CRYPTO_CIPHER_ENCRYPT, session, 16, 64, 64);
@@ -546,9 +553,7 @@ seed_chain_request(struct seed *s, uint8_t sel)
 		{ S_STATUS, 1, VRING_DESC_F_WRITE, 0 },
 	};
 
-	memset(s, 0, sizeof(*s));
-	s->mem[S_STATUS] = 0xee;	/* "never written": OK is 0 */
-	s->sel = sel;
+	seed_start(s, sel);
 	sim_chain_req(req, VIRTIO_CRYPTO_CIPHER_ENCRYPT, chain_id, 64, 0, 64, 12);
 	memset(&s->mem[S_IV], 0x11, 16);
 	memset(&s->mem[S_SRC], 0x22, 64);
@@ -571,9 +576,7 @@ seed_stateless(struct seed *s)
 		{ S_STATUS, 1, VRING_DESC_F_WRITE, 0 },
 	};
 
-	memset(s, 0, sizeof(*s));
-	s->mem[S_STATUS] = 0xee;	/* "never written": OK is 0 */
-	s->sel = KIND_SPLIT | IN_REV1;
+	seed_start(s, KIND_SPLIT | IN_REV1);
 	h->opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
 	sim_stateless_cbc_sha1(f, VIRTIO_CRYPTO_OP_ENCRYPT,
 			       VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH, 20, 64);
@@ -598,9 +601,7 @@ seed_control(struct seed *s)
 	};
 	unsigned int i;
 
-	memset(s, 0, sizeof(*s));
-	s->mem[S_STATUS] = 0xee;	/* "never written": OK is 0 */
-	s->sel = KIND_CTRL;
+	seed_start(s, KIND_CTRL);
 	create->header.opcode = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;
 	create->u.sym_create_session.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
 	ch->alg_chain_order = VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH;
