@@ -22,7 +22,9 @@ Checks, each printed as PASS/FAIL, then "checks: N passed, M failed":
 With --kill-daemon-after SEC the daemon is SIGKILLed that long after the
 program starts (the "backend gone" case); the daemon checks are then skipped,
 unless --restart-daemon-after SEC starts a new daemon on the same socket that
-long after the kill: the checks are then the new daemon's.
+long after the kill: the checks are then the new daemon's. --restarts N does
+that N times, each new daemon killed --kill-daemon-after SEC after it started
+(all but the last).
 """
 
 import argparse
@@ -69,6 +71,8 @@ def main():
     ap.add_argument('--kill-daemon-after', type=float)
     ap.add_argument('--restart-daemon-after', type=float,
                     help='with --kill-daemon-after: a new daemon that long after the kill')
+    ap.add_argument('--restarts', type=int, default=1,
+                    help='with --restart-daemon-after: kill and restart this many times')
     ap.add_argument('--show', type=int, default=40, help='output lines to print at the end')
     ap.add_argument('program', nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -116,30 +120,35 @@ def main():
                              errors='replace')
         killed_daemon = False
         try:
-            if a.kill_daemon_after is not None:
+            out = None
+            rounds = a.restarts if a.restart_daemon_after is not None else 1
+            for _ in range(rounds if a.kill_daemon_after is not None else 0):
                 try:
                     out, _ = p.communicate(timeout=a.kill_daemon_after)
+                    break
                 except subprocess.TimeoutExpired:
-                    os.killpg(daemon.pid, signal.SIGKILL)
-                    daemon.wait()
-                    killed_daemon = True
-                    rest = max(1, a.timeout - a.kill_daemon_after)
-                    if a.restart_daemon_after is None:
-                        out, _ = p.communicate(timeout=rest)
-                    else:
-                        try:
-                            out, _ = p.communicate(timeout=a.restart_daemon_after)
-                        except subprocess.TimeoutExpired:
-                            # the killed one's socket file is still there
-                            # (when it listened: else the socket is the program's)
-                            if not daemon_connects and os.path.exists(sock):
-                                os.unlink(sock)
-                            daemon = start_daemon()
-                            print('--- daemon restarted')
-                            sys.stdout.flush()
-                            out, _ = p.communicate(timeout=rest)
-            else:
-                out, _ = p.communicate(timeout=a.timeout)
+                    pass
+                os.killpg(daemon.pid, signal.SIGKILL)
+                daemon.wait()
+                killed_daemon = True
+                print('--- daemon killed')
+                sys.stdout.flush()
+                if a.restart_daemon_after is None:
+                    break
+                try:
+                    out, _ = p.communicate(timeout=a.restart_daemon_after)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                # the killed one's socket file is still there
+                # (when it listened: else the socket is the program's)
+                if not daemon_connects and os.path.exists(sock):
+                    os.unlink(sock)
+                daemon = start_daemon()
+                print('--- daemon restarted')
+                sys.stdout.flush()
+            if out is None:
+                out, _ = p.communicate(timeout=max(1, a.timeout - (time.monotonic() - start)))
             timed_out = False
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)

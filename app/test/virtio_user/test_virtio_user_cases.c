@@ -31,8 +31,16 @@
  *                    deadline; new ones come back failed too; nothing hangs
  *   backend_restart  the backend killed and a new one started (by the
  *                    runner): ops fail, the application re-creates the
- *                    device (our PMD does not reconnect by itself) from
- *                    VDEV_SPEC, the --vdev argument, and traffic succeeds
+ *                    device from VDEV_SPEC, the --vdev argument (rather
+ *                    than wait for the PMD to reconnect), and traffic
+ *                    succeeds
+ *   backend_reconnect
+ *                    the backend killed and a new one started, ROUNDS
+ *                    times (by the runner): the PMD reconnects by itself;
+ *                    ops in flight come back failed, none lost, traffic
+ *                    succeeds again through the session made before the
+ *                    first loss (the same ciphertext as before it) and
+ *                    through a new one
  *   never_dequeued   the application enqueues and never dequeues: the
  *                    device stops taking ops when full (no error, no
  *                    loss), and every op comes back SUCCESS once the
@@ -152,22 +160,35 @@ op_free(struct rte_crypto_op *op)
 	rte_crypto_op_free(op);
 }
 
-/* One op through the device; its status, or -1 if it never came back. */
+/*
+ * One op through the device; its status, or -1 if it never came back. Its
+ * output goes to out (if given, len bytes) before the op is freed.
+ */
 static int
-run_one(struct env *e, struct rte_crypto_op *op)
+run_one_out(struct env *e, struct rte_crypto_op *op, void *out, uint32_t len)
 {
 	uint64_t deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
 	struct rte_crypto_op *done = NULL;
 	int status;
 
-	if (rte_cryptodev_enqueue_burst(e->dev, 0, &op, 1) != 1)
+	if (rte_cryptodev_enqueue_burst(e->dev, 0, &op, 1) != 1) {
+		op_free(op);
 		return -1;
+	}
 	while (rte_cryptodev_dequeue_burst(e->dev, 0, &done, 1) == 0)
 		if (rte_get_timer_cycles() > deadline)
 			return -1;
 	status = done == op ? done->status : -1;
+	if (out != NULL && status == RTE_CRYPTO_OP_STATUS_SUCCESS)
+		memcpy(out, rte_pktmbuf_mtod(done->sym->m_src, void *), len);
 	op_free(done);
 	return status;
+}
+
+static int
+run_one(struct env *e, struct rte_crypto_op *op)
+{
+	return run_one_out(e, op, NULL, 0);
 }
 
 static int
@@ -503,6 +524,115 @@ case_backend_restart(struct env *e, const char *vdev)
 	return 0;
 }
 
+/* 1024 bytes of the environment's plaintext through a session, encrypted. */
+static int
+encrypt_known(struct env *e, void *sess, uint8_t out[1024])
+{
+	struct rte_crypto_op *op = cipher_op(e, 1024);
+
+	if (op == NULL || sess == NULL)
+		return -1;
+	rte_crypto_op_attach_sym_session(op, sess);
+	return run_one_out(e, op, out, 1024);
+}
+
+/*
+ * Bursts of ops until one comes back with the status wanted (or the
+ * deadline), then every op out there collected. Counts what went and came.
+ */
+struct tally {
+	uint64_t sent, back, ok, failed;
+};
+
+static bool
+traffic_until(struct env *e, int want, uint64_t deadline, struct tally *t)
+{
+	struct rte_crypto_op *ops[BURST];
+	bool seen = false;
+	uint16_t n, i;
+
+	while (!seen && rte_get_timer_cycles() < deadline) {
+		for (n = 0; n < BURST; n++) {
+			ops[n] = cipher_op(e, 64);
+			if (ops[n] == NULL)
+				break;
+		}
+		i = rte_cryptodev_enqueue_burst(e->dev, 0, ops, n);
+		t->sent += i;
+		for (; i < n; i++)
+			op_free(ops[i]);
+		do {
+			n = rte_cryptodev_dequeue_burst(e->dev, 0, ops, BURST);
+			for (i = 0; i < n; i++) {
+				t->back++;
+				if (ops[i]->status == RTE_CRYPTO_OP_STATUS_SUCCESS)
+					t->ok++;
+				else
+					t->failed++;
+				seen |= ops[i]->status == want;
+				op_free(ops[i]);
+			}
+		} while (seen && t->back < t->sent && rte_get_timer_cycles() < deadline);
+		/* a device down fails ops at once: no need to spin on it */
+		if (!seen && want == RTE_CRYPTO_OP_STATUS_SUCCESS)
+			rte_delay_ms(1);
+	}
+	return seen && t->back == t->sent;
+}
+
+static int
+case_backend_reconnect(struct env *e, unsigned int rounds)
+{
+	uint64_t hz = rte_get_timer_hz();
+	uint8_t before[1024], after[1024];
+	struct rte_cryptodev_stats st;
+	unsigned int r, ok = 0, i;
+	char what[128];
+	void *fresh;
+
+	check("the session encrypts before the backend is lost",
+	      encrypt_known(e, e->sess, before) == RTE_CRYPTO_OP_STATUS_SUCCESS);
+	for (r = 1; r <= rounds; r++) {
+		struct tally lost = { 0 }, back = { 0 };
+		uint64_t t0;
+
+		snprintf(what, sizeof(what), "round %u: the loss shows: ops fail, and every op "
+			 "sent comes back", r);
+		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_ERROR,
+					  rte_get_timer_cycles() + 60 * hz, &lost));
+		t0 = rte_get_timer_cycles();
+		snprintf(what, sizeof(what), "round %u: the PMD reconnects by itself: ops succeed "
+			 "again, and every op sent comes back", r);
+		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_SUCCESS, t0 + 30 * hz, &back));
+		printf("round %u: %lu ops before the loss came back ok, %lu failed; back up "
+		       "%.1f s after the first failure (%lu ops failed meanwhile)\n", r,
+		       (unsigned long)lost.ok, (unsigned long)lost.failed,
+		       (double)(rte_get_timer_cycles() - t0) / hz,
+		       (unsigned long)back.failed);
+	}
+	check("the session made before the first loss was made again with its key "
+	      "(the same ciphertext)",
+	      encrypt_known(e, e->sess, after) == RTE_CRYPTO_OP_STATUS_SUCCESS &&
+	      memcmp(before, after, sizeof(before)) == 0);
+	fresh = cbc_session(e, e->sessions);
+	memset(after, 0, sizeof(after));
+	check("a session made now gives the same ciphertext",
+	      encrypt_known(e, fresh, after) == RTE_CRYPTO_OP_STATUS_SUCCESS &&
+	      memcmp(before, after, sizeof(before)) == 0);
+	if (fresh != NULL)
+		rte_cryptodev_sym_session_free(e->dev, fresh);
+	for (i = 0; i < NB_OPS; i++) {
+		struct rte_crypto_op *op = cipher_op(e, 256);
+
+		ok += op && run_one(e, op) == RTE_CRYPTO_OP_STATUS_SUCCESS;
+	}
+	check("traffic goes on", ok == NB_OPS);
+	rte_cryptodev_stats_get(e->dev, &st);
+	check("the device counted every op it took as dequeued",
+	      st.enqueued_count == st.dequeued_count);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -520,7 +650,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: test_virtio_user_cases [EAL] -- "
 			"binding|oversize|unknown_session|session_table_full|backend_gone|"
 			"never_dequeued [DEVICE]\n"
-			"       test_virtio_user_cases [EAL] -- backend_restart DEVICE VDEV_SPEC\n");
+			"       test_virtio_user_cases [EAL] -- backend_restart DEVICE VDEV_SPEC\n"
+			"       test_virtio_user_cases [EAL] -- backend_reconnect DEVICE ROUNDS\n");
 		return 2;
 	}
 	which = argv[1];
@@ -528,6 +659,10 @@ main(int argc, char **argv)
 		dev_name = argv[2];
 	if (strcmp(which, "backend_restart") == 0 && argc != 4) {
 		fprintf(stderr, "backend_restart wants the vdev spec (name,devargs)\n");
+		return 2;
+	}
+	if (strcmp(which, "backend_reconnect") == 0 && (argc != 4 || atoi(argv[3]) < 1)) {
+		fprintf(stderr, "backend_reconnect wants the number of rounds\n");
 		return 2;
 	}
 	if (strcmp(which, "binding") == 0) {
@@ -547,6 +682,8 @@ main(int argc, char **argv)
 			case_never_dequeued(&e);
 		else if (failed == 0 && strcmp(which, "backend_restart") == 0)
 			case_backend_restart(&e, argv[3]);
+		else if (failed == 0 && strcmp(which, "backend_reconnect") == 0)
+			case_backend_reconnect(&e, atoi(argv[3]));
 		else if (failed == 0)
 			check("known case", false);
 		if (strcmp(which, "backend_gone") != 0) {

@@ -51,7 +51,7 @@ fill_addr(struct sockaddr_un *sa, const char *path)
 }
 
 static int
-connect_client(struct vhost_user_conn *c, const struct sockaddr_un *sa, unsigned int timeout_ms)
+connect_client(const struct sockaddr_un *sa, unsigned int timeout_ms, int *out)
 {
 	uint64_t deadline = now_ms() + timeout_ms;
 
@@ -61,7 +61,7 @@ connect_client(struct vhost_user_conn *c, const struct sockaddr_un *sa, unsigned
 		if (fd < 0)
 			return -errno;
 		if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0) {
-			c->fd = fd;
+			*out = fd;
 			return 0;
 		}
 		close(fd);
@@ -71,10 +71,23 @@ connect_client(struct vhost_user_conn *c, const struct sockaddr_un *sa, unsigned
 	}
 }
 
+/* The next backend to connect to our listening socket. */
 static int
-accept_backend(struct vhost_user_conn *c, const struct sockaddr_un *sa, unsigned int timeout_ms)
+accept_next(int listen_fd, unsigned int timeout_ms, int *out)
 {
-	struct pollfd p;
+	struct pollfd p = { .fd = listen_fd, .events = POLLIN };
+	int rc = poll(&p, 1, timeout_ms);
+
+	if (rc <= 0)
+		return rc == 0 ? -ETIMEDOUT : -errno;
+	*out = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	return *out < 0 ? -errno : 0;
+}
+
+static int
+listen_and_accept(struct vhost_user_conn *c, const struct sockaddr_un *sa,
+		  unsigned int timeout_ms, int *out)
+{
 	struct stat st;
 	int fd, rc;
 
@@ -90,13 +103,7 @@ accept_backend(struct vhost_user_conn *c, const struct sockaddr_un *sa, unsigned
 		return rc;
 	}
 	c->listen_fd = fd;
-	p.fd = fd;
-	p.events = POLLIN;
-	rc = poll(&p, 1, timeout_ms);
-	if (rc <= 0)
-		return rc == 0 ? -ETIMEDOUT : -errno;
-	c->fd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-	return c->fd < 0 ? -errno : 0;
+	return accept_next(fd, timeout_ms, out);
 }
 
 int
@@ -115,12 +122,42 @@ vhost_user_connect(struct vhost_user_conn *c, const char *path, bool server,
 	if (rc != 0)
 		return rc;
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	rc = server ? accept_backend(c, &sa, timeout_ms) : connect_client(c, &sa, timeout_ms);
+	rc = server ? listen_and_accept(c, &sa, timeout_ms, &c->fd) :
+		      connect_client(&sa, timeout_ms, &c->fd);
 	if (rc == 0 && set_reply_timeout(c->fd) != 0)
 		rc = -errno;
 	if (rc != 0)
 		vhost_user_disconnect(c);
 	return rc;
+}
+
+int
+vhost_user_reconnect(struct vhost_user_conn *c, unsigned int timeout_ms)
+{
+	struct sockaddr_un sa;
+	int fd = -1, rc;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->protocol_features = 0;
+	pthread_mutex_unlock(&c->lock);
+	rc = fill_addr(&sa, c->path);
+	if (rc == 0)
+		rc = c->server ? accept_next(c->listen_fd, timeout_ms, &fd) :
+				 connect_client(&sa, timeout_ms, &fd);
+	if (rc == 0 && set_reply_timeout(fd) != 0)
+		rc = -errno;
+	if (rc != 0) {
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->fd = fd;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
 }
 
 void

@@ -39,6 +39,14 @@ int vhost_user_connect(struct vhost_user_conn *c, const char *path, bool server,
 void vhost_user_disconnect(struct vhost_user_conn *c);
 
 /**
+ * Drop the connection and wait up to timeout_ms for a backend again:
+ * connect anew (client), or accept the next backend on the socket still
+ * listening (server). Protocol features are to be negotiated again.
+ * @return 0 or a negative errno (no connection).
+ */
+int vhost_user_reconnect(struct vhost_user_conn *c, unsigned int timeout_ms);
+
+/**
  * Send one message and, if reply is non-NULL, read the reply to it.
  *
  * @param payload, size

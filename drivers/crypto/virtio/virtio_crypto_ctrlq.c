@@ -57,7 +57,7 @@ vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
 	void *done;
 	int rc;
 
-	if (hw->broken)
+	if (!vc_hw_ctrl_usable(hw))
 		return -EIO;
 	if (vq->indirect && nb_out + nb_in > VC_CTRL_TABLE_ENTRIES)
 		return -EINVAL;	/* the table would run into the scratch area */
@@ -72,7 +72,8 @@ vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
 
 	deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 1000 * timeout_ms;
 	while ((done = vc_vq_get_used(vq, &len)) == NULL) {
-		if (hw->broken)
+		/* a backend lost meanwhile never answers; its successor starts anew */
+		if (!vc_hw_ctrl_usable(hw))
 			return -EIO;
 		if (rte_get_timer_cycles() > deadline)
 			return -ETIMEDOUT;

@@ -700,37 +700,92 @@ wipe_keys(struct vc_request_area *area)
 		explicit_bzero(area->keys, sizeof(area->keys));
 }
 
+/*
+ * A burst publishes that it runs before it reads the link, and a transport
+ * taking the link down publishes that before it reads the flag
+ * (virtio_crypto_hw_link_down()): one of the two always sees the other.
+ */
+static __rte_always_inline bool
+burst_enter(struct virtio_crypto_qp *qp)
+{
+	__atomic_store_n(&qp->in_burst, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return likely(qp->hw->link == VC_LINK_UP && !qp->hw->broken && qp->vq != NULL);
+}
+
+static __rte_always_inline uint16_t
+burst_leave(struct virtio_crypto_qp *qp, uint16_t n)
+{
+	__atomic_store_n(&qp->in_burst, 0, __ATOMIC_RELEASE);
+	return n;
+}
+
+/*
+ * A device that cannot take ops. While a transport takes the rings back
+ * (QUIESCE) the burst touches nothing, not even the done ring it fills.
+ * Otherwise ops are answered with errors through the done ring, nothing
+ * lost: a broken device's rings are this thread's to empty first; a link
+ * that went down had them emptied by the transport and they are its own
+ * until the link is up again. Room stays in the done ring for every area,
+ * should the device come back and go again before the application
+ * dequeues.
+ */
+static uint16_t
+enqueue_refused(struct virtio_crypto_qp *qp, struct rte_crypto_op **ops, uint16_t nb_ops)
+{
+	uint8_t link = qp->hw->link;
+	unsigned int room;
+	uint16_t i, n;
+
+	if (link == VC_LINK_QUIESCE)
+		return 0;
+	if (link == VC_LINK_UP && qp->vq != NULL)
+		vc_qp_fail_inflight(qp);
+	room = rte_ring_free_count(qp->done);
+	room = room > qp->nb_areas ? room - qp->nb_areas : 0;
+	n = RTE_MIN(nb_ops, room);
+	for (i = 0; i < n; i++)
+		ops[i]->status = RTE_CRYPTO_OP_STATUS_ERROR;
+	n = rte_ring_enqueue_burst(qp->done, (void **)ops, n, NULL);
+	qp->stats.enqueued_count += n;
+	return n;
+}
+
+static uint16_t
+dequeue_refused(struct virtio_crypto_qp *qp, struct rte_crypto_op **ops, uint16_t nb_ops)
+{
+	uint8_t link = qp->hw->link;
+	uint16_t n;
+
+	if (link == VC_LINK_QUIESCE)
+		return 0;
+	if (link == VC_LINK_UP && qp->vq != NULL)
+		vc_qp_fail_inflight(qp);
+	n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
+	qp->stats.dequeue_err_count += n;
+	qp->stats.dequeued_count += n;
+	return n;
+}
+
 uint16_t
 vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 {
 	struct virtio_crypto_qp *qp = qpv;
 	struct virtio_crypto_hw *hw = qp->hw;
-	struct virtio_crypto_vq *vq = qp->vq;
 	struct vc_request_area *areas[VC_MAX_BURST];
+	struct virtio_crypto_vq *vq;
 	struct req_builder b;
 	uint16_t i, n, used = 0;
 
-	if (unlikely(hw->broken || vq == NULL)) {
-		/*
-		 * Answer with errors through dequeue, nothing lost: what the
-		 * device held goes to the done ring first, then as many new
-		 * ops as it has room for.
-		 */
-		if (vq != NULL)
-			vc_qp_fail_inflight(qp);
-		n = RTE_MIN(nb_ops, rte_ring_free_count(qp->done));
-		for (i = 0; i < n; i++)
-			ops[i]->status = RTE_CRYPTO_OP_STATUS_ERROR;
-		n = rte_ring_enqueue_burst(qp->done, (void **)ops, n, NULL);
-		qp->stats.enqueued_count += n;
-		return n;
-	}
+	if (unlikely(!burst_enter(qp)))
+		return burst_leave(qp, enqueue_refused(qp, ops, nb_ops));
+	vq = qp->vq;
 	/* With indirect descriptors a request takes one ring slot. */
 	n = RTE_MIN(nb_ops, VC_MAX_BURST);
 	if (vq->indirect)
 		n = RTE_MIN(n, vq->nb_free);
 	if (n == 0 || rte_mempool_get_bulk(qp->areas, (void **)areas, n) != 0)
-		return 0;
+		return burst_leave(qp, 0);
 
 	b.hw = hw;
 	for (i = 0; i < n; i++) {
@@ -758,28 +813,22 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 		hw->ops->notify_queue(hw, vq);
 	qp->stats.enqueued_count += i;
 	qp->stats.enqueue_err_count += nb_ops - i;
-	return i;
+	return burst_leave(qp, i);
 }
 
 uint16_t
 vc_dequeue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 {
 	struct virtio_crypto_qp *qp = qpv;
-	struct virtio_crypto_vq *vq = qp->vq;
 	struct vc_request_area *areas[VC_MAX_BURST];
 	struct vc_request_area *area;
+	struct virtio_crypto_vq *vq;
 	uint16_t n = 0, k = 0, i;
 	uint32_t len;
 
-	if (unlikely(qp->hw->broken || vq == NULL)) {
-		/* what the device held comes back failed; then only the done ring */
-		if (vq != NULL)
-			vc_qp_fail_inflight(qp);
-		n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
-		qp->stats.dequeue_err_count += n;
-		qp->stats.dequeued_count += n;
-		return n;
-	}
+	if (unlikely(!burst_enter(qp)))
+		return burst_leave(qp, dequeue_refused(qp, ops, nb_ops));
+	vq = qp->vq;
 	if (unlikely(rte_ring_count(qp->done) != 0))
 		n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
 	while (n < nb_ops && k < VC_MAX_BURST &&
@@ -795,7 +844,7 @@ vc_dequeue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 		if (unlikely(ops[i]->status != RTE_CRYPTO_OP_STATUS_SUCCESS))
 			qp->stats.dequeue_err_count++;
 	qp->stats.dequeued_count += n;
-	return n;
+	return burst_leave(qp, n);
 }
 
 static void

@@ -23,6 +23,7 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
+#include <rte_pause.h>
 
 #include "dpdk_driver_abi.h"
 #include "virtio_crypto_algs.h"
@@ -347,6 +348,116 @@ hw_describe(struct virtio_crypto_hw *hw)
 }
 
 /* ------------------------------------------------------------------ */
+/* A transport that reconnects                                         */
+/* ------------------------------------------------------------------ */
+
+void
+virtio_crypto_hw_link_down(struct virtio_crypto_hw *hw)
+{
+	struct rte_cryptodev *dev = rte_cryptodev_pmd_get_named_dev(hw->name);
+	unsigned int failed = 0;
+	uint16_t i;
+
+	/*
+	 * QUIESCE first, without dev_lock: a session request waiting on the
+	 * lost backend with dev_lock held sees it and gives up.
+	 */
+	hw->link = VC_LINK_QUIESCE;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&hw->dev_lock);
+	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
+		struct virtio_crypto_qp *qp = dev->data->queue_pairs[i];
+
+		if (qp == NULL)
+			continue;
+		while (__atomic_load_n(&qp->in_burst, __ATOMIC_ACQUIRE))
+			rte_pause();
+		if (qp->vq != NULL) {
+			failed += qp->vq->size - qp->vq->nb_free;
+			vc_qp_fail_inflight(qp);
+		}
+	}
+	__atomic_store_n(&hw->link, VC_LINK_DOWN, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&hw->dev_lock);
+	VIRTIO_CRYPTO_LOG(driver, WARNING, "%s: backend lost; ops it held failed back "
+			  "(%u descriptors); waiting for it to come back", hw->name, failed);
+}
+
+/*
+ * The backend reached again must be the device the application was shown:
+ * the same features negotiated and the same configuration.
+ */
+static int
+hw_renegotiate(struct virtio_crypto_hw *hw)
+{
+	struct virtio_crypto_config was = hw->config;
+	uint64_t features = hw->features;
+	int rc = hw_negotiate(hw);
+
+	if (rc != 0)
+		return rc;
+	if (hw->features != features || memcmp(&was, &hw->config, sizeof(was)) != 0) {
+		VIRTIO_CRYPTO_LOG(driver, ERR, "%s: the backend reached again is another device "
+				  "(features 0x%" PRIx64 " for 0x%" PRIx64 ", or another "
+				  "configuration); it stays down: create the device anew",
+				  hw->name, hw->features, features);
+		hw->features = features;
+		hw->config = was;
+		hw->max_dataqueues = rte_le_to_cpu_32(was.max_dataqueues);
+		hw_set_queue_pairs(hw);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* Every ring from its start, as a new backend takes it (SET_VRING_BASE 0). */
+static void
+vq_restart(struct virtio_crypto_vq *vq)
+{
+	vc_vq_init(vq, vq->index, vq->size, vq->packed_ring, vq->indirect, vq->event_idx,
+		   vq->mz->addr, vq->desc_addr, vq->slots);
+}
+
+int
+virtio_crypto_hw_reconnected(struct virtio_crypto_hw *hw)
+{
+	uint16_t i;
+	int rc;
+
+	pthread_mutex_lock(&hw->dev_lock);
+	hw->link = VC_LINK_REBUILD;
+	rc = hw_renegotiate(hw);
+	if (rc == 0 && hw->nb_queues > 0) {
+		for (i = 0; i < hw->nb_queues; i++)
+			vq_restart(hw->dataq[i]);
+		if (hw->ctrlq != NULL)
+			vq_restart(hw->ctrlq);
+		hw->ops->set_status(hw, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER |
+				    VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+		if (!(hw->ops->get_status(hw) & VIRTIO_STATUS_DRIVER_OK))
+			rc = -EIO;
+	}
+	if (rc == 0) {
+		hw->broken = false;
+		/* a device never configured has no way to make them, nor use them */
+		if (hw->nb_queues > 0 || hw->sessions_by_transport)
+			rc = vc_sessions_remake(hw);
+	}
+	if (rc == 0) {
+		__atomic_store_n(&hw->link, VC_LINK_UP, __ATOMIC_RELEASE);
+		VIRTIO_CRYPTO_LOG(driver, WARNING, "%s: backend back; device up again",
+				  hw->name);
+	} else {
+		hw->ops->set_status(hw, VIRTIO_STATUS_FAILED);
+		hw->link = VC_LINK_DOWN;
+		VIRTIO_CRYPTO_LOG(driver, ERR, "%s: the backend reached again could not take "
+				  "the device: %s", hw->name, strerror(-rc));
+	}
+	pthread_mutex_unlock(&hw->dev_lock);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* cryptodev operations                                                */
 /* ------------------------------------------------------------------ */
 
@@ -361,12 +472,18 @@ vc_dev_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
 				  hw->name, config->nb_queue_pairs, hw->max_queue_pairs);
 		return -EINVAL;
 	}
-	if (hw->nb_queues == config->nb_queue_pairs && !hw->broken)
-		return 0;
-	dev_reset(dev, NULL);
-	rc = hw_bring_up(hw, config->nb_queue_pairs, config->socket_id);
-	if (rc == 0)
-		dev_attach_queue_pairs(dev);
+	pthread_mutex_lock(&hw->dev_lock);
+	if (hw->nb_queues == config->nb_queue_pairs && !hw->broken) {
+		rc = 0;
+	} else if (hw->link != VC_LINK_UP) {
+		rc = -ENOTCONN;		/* the transport is reconnecting */
+	} else {
+		dev_reset(dev, NULL);
+		rc = hw_bring_up(hw, config->nb_queue_pairs, config->socket_id);
+		if (rc == 0)
+			dev_attach_queue_pairs(dev);
+	}
+	pthread_mutex_unlock(&hw->dev_lock);
 	return rc;
 }
 
@@ -390,7 +507,7 @@ vc_dev_stop(struct rte_cryptodev *dev)
 	/* The device keeps running: ops it holds are still dequeued. */
 }
 
-static int vc_qp_release(struct rte_cryptodev *dev, uint16_t qp_id);
+static void qp_release(struct rte_cryptodev *dev, uint16_t qp_id);
 
 static int
 vc_dev_close(struct rte_cryptodev *dev)
@@ -398,10 +515,12 @@ vc_dev_close(struct rte_cryptodev *dev)
 	struct virtio_crypto_hw *hw = dev_hw(dev);
 	uint16_t i;
 
+	pthread_mutex_lock(&hw->dev_lock);
 	dev_reset(dev, NULL);
 	for (i = 0; i < dev->data->nb_queue_pairs; i++)
-		vc_qp_release(dev, i);
+		qp_release(dev, i);
 	hw->broken = false;
+	pthread_mutex_unlock(&hw->dev_lock);
 	return 0;
 }
 
@@ -464,13 +583,13 @@ area_init(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
 	area->addr = a->use_va ? (uint64_t)(uintptr_t)obj : rte_mempool_virt2iova(obj);
 }
 
-static int
-vc_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
+static void
+qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 {
 	struct virtio_crypto_qp *qp = dev->data->queue_pairs[qp_id];
 
 	if (qp == NULL)
-		return 0;
+		return;
 	/*
 	 * Areas the device still holds must not return to a freed pool: a
 	 * reset takes them back first.
@@ -481,12 +600,22 @@ vc_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 	rte_mempool_free(qp->areas);
 	rte_free(qp);
 	dev->data->queue_pairs[qp_id] = NULL;
+}
+
+static int
+vc_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+
+	pthread_mutex_lock(&hw->dev_lock);
+	qp_release(dev, qp_id);
+	pthread_mutex_unlock(&hw->dev_lock);
 	return 0;
 }
 
 static int
-vc_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
-	    const struct rte_cryptodev_qp_conf *conf, int socket_id)
+qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
+	 const struct rte_cryptodev_qp_conf *conf, int socket_id)
 {
 	struct virtio_crypto_hw *hw = dev_hw(dev);
 	struct area_init_arg arg = { .use_va = hw->use_va };
@@ -496,7 +625,7 @@ vc_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 
 	if (qp_id >= hw->nb_queues)
 		return -EINVAL;
-	vc_qp_release(dev, qp_id);
+	qp_release(dev, qp_id);
 	if (qp_id >= hw->nb_queues)	/* a release with ops in flight reset it */
 		return -EIO;
 
@@ -533,6 +662,19 @@ vc_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 	}
 	dev->data->queue_pairs[qp_id] = qp;
 	return 0;
+}
+
+static int
+vc_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
+	    const struct rte_cryptodev_qp_conf *conf, int socket_id)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	int rc;
+
+	pthread_mutex_lock(&hw->dev_lock);
+	rc = qp_setup(dev, qp_id, conf, socket_id);
+	pthread_mutex_unlock(&hw->dev_lock);
+	return rc;
 }
 
 static struct rte_cryptodev_ops virtio_crypto_dev_ops = {
@@ -601,6 +743,9 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	if (hw->ctrl_timeout_ms == 0)
 		hw->ctrl_timeout_ms = 10000;
 	pthread_mutex_init(&hw->ctrl_lock, NULL);
+	pthread_mutex_init(&hw->dev_lock, NULL);
+	TAILQ_INIT(&hw->session_copies);
+	hw->link = VC_LINK_UP;
 
 	rc = -ENOMEM;
 	snprintf(params.name, sizeof(params.name), "vc_%u_ctrl", hw->dev_id);
@@ -642,6 +787,8 @@ fail:
 	hw->ops->set_status(hw, VIRTIO_STATUS_FAILED);
 	rte_memzone_free(hw->ctrl_mz);
 	hw->ctrl_mz = NULL;
+	pthread_mutex_destroy(&hw->dev_lock);
+	pthread_mutex_destroy(&hw->ctrl_lock);
 	rte_cryptodev_pmd_destroy(dev);
 	return rc;
 }
@@ -656,18 +803,23 @@ virtio_crypto_dev_destroy(const char *name)
 	if (dev == NULL)
 		return -ENODEV;
 	hw = dev->data->dev_private;
+	/* Nothing of the transport's own may reconnect under what follows. */
+	if (hw->ops->stop != NULL)
+		hw->ops->stop(hw);
 	/*
 	 * The device first, while the transport is there to reset it; the
 	 * close DPDK does on destroy then finds nothing left to undo.
 	 */
 	dev_reset(dev, NULL);
 	for (i = 0; i < dev->data->nb_queue_pairs; i++)
-		vc_qp_release(dev, i);
+		qp_release(dev, i);
+	vc_sessions_forget(hw);
 	rte_memzone_free(hw->ctrl_mz);
 	hw->ctrl_mz = NULL;
 	if (hw->ops->close != NULL)
 		hw->ops->close(hw);
 	hw->transport_closed = true;
+	/* dev_lock stays: DPDK's destroy closes the device (vc_dev_close) */
 	pthread_mutex_destroy(&hw->ctrl_lock);
 	return rte_cryptodev_pmd_destroy(dev);
 }

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include <rte_cryptodev.h>
 
@@ -92,9 +93,31 @@ struct virtio_crypto_transport_ops {
 	int (*create_session)(struct virtio_crypto_hw *hw,
 			      const struct vc_session_request *s, uint64_t *session_id);
 	int (*destroy_session)(struct virtio_crypto_hw *hw, uint64_t session_id);
+	/**
+	 * Optional: stop whatever the transport runs by itself (a thread that
+	 * watches the backend and reconnects), before the device goes.
+	 */
+	void (*stop)(struct virtio_crypto_hw *hw);
 	/** Release the transport (after the last reset). */
 	void (*close)(struct virtio_crypto_hw *hw);
 };
+
+/*
+ * Whether the device's rings are usable, as the data path sees it at the
+ * start of every burst. Only a transport that reconnects (virtio-user)
+ * moves it away from UP: a lost backend takes it to QUIESCE while queue
+ * pairs finish their bursts and what the rings held is failed back, DOWN
+ * until a backend is back, REBUILD while the device is set up on it again.
+ */
+enum vc_link {
+	VC_LINK_UP,
+	VC_LINK_REBUILD,	/**< only the transport's thread uses the device */
+	VC_LINK_QUIESCE,	/**< bursts touch nothing, not even the done ring */
+	VC_LINK_DOWN,		/**< ops fail through the done ring; rings untouched */
+};
+
+struct vc_session_copy;
+TAILQ_HEAD(vc_session_copies, vc_session_copy);
 
 /** The control queue: session requests, one at a time, from any thread. */
 struct virtio_crypto_ctrlq {
@@ -150,6 +173,19 @@ struct virtio_crypto_hw {
 	/* Set on a fatal protocol error or a lost device; checked per burst. */
 	volatile bool broken;
 	bool transport_closed;		/**< device being destroyed */
+	volatile uint8_t link;		/**< enum vc_link */
+	/*
+	 * Serialises what changes the device's queues or sessions: cryptodev
+	 * configure, close and queue pair set-up and release, session create
+	 * and clear, destroy, and the transport's reconnect.
+	 */
+	pthread_mutex_t dev_lock;
+	/*
+	 * Sessions to make again on a backend the transport reconnected to
+	 * (keep_sessions), under dev_lock.
+	 */
+	bool keep_sessions;
+	struct vc_session_copies session_copies;
 
 	/* Control path, serialised by ctrl_lock. */
 	pthread_mutex_t ctrl_lock;
@@ -201,6 +237,33 @@ int virtio_crypto_dev_destroy(const char *name);
 
 /** The device went away: fail what it holds, refuse new work. */
 void virtio_crypto_hw_set_broken(struct virtio_crypto_hw *hw, const char *why);
+
+/**
+ * The transport lost its backend and will reconnect: wait for every queue
+ * pair to leave its burst, fail back what the rings held (nothing lost) and
+ * leave the link DOWN, so that bursts and sessions touch nothing of the
+ * device until virtio_crypto_hw_reconnected().
+ */
+void virtio_crypto_hw_link_down(struct virtio_crypto_hw *hw);
+
+/**
+ * The transport reached a backend again: set the device up on it as it
+ * was (the same features and configuration, every ring from its start,
+ * every live session made again with its new id in place) and bring the
+ * link UP.
+ *
+ * @return 0; -EAGAIN if the backend went away again (call again on the
+ *   next); another negative errno if it is not the device it was: the
+ *   device stays down.
+ */
+int virtio_crypto_hw_reconnected(struct virtio_crypto_hw *hw);
+
+/** Whether the control path may use the device (the link is UP or REBUILD). */
+static inline bool
+vc_hw_ctrl_usable(const struct virtio_crypto_hw *hw)
+{
+	return !hw->broken && hw->link <= VC_LINK_REBUILD;
+}
 
 /* Control queue (virtio_crypto_ctrlq.c). */
 int vc_ctrlq_create_session(struct virtio_crypto_hw *hw,

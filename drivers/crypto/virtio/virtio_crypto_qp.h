@@ -64,6 +64,12 @@ struct virtio_crypto_qp {
 	struct rte_mempool *areas;
 	struct rte_ring *done;		/**< ops completed without the device */
 	uint32_t nb_areas;		/**< size of the areas pool */
+	/*
+	 * Set by the application's thread for the length of a burst, so that
+	 * a transport taking the rings back (virtio_crypto_hw_link_down())
+	 * can wait for it to leave.
+	 */
+	volatile uint8_t in_burst;
 	uint16_t qp_id;
 	struct rte_cryptodev_stats stats;
 };

@@ -5,10 +5,14 @@
 /*
  * Sessions: rte_crypto transforms decoded into virtio session parameters,
  * created on the device by control queue or by the transport's own session
- * messages, and destroyed the same way.
+ * messages, and destroyed the same way. For a transport that reconnects,
+ * each device session an application holds keeps a copy of its request and
+ * keys, to be made again on the next backend (vc_sessions_remake()).
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -304,6 +308,126 @@ vc_sym_session_trial_close(struct virtio_crypto_hw *hw, uint32_t service, uint64
 	device_session_destroy(hw, service, id);
 }
 
+/*
+ * A device session the application holds, as it takes to make it again on
+ * a backend the transport reconnected to: the request with a copy of its
+ * keys, and where the session's device id lives (in the session's private
+ * data). On hw->session_copies under dev_lock from create to clear.
+ */
+struct vc_session_copy {
+	TAILQ_ENTRY(vc_session_copy) next;
+	uint64_t *id;
+	struct vc_session_request req;	/**< key pointers into keys[] */
+	uint8_t keys[];
+};
+
+static void
+session_copy_free(struct vc_session_copy *c)
+{
+	if (c == NULL)
+		return;
+	explicit_bzero(c, sizeof(*c) + c->req.cipher_key_len + c->req.auth_key_len);
+	free(c);
+}
+
+static struct vc_session_copy *
+session_copy_make(const struct vc_session_request *s, uint64_t *id)
+{
+	struct vc_session_copy *c = malloc(sizeof(*c) + s->cipher_key_len + s->auth_key_len);
+
+	if (c == NULL)
+		return NULL;
+	c->id = id;
+	c->req = *s;
+	if (s->cipher_key_len != 0)
+		memcpy(c->keys, s->cipher_key, s->cipher_key_len);
+	if (s->auth_key_len != 0)
+		memcpy(c->keys + s->cipher_key_len, s->auth_key, s->auth_key_len);
+	c->req.cipher_key = c->keys;
+	c->req.auth_key = c->keys + s->cipher_key_len;
+	return c;
+}
+
+/*
+ * A session the application holds: made on the device, its id in *id, and
+ * (transports that reconnect) its copy in *copy. Called with dev_lock held.
+ */
+static int
+session_open(struct virtio_crypto_hw *hw, const struct vc_session_request *s, uint64_t *id,
+	     struct vc_session_copy **copy)
+{
+	struct vc_session_copy *c = NULL;
+	int rc;
+
+	*copy = NULL;
+	if (hw->link != VC_LINK_UP)
+		return -ENOTCONN;	/* the transport is reconnecting */
+	if (hw->keep_sessions) {
+		c = session_copy_make(s, id);
+		if (c == NULL)
+			return -ENOMEM;
+	}
+	rc = device_session_create(hw, s, id);
+	if (rc != 0) {
+		session_copy_free(c);
+		return rc;
+	}
+	if (c != NULL)
+		TAILQ_INSERT_TAIL(&hw->session_copies, c, next);
+	*copy = c;
+	return 0;
+}
+
+/*
+ * Close what session_open() made. With the link down the backend that had
+ * the session is gone, and the next one will not get it. Called with
+ * dev_lock held.
+ */
+static int
+session_close(struct virtio_crypto_hw *hw, uint32_t service, uint64_t id,
+	      struct vc_session_copy **copy)
+{
+	if (*copy != NULL) {
+		TAILQ_REMOVE(&hw->session_copies, *copy, next);
+		session_copy_free(*copy);
+		*copy = NULL;
+	}
+	if (hw->link != VC_LINK_UP)
+		return 0;
+	return device_session_destroy(hw, service, id);
+}
+
+int
+vc_sessions_remake(struct virtio_crypto_hw *hw)
+{
+	struct vc_session_copy *c;
+	unsigned int n = 0;
+	int rc;
+
+	TAILQ_FOREACH(c, &hw->session_copies, next) {
+		rc = device_session_create(hw, &c->req, c->id);
+		if (rc != 0) {
+			VIRTIO_CRYPTO_LOG(session, ERR, "%s: the new backend refused session %u "
+					  "of the old one: %s", hw->name, n, strerror(-rc));
+			return rc;
+		}
+		n++;
+	}
+	VIRTIO_CRYPTO_LOG(session, INFO, "%s: %u sessions made again", hw->name, n);
+	return 0;
+}
+
+void
+vc_sessions_forget(struct virtio_crypto_hw *hw)
+{
+	struct vc_session_copy *c;
+
+	while ((c = TAILQ_FIRST(&hw->session_copies)) != NULL) {
+		TAILQ_REMOVE(&hw->session_copies, c, next);
+		session_copy_free(c);
+	}
+}
+
 unsigned int
 vc_sym_session_get_size(struct rte_cryptodev *dev)
 {
@@ -323,7 +447,9 @@ vc_sym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_sym_xform 
 	if (rc != 0)
 		return rc;
 	session_request(&s->p, &req);
-	rc = device_session_create(hw, &req, &s->session_id);
+	pthread_mutex_lock(&hw->dev_lock);
+	rc = session_open(hw, &req, &s->session_id, &s->copy);
+	pthread_mutex_unlock(&hw->dev_lock);
 	s->p.cipher_key = NULL;
 	s->p.auth_key = NULL;
 	if (rc != 0) {
@@ -343,7 +469,9 @@ vc_sym_session_clear(struct rte_cryptodev *dev, struct rte_cryptodev_sym_session
 	struct vc_sym_session *s = vc_sym_session_priv(sess);
 	int rc;
 
-	rc = device_session_destroy(hw, s->p.service, s->session_id);
+	pthread_mutex_lock(&hw->dev_lock);
+	rc = session_close(hw, s->p.service, s->session_id, &s->copy);
+	pthread_mutex_unlock(&hw->dev_lock);
 	if (rc != 0)
 		VIRTIO_CRYPTO_LOG(session, ERR, "%s: session %" PRIu64 " destroy failed: %s",
 				  hw->name, s->session_id, strerror(-rc));
@@ -360,26 +488,24 @@ vc_asym_session_get_size(struct rte_cryptodev *dev)
 	return sizeof(struct vc_asym_session);
 }
 
-static int
-rsa_session_create(struct virtio_crypto_hw *hw, const uint8_t *der, uint32_t der_len,
-		   bool private_key, uint32_t padding, uint32_t hash, uint64_t *id)
+static void
+rsa_session_request(struct vc_session_request *req, const uint8_t *der, uint32_t der_len,
+		    bool private_key, uint32_t padding, uint32_t hash)
 {
-	struct vc_session_request req;
 	struct virtio_crypto_akcipher_session_para *para =
-		&req.req.u.akcipher_create_session.para;
+		&req->req.u.akcipher_create_session.para;
 
-	memset(&req, 0, sizeof(req));
-	req.req.header.opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION);
-	req.req.header.algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_RSA);
+	memset(req, 0, sizeof(*req));
+	req->req.header.opcode = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION);
+	req->req.header.algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_RSA);
 	para->algo = rte_cpu_to_le_32(VIRTIO_CRYPTO_AKCIPHER_RSA);
 	para->keytype = rte_cpu_to_le_32(private_key ? VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE :
-						      VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC);
+						       VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC);
 	para->keylen = rte_cpu_to_le_32(der_len);
 	para->u.rsa.padding_algo = rte_cpu_to_le_32(padding);
 	para->u.rsa.hash_algo = rte_cpu_to_le_32(hash);
-	req.cipher_key = der;
-	req.cipher_key_len = der_len;
-	return device_session_create(hw, &req, id);
+	req->cipher_key = der;
+	req->cipher_key_len = der_len;
 }
 
 /* A PKCS#1 session per hash the device takes; 0 if it took any. */
@@ -387,13 +513,15 @@ static int
 rsa_hashed_sessions_create(struct virtio_crypto_hw *hw, const uint8_t *der, uint32_t der_len,
 			   struct vc_asym_session *s)
 {
+	struct vc_session_request req;
 	int rc = -ENOTSUP;
 	unsigned int i;
 
 	for (i = 0; i < VC_RSA_NB_HASHES && !hw->broken; i++) {
-		if (rsa_session_create(hw, der, der_len, s->private_key,
-				       VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
-				       vc_rsa_digest_infos[i].virtio_hash, &s->hashed_id[i]) != 0)
+		rsa_session_request(&req, der, der_len, s->private_key,
+				    VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+				    vc_rsa_digest_infos[i].virtio_hash);
+		if (session_open(hw, &req, &s->hashed_id[i], &s->hashed_copy[i]) != 0)
 			continue;
 		s->hashed |= 1u << i;
 		rc = 0;
@@ -420,6 +548,7 @@ int
 vc_asym_session_trial(struct virtio_crypto_hw *hw, bool *hash_named)
 {
 	static const uint8_t e[] = { 0x01, 0x00, 0x01 };
+	struct vc_session_request req;
 	struct rte_crypto_rsa_xform x;
 	uint8_t der[VC_RSA_DER_MAX];
 	bool private_key;
@@ -435,24 +564,41 @@ vc_asym_session_trial(struct virtio_crypto_hw *hw, bool *hash_named)
 	if (len < 0)
 		return len;
 	*hash_named = false;
-	rc = rsa_session_create(hw, der, len, false, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
-				VIRTIO_CRYPTO_RSA_NO_HASH, &id);
+	rsa_session_request(&req, der, len, false, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+			    VIRTIO_CRYPTO_RSA_NO_HASH);
+	rc = device_session_create(hw, &req, &id);
 	if (rc != 0 && !hw->broken) {
 		*hash_named = true;
-		rc = rsa_session_create(hw, der, len, false, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
-					VIRTIO_CRYPTO_RSA_SHA256, &id);
+		rsa_session_request(&req, der, len, false, VIRTIO_CRYPTO_RSA_PKCS1_PADDING,
+				    VIRTIO_CRYPTO_RSA_SHA256);
+		rc = device_session_create(hw, &req, &id);
 	}
 	if (rc == 0)
 		device_session_destroy(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER, id);
 	return rc;
 }
 
-int
-vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xform *xform,
-			  struct rte_cryptodev_asym_session *sess)
+static void
+asym_session_close(struct virtio_crypto_hw *hw, struct vc_asym_session *s)
 {
-	struct virtio_crypto_hw *hw = dev_hw(dev);
-	struct vc_asym_session *s = vc_asym_session_priv(sess);
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(s->session_id); i++)
+		if (s->created[i])
+			session_close(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER, s->session_id[i],
+				      &s->copy[i]);
+	for (i = 0; i < VC_RSA_NB_HASHES; i++)
+		if (s->hashed & (1u << i))
+			session_close(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER, s->hashed_id[i],
+				      &s->hashed_copy[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+asym_session_open(struct virtio_crypto_hw *hw, const struct rte_crypto_asym_xform *xform,
+		  struct vc_asym_session *s)
+{
+	struct vc_session_request req;
 	uint8_t der[VC_RSA_DER_MAX];
 	int der_len, rc = 0;
 	unsigned int pad;
@@ -483,8 +629,9 @@ vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xfor
 			continue;
 		}
 		/* DPDK signs what it is given, DigestInfo included: no hash named. */
-		rc = rsa_session_create(hw, der, der_len, s->private_key, pad,
-					VIRTIO_CRYPTO_RSA_NO_HASH, &s->session_id[pad]);
+		rsa_session_request(&req, der, der_len, s->private_key, pad,
+				    VIRTIO_CRYPTO_RSA_NO_HASH);
+		rc = session_open(hw, &req, &s->session_id[pad], &s->copy[pad]);
 		s->created[pad] = rc == 0;
 		if (rc != 0)
 			VIRTIO_CRYPTO_LOG(session, INFO, "%s: RSA %s padding refused: %s", hw->name,
@@ -501,8 +648,21 @@ vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xfor
 	if (rc != 0) {
 		VIRTIO_CRYPTO_LOG(session, ERR, "%s: RSA session create failed: %s",
 				  hw->name, strerror(-rc));
-		vc_asym_session_clear(dev, sess);
+		asym_session_close(hw, s);
 	}
+	return rc;
+}
+
+int
+vc_asym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_asym_xform *xform,
+			  struct rte_cryptodev_asym_session *sess)
+{
+	struct virtio_crypto_hw *hw = dev_hw(dev);
+	int rc;
+
+	pthread_mutex_lock(&hw->dev_lock);
+	rc = asym_session_open(hw, xform, vc_asym_session_priv(sess));
+	pthread_mutex_unlock(&hw->dev_lock);
 	return rc;
 }
 
@@ -510,16 +670,8 @@ void
 vc_asym_session_clear(struct rte_cryptodev *dev, struct rte_cryptodev_asym_session *sess)
 {
 	struct virtio_crypto_hw *hw = dev_hw(dev);
-	struct vc_asym_session *s = vc_asym_session_priv(sess);
-	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(s->session_id); i++)
-		if (s->created[i])
-			device_session_destroy(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER,
-					       s->session_id[i]);
-	for (i = 0; i < VC_RSA_NB_HASHES; i++)
-		if (s->hashed & (1u << i))
-			device_session_destroy(hw, VIRTIO_CRYPTO_SERVICE_AKCIPHER,
-					       s->hashed_id[i]);
-	memset(s, 0, sizeof(*s));
+	pthread_mutex_lock(&hw->dev_lock);
+	asym_session_close(hw, vc_asym_session_priv(sess));
+	pthread_mutex_unlock(&hw->dev_lock);
 }

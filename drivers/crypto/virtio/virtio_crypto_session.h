@@ -46,9 +46,12 @@ struct vc_sym_params {
 	uint16_t auth_key_len;
 };
 
+struct vc_session_copy;
+
 /** The PMD's private part of a symmetric session. */
 struct vc_sym_session {
 	uint64_t session_id;
+	struct vc_session_copy *copy;	/**< to make it again on a new backend */
 	struct vc_sym_params p;		/**< key pointers NULL */
 };
 
@@ -60,6 +63,7 @@ struct vc_asym_session {
 	 * virtio RSA session carries it.
 	 */
 	uint64_t session_id[2];		/**< by VIRTIO_CRYPTO_RSA_*_PADDING */
+	struct vc_session_copy *copy[2];
 	bool created[2];
 	bool private_key;
 	uint16_t mod_len;
@@ -70,6 +74,7 @@ struct vc_asym_session {
 	 */
 	uint8_t hashed;			/**< bit per vc_rsa_digest_infos entry */
 	uint64_t hashed_id[VC_RSA_NB_HASHES];
+	struct vc_session_copy *hashed_copy[VC_RSA_NB_HASHES];
 };
 
 /**
@@ -106,6 +111,18 @@ void vc_sym_session_trial_close(struct virtio_crypto_hw *hw, uint32_t service, u
  * @return 0 if the device took either; else as session creation fails.
  */
 int vc_asym_session_trial(struct virtio_crypto_hw *hw, bool *hash_named);
+
+/**
+ * Make every session the application holds again on the backend a
+ * transport reconnected to, each new id where the old one was. Called with
+ * dev_lock held and the data path off the rings.
+ *
+ * @return 0, or the negative errno of the first session the device refused.
+ */
+int vc_sessions_remake(struct virtio_crypto_hw *hw);
+
+/** Drop the copies of sessions the application never cleared (destroy). */
+void vc_sessions_forget(struct virtio_crypto_hw *hw);
 
 /* cryptodev session ops (virtio_crypto_session.c) */
 struct rte_cryptodev;

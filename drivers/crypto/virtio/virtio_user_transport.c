@@ -30,6 +30,12 @@
  *   timeout=MS         wait this long for the backend to connect and for a
  *                      control queue request (default 10000); a vhost-user
  *                      reply that takes over 10 s means the backend is gone
+ *
+ * A backend that hangs up is waited for, connected to again (or accepted
+ * again, server=1) and given the device as it was: the same features and
+ * configuration, rings from their start, every live session made again.
+ * Meanwhile ops fail back and sessions cannot be made (virtio_crypto_hw.h,
+ * enum vc_link).
  */
 
 #include <errno.h>
@@ -82,6 +88,7 @@ struct virtio_user_dev {
 	int kickfd[VU_MAX_VRINGS];
 	int callfd[VU_MAX_VRINGS];
 	struct virtio_crypto_hw *hw;	/**< the device's, once created */
+	bool qemu_config;		/**< config=qemu */
 	pthread_t monitor;
 	bool monitor_running;
 	volatile bool monitor_stop;
@@ -470,14 +477,23 @@ vu_destroy_session(struct virtio_crypto_hw *hw, uint64_t session_id)
 }
 
 static void
-vu_close(struct virtio_crypto_hw *hw)
+vu_stop(struct virtio_crypto_hw *hw)
 {
 	struct virtio_user_dev *d = vu(hw);
 
 	if (d->monitor_running) {
 		d->monitor_stop = true;
 		pthread_join(d->monitor, NULL);
+		d->monitor_running = false;
 	}
+}
+
+static void
+vu_close(struct virtio_crypto_hw *hw)
+{
+	struct virtio_user_dev *d = vu(hw);
+
+	vu_stop(hw);
 	rte_mem_event_callback_unregister(d->name, d);
 	vhost_user_disconnect(&d->conn);
 	pthread_mutex_destroy(&d->conn.lock);
@@ -498,6 +514,7 @@ static const struct virtio_crypto_transport_ops virtio_user_ops = {
 	.notify_queue = vu_notify_queue,
 	.create_session = vu_create_session,
 	.destroy_session = vu_destroy_session,
+	.stop = vu_stop,
 	.close = vu_close,
 };
 
@@ -505,15 +522,59 @@ static const struct virtio_crypto_transport_ops virtio_user_ops = {
 /* Backend watch and memory hotplug                                    */
 /* ------------------------------------------------------------------ */
 
-/* A backend that hangs up fails what it holds, rather than leaving it lost. */
+static int vhost_user_hello(struct virtio_user_dev *d, bool qemu_config);
+
+/*
+ * One try at a backend again, waiting VU_MONITOR_PERIOD_US for one to be
+ * there: 0 once the device is up on it.
+ */
+static int
+backend_again(struct virtio_user_dev *d)
+{
+	int rc = vhost_user_reconnect(&d->conn, VU_MONITOR_PERIOD_US / 1000);
+
+	if (rc != 0)
+		return rc;
+	rc = vhost_user_hello(d, d->qemu_config);
+	if (rc == 0 && d->sessions != SESSIONS_CTRLQ &&
+	    !has_protocol_feature(d, VHOST_USER_PROTOCOL_F_CRYPTO_SESSION)) {
+		VIRTIO_CRYPTO_LOG(driver, ERR, "%s: the backend reached again has no crypto "
+				  "session messages", d->name);
+		rc = -ENOTSUP;
+	}
+	if (rc == 0)
+		rc = virtio_crypto_hw_reconnected(d->hw);
+	return rc;
+}
+
+/*
+ * A backend that hangs up fails back what it holds, nothing lost, and the
+ * device waits for the next one. A backend that cannot take the device (not
+ * the device it was) is left alone until it hangs up in turn.
+ */
 static void *
 monitor_backend(void *arg)
 {
 	struct virtio_user_dev *d = arg;
+	enum { WATCHING, RECONNECTING, REFUSED } state = WATCHING;
 
 	while (!d->monitor_stop) {
-		if (vhost_user_hung_up(&d->conn)) {
-			virtio_crypto_hw_set_broken(d->hw, "the vhost-user backend hung up");
+		switch (state) {
+		case WATCHING:
+		case REFUSED:
+			if (!vhost_user_hung_up(&d->conn))
+				break;
+			if (state == WATCHING) {
+				d->rings_live = false;	/* nothing to take back from it */
+				virtio_crypto_hw_link_down(d->hw);
+			}
+			state = RECONNECTING;
+			continue;
+		case RECONNECTING:
+			if (backend_again(d) == 0)
+				state = WATCHING;
+			else if (!vhost_user_hung_up(&d->conn))
+				state = REFUSED;
 			break;
 		}
 		usleep(VU_MONITOR_PERIOD_US);
@@ -728,6 +789,7 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 	for (i = 0; i < VU_MAX_VRINGS; i++)
 		d->kickfd[i] = d->callfd[i] = -1;
 	d->sessions = a.sessions;
+	d->qemu_config = a.qemu_config;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 
 	rc = vhost_user_connect(&d->conn, a.path, a.server, a.timeout_ms);
@@ -767,6 +829,7 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 	tmpl.queue_size = a.queue_size;
 	tmpl.queues_limit = a.queues;
 	tmpl.ctrl_timeout_ms = a.timeout_ms;
+	tmpl.keep_sessions = true;	/* made again on the backend after a reconnect */
 	rc = virtio_crypto_dev_create(name, &vdev->device, &tmpl, rte_socket_id(), &d->hw);
 	if (rc != 0)
 		goto fail;
