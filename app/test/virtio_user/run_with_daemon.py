@@ -24,7 +24,8 @@ program starts (the "backend gone" case); the daemon checks are then skipped,
 unless --restart-daemon-after SEC starts a new daemon on the same socket that
 long after the kill: the checks are then the new daemon's. --restarts N does
 that N times, each new daemon killed --kill-daemon-after SEC after it started
-(all but the last).
+(all but the last); --first-restart-arg ARG gives the first new daemon an
+extra option (a daemon the program must refuse).
 """
 
 import argparse
@@ -73,6 +74,8 @@ def main():
                     help='with --kill-daemon-after: a new daemon that long after the kill')
     ap.add_argument('--restarts', type=int, default=1,
                     help='with --restart-daemon-after: kill and restart this many times')
+    ap.add_argument('--first-restart-arg', action='append', default=[],
+                    help='extra option for the first restarted daemon only, repeatable')
     ap.add_argument('--show', type=int, default=40, help='output lines to print at the end')
     ap.add_argument('program', nargs=argparse.REMAINDER)
     a = ap.parse_args()
@@ -91,10 +94,10 @@ def main():
 
     daemon_log = open(os.path.join(rundir, 'daemon.log'), 'w+')
 
-    def start_daemon():
+    def start_daemon(extra=()):
         return subprocess.Popen(
             [a.daemon, '-l', '1', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
-             '--', '--socket', sock] + a.daemon_arg,
+             '--', '--socket', sock] + a.daemon_arg + list(extra),
             stdout=daemon_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
 
@@ -122,7 +125,7 @@ def main():
         try:
             out = None
             rounds = a.restarts if a.restart_daemon_after is not None else 1
-            for _ in range(rounds if a.kill_daemon_after is not None else 0):
+            for r in range(rounds if a.kill_daemon_after is not None else 0):
                 try:
                     out, _ = p.communicate(timeout=a.kill_daemon_after)
                     break
@@ -144,8 +147,9 @@ def main():
                 # (when it listened: else the socket is the program's)
                 if not daemon_connects and os.path.exists(sock):
                     os.unlink(sock)
-                daemon = start_daemon()
-                print('--- daemon restarted')
+                daemon = start_daemon(a.first_restart_arg if r == 0 else ())
+                print('--- daemon restarted' + (' with ' + ' '.join(a.first_restart_arg)
+                                                if r == 0 and a.first_restart_arg else ''))
                 sys.stdout.flush()
             if out is None:
                 out, _ = p.communicate(timeout=max(1, a.timeout - (time.monotonic() - start)))

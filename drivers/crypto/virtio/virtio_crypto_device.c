@@ -216,9 +216,12 @@ hw_set_queue_pairs(struct virtio_crypto_hw *hw)
 		hw->max_queue_pairs = RTE_MIN(hw->max_queue_pairs, hw->queues_answering);
 }
 
-/* Reset, acknowledge, negotiate features and read the configuration. */
+/*
+ * Reset, acknowledge, negotiate the features wanted that the device offers
+ * and read the configuration.
+ */
 static int
-hw_negotiate(struct virtio_crypto_hw *hw)
+hw_negotiate(struct virtio_crypto_hw *hw, uint64_t want)
 {
 	uint64_t offered;
 	uint8_t status;
@@ -228,7 +231,7 @@ hw_negotiate(struct virtio_crypto_hw *hw)
 	hw->ops->set_status(hw, VIRTIO_STATUS_ACK);
 	hw->ops->set_status(hw, VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER);
 	offered = hw->ops->get_features(hw);
-	hw->features = offered & wanted_features(hw);
+	hw->features = offered & want;
 	/* Stateless requests have the REVISION_1 layouts only. */
 	if (!vc_hw_has_feature(hw, VIRTIO_CRYPTO_F_REVISION_1))
 		hw->features &= ~((1ULL << VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE) |
@@ -280,7 +283,7 @@ hw_bring_up(struct virtio_crypto_hw *hw, uint16_t nb, int socket_id)
 
 	hw_reset(hw);
 	hw->broken = false;
-	rc = hw_negotiate(hw);
+	rc = hw_negotiate(hw, wanted_features(hw));
 	if (rc != 0)
 		goto fail;
 	rc = -ENOMEM;
@@ -384,30 +387,63 @@ virtio_crypto_hw_link_down(struct virtio_crypto_hw *hw)
 }
 
 /*
- * The backend reached again must be the device the application was shown:
- * the same features negotiated and the same configuration.
+ * A configuration that offers at least what another did: every service
+ * and algorithm, keys and requests as large, and the same data queues.
+ */
+static bool
+config_covers(const struct virtio_crypto_config *now, const struct virtio_crypto_config *was)
+{
+	const rte_le32_t *masks[][2] = {
+		{ &now->crypto_services, &was->crypto_services },
+		{ &now->cipher_algo_l, &was->cipher_algo_l },
+		{ &now->cipher_algo_h, &was->cipher_algo_h },
+		{ &now->hash_algo, &was->hash_algo },
+		{ &now->mac_algo_l, &was->mac_algo_l },
+		{ &now->mac_algo_h, &was->mac_algo_h },
+		{ &now->aead_algo, &was->aead_algo },
+		{ &now->akcipher_algo, &was->akcipher_algo },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(masks); i++)
+		if ((*masks[i][0] & *masks[i][1]) != *masks[i][1])
+			return false;
+	return (rte_le_to_cpu_32(now->status) & VIRTIO_CRYPTO_S_HW_READY) &&
+	       /* the control queue's index is the data queue count */
+	       now->max_dataqueues == was->max_dataqueues &&
+	       rte_le_to_cpu_32(now->max_cipher_key_len) >=
+			rte_le_to_cpu_32(was->max_cipher_key_len) &&
+	       rte_le_to_cpu_32(now->max_auth_key_len) >= rte_le_to_cpu_32(was->max_auth_key_len) &&
+	       rte_le_to_cpu_64(now->max_size) >= rte_le_to_cpu_64(was->max_size);
+}
+
+/*
+ * The backend reached again must still be the device the application was
+ * shown: the features negotiated before, and a configuration offering at
+ * least as much. The device keeps being what it was shown as.
  */
 static int
 hw_renegotiate(struct virtio_crypto_hw *hw)
 {
 	struct virtio_crypto_config was = hw->config;
 	uint64_t features = hw->features;
-	int rc = hw_negotiate(hw);
+	int rc = hw_negotiate(hw, features);
 
 	if (rc != 0)
 		return rc;
-	if (hw->features != features || memcmp(&was, &hw->config, sizeof(was)) != 0) {
+	if (hw->features != features || !config_covers(&hw->config, &was)) {
 		VIRTIO_CRYPTO_LOG(driver, ERR, "%s: the backend reached again is another device "
-				  "(features 0x%" PRIx64 " for 0x%" PRIx64 ", or another "
-				  "configuration); it stays down: create the device anew",
-				  hw->name, hw->features, features);
-		hw->features = features;
-		hw->config = was;
-		hw->max_dataqueues = rte_le_to_cpu_32(was.max_dataqueues);
-		hw_set_queue_pairs(hw);
-		return -EPROTO;
+				  "(%s); the device stays down until that backend goes, or "
+				  "the application creates the device anew", hw->name,
+				  hw->features != features ? "features missing" :
+							     "a configuration offering less");
+		rc = -EPROTO;
 	}
-	return 0;
+	hw->features = features;
+	hw->config = was;
+	hw->max_dataqueues = rte_le_to_cpu_32(was.max_dataqueues);
+	hw_set_queue_pairs(hw);
+	return rc;
 }
 
 /* Every ring from its start, as a new backend takes it (SET_VRING_BASE 0). */
@@ -757,7 +793,7 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	hw->ctrl_buf_addr = vc_hw_addr(hw, hw->ctrl_mz->addr, hw->ctrl_mz->iova);
 
 	/* Live once with every queue, to try sessions and queues; configure starts anew. */
-	rc = hw_negotiate(hw);
+	rc = hw_negotiate(hw, wanted_features(hw));
 	if (rc == 0)
 		rc = hw_bring_up(hw, hw->max_queue_pairs, socket_id);
 	if (rc == 0) {
