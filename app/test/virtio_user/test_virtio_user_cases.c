@@ -465,10 +465,11 @@ case_never_dequeued(struct env *e)
 
 /*
  * The backend killed under traffic and a new one started on the same
- * socket (by the runner). Our PMD fails what it held, as in backend_gone,
- * and does not reconnect by itself: the application re-creates the device
- * (rte_vdev_uninit, then rte_vdev_init with the same devargs until the new
- * backend answers), and traffic succeeds again.
+ * socket (by the runner). Our PMD fails what it held, as in backend_gone;
+ * rather than wait for it to reconnect, the application re-creates the
+ * device (rte_vdev_uninit while the PMD waits for a backend, then
+ * rte_vdev_init with the same devargs until the new backend answers), and
+ * traffic succeeds again.
  */
 static int
 case_backend_restart(struct env *e, const char *vdev)
@@ -580,6 +581,15 @@ traffic_until(struct env *e, int want, uint64_t deadline, struct tally *t)
 	return seen && t->back == t->sent;
 }
 
+/*
+ * The backend killed under traffic and a new one started on the same
+ * socket, rounds times (by the runner), and the application does nothing
+ * about it: each loss fails back what was in flight, none lost, and the
+ * PMD reconnects by itself. The session made before the first loss must
+ * still encrypt as it did (made again with its key); one cleared while the
+ * backend is away must not reach the next backend (the runner's telemetry
+ * check: every session created is destroyed).
+ */
 static int
 case_backend_reconnect(struct env *e, unsigned int rounds)
 {
