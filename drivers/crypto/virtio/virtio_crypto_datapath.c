@@ -13,9 +13,13 @@
 
 #include <errno.h>
 #include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "dpdk_driver_abi.h"
@@ -701,15 +705,45 @@ wipe_keys(struct vc_request_area *area)
 }
 
 /*
- * A burst publishes that it runs before it reads the link, and a transport
- * taking the link down publishes that before it reads the flag
- * (virtio_crypto_hw_link_down()): one of the two always sees the other.
+ * A burst publishes that it runs, then reads the link; a transport taking
+ * the link down publishes that, then reads the flag
+ * (virtio_crypto_hw_link_down()): one of the two must see the other. A
+ * full fence in every burst would drain the store buffer each time, which
+ * holds stores to lines the backend's core owns (about 45 cycles per op
+ * measured at 64 B). Instead the transport's side makes every thread of
+ * the process pass a full barrier (membarrier(2), as userspace RCU does),
+ * and a burst only keeps the compiler from reordering; a kernel without
+ * private expedited membarrier makes bursts fence themselves.
  */
+int
+vc_bursts_barrier_register(void)
+{
+	return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0);
+}
+
+void
+vc_bursts_barrier(const struct virtio_crypto_hw *hw)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (hw->burst_fence ||
+	    syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0)
+		return;
+	/*
+	 * Registered, so the kernel never refuses; should it, a store buffer
+	 * drains in far less than this.
+	 */
+	VIRTIO_CRYPTO_LOG(driver, ERR, "%s: membarrier: %s", hw->name, strerror(errno));
+	rte_delay_ms(1);
+}
+
 static __rte_always_inline bool
 burst_enter(struct virtio_crypto_qp *qp)
 {
 	__atomic_store_n(&qp->in_burst, 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (unlikely(qp->hw->burst_fence))
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	else
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	return likely(qp->hw->link == VC_LINK_UP && !qp->hw->broken && qp->vq != NULL);
 }
 

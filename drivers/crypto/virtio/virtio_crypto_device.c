@@ -366,7 +366,7 @@ virtio_crypto_hw_link_down(struct virtio_crypto_hw *hw)
 	 * lost backend with dev_lock held sees it and gives up.
 	 */
 	hw->link = VC_LINK_QUIESCE;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vc_bursts_barrier(hw);
 	pthread_mutex_lock(&hw->dev_lock);
 	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
 		struct virtio_crypto_qp *qp = dev->data->queue_pairs[i];

@@ -175,6 +175,11 @@ struct virtio_crypto_hw {
 	bool transport_closed;		/**< device being destroyed */
 	volatile uint8_t link;		/**< enum vc_link */
 	/*
+	 * Bursts fence before reading link: the kernel has no membarrier to
+	 * do it for them (vc_bursts_barrier()).
+	 */
+	bool burst_fence;
+	/*
 	 * Serialises what changes the device's queues or sessions: cryptodev
 	 * configure, close and queue pair set-up and release, session create
 	 * and clear, destroy, and the transport's reconnect.

@@ -77,6 +77,18 @@ struct virtio_crypto_qp {
 uint16_t vc_enqueue_burst(void *qp, struct rte_crypto_op **ops, uint16_t nb_ops);
 uint16_t vc_dequeue_burst(void *qp, struct rte_crypto_op **ops, uint16_t nb_ops);
 
+/**
+ * Register the process for the barrier below; 0 or -1 (errno): without
+ * it, set hw->burst_fence and bursts fence themselves.
+ */
+int vc_bursts_barrier_register(void);
+
+/**
+ * After a store the bursts must see (the link), before reading what they
+ * publish (in_burst): a full barrier in every thread of the process.
+ */
+void vc_bursts_barrier(const struct virtio_crypto_hw *hw);
+
 /** Complete every op the device holds on this queue pair as failed. */
 void vc_qp_fail_inflight(struct virtio_crypto_qp *qp);
 

@@ -59,6 +59,7 @@
 #include "vhost_user_frontend.h"
 #include "virtio_crypto_hw.h"
 #include "virtio_crypto_log.h"
+#include "virtio_crypto_qp.h"
 
 #define VU_MAX_VRINGS		65	/* 64 data queues and the control queue */
 #define VU_MAX_RING_SIZE	32768
@@ -830,6 +831,11 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 	tmpl.queues_limit = a.queues;
 	tmpl.ctrl_timeout_ms = a.timeout_ms;
 	tmpl.keep_sessions = true;	/* made again on the backend after a reconnect */
+	if (vc_bursts_barrier_register() != 0) {
+		VIRTIO_CRYPTO_LOG(init, INFO, "%s: no membarrier (%s): bursts fence themselves",
+				  name, strerror(errno));
+		tmpl.burst_fence = true;
+	}
 	rc = virtio_crypto_dev_create(name, &vdev->device, &tmpl, rte_socket_id(), &d->hw);
 	if (rc != 0)
 		goto fail;
