@@ -32,8 +32,9 @@
  *                      reply that takes over 10 s means the backend is gone
  *
  * A backend that hangs up is waited for, connected to again (or accepted
- * again, server=1) and given the device as it was: the same features and
- * configuration, rings from their start, every live session made again.
+ * again, server=1) and given the device as it was (the features negotiated
+ * and at least the configuration shown, or it is left alone until it goes
+ * in turn), rings from their start, every live session made again.
  * Meanwhile ops fail back and sessions cannot be made (virtio_crypto_hw.h,
  * enum vc_link).
  */
