@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 """The guest harness keeps its promises: output and exit status come back,
-files arrive, a hung guest is killed at its timeout, and a harness killed by
-SIGTERM (what meson does on a test timeout) takes its QEMU with it."""
+files arrive, a hung guest is killed at its timeout, a harness killed by
+SIGTERM (what meson does on a test timeout) takes its QEMU with it, and a
+QEMU that fails its own assertion is given one more boot, not two."""
 
 import os
 import signal
@@ -63,6 +64,25 @@ def main():
     child.wait(30)
     time.sleep(0.5)
     check('no QEMU left after SIGTERM to the harness', not qemu_running(tag))
+
+    # QEMU's own assertion (faked: QEMU cannot be made to fail one at will).
+    crash = vmharness.GuestResult(None, '', 'qemu-system-x86_64: ../system/physmem.c:2671: '
+                                  "iotlb_to_section: Assertion `section_index < "
+                                  "d->map.sections_nb' failed.", False, 7.0)
+    fine = vmharness.GuestResult(0, 'ok\n', '', False, 5.0)
+    real, boots = vmharness.run_guest_once, []
+    try:
+        for outcomes, want in (([crash, fine], (2, 0)), ([crash, crash], (2, None)),
+                               ([vmharness.GuestResult(None, '', 'panic', False, 3.0)],
+                                (1, None))):
+            boots.clear()
+            vmharness.run_guest_once = lambda *a: (boots.append(1), outcomes[len(boots) - 1])[1]
+            r = vmharness.run_guest('true\n', image)
+            check(f'{len(outcomes)} boot(s) for {[o.status for o in outcomes]}: '
+                  f'booted {want[0]} time(s), status {want[1]}',
+                  (len(boots), r.status) == want, f'{len(boots)} boots, status {r.status}')
+    finally:
+        vmharness.run_guest_once = real
 
     os.unlink(payload)
     os.unlink(script)

@@ -465,6 +465,11 @@ def builtin_crypto_args(index=0, device_opts=''):
             '-device', f'virtio-crypto-pci,id=vmtest-crypto{index},cryptodev=vmtest-cd{index}{opts}']
 
 
+# QEMU failing one of its own assertions: an emulator bug, whatever the guest
+# did (QEMU 10.0's TCG has hit iotlb_to_section's while a guest booted).
+QEMU_ASSERTION = re.compile(r'^qemu-system-\S+: .*Assertion .* failed\.?$', re.M)
+
+
 def run_guest(script, image, qemu_args=(), memory_mb=512, smp=2, hugepages=0,
               timeout=240, files=None, shared_memory=False, group=None,
               cmdline_extra=''):
@@ -473,7 +478,25 @@ def run_guest(script, image, qemu_args=(), memory_mb=512, smp=2, hugepages=0,
     files: {name: host path}, copied to /tmp/<name> in the guest before the
     script runs. group: a ProcessGroup to start QEMU in (one is made
     otherwise), so that a test's daemons and its guest end together.
+
+    A guest whose QEMU fails an assertion of its own before the script ends
+    is booted once more, and the crash printed: it says nothing about the
+    code under test, and a second one in a row fails the test.
     """
+    result = run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
+                            files, shared_memory, group, cmdline_extra)
+    m = QEMU_ASSERTION.search(result.console)
+    if result.status is None and not result.timed_out and m:
+        print(f'QEMU crashed on its own assertion after {result.seconds:.1f} s, '
+              f'booting the guest again: {m.group(0)}')
+        result = run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
+                                files, shared_memory, group, cmdline_extra)
+    return result
+
+
+def run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout, files,
+                   shared_memory, group, cmdline_extra):
+    """One boot of run_guest()."""
     initramfs = image.build()
     with tempfile.TemporaryDirectory(prefix='vmtest-') as tmp:
         script_path = os.path.join(tmp, 'script.sh')
