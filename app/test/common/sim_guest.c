@@ -124,6 +124,25 @@ sim_stateless_cbc_sha1(struct virtio_crypto_sym_data_flf_stateless *f, uint32_t 
 }
 
 void
+sim_cbc_sha1_session_req(struct virtio_crypto_op_ctrl_req *r, uint32_t op, uint32_t order,
+			 uint32_t auth_key_len)
+{
+	struct virtio_crypto_alg_chain_session_para *ch = &r->u.sym_create_session.u.chain.para;
+
+	memset(r, 0, sizeof(*r));
+	r->header.opcode = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;
+	r->u.sym_create_session.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+	ch->alg_chain_order = order;
+	ch->hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
+	ch->cipher_param.algo = VIRTIO_CRYPTO_CIPHER_AES_CBC;
+	ch->cipher_param.keylen = 16;
+	ch->cipher_param.op = op;
+	ch->u.mac_param.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
+	ch->u.mac_param.hash_result_len = 20;
+	ch->u.mac_param.auth_key_len = auth_key_len;
+}
+
+void
 sim_chain_req(struct virtio_crypto_op_data_req *req, uint32_t opcode, uint64_t session,
 	      uint32_t len, uint32_t hash_off, uint32_t hash_len, uint32_t result_len)
 {

@@ -64,6 +64,14 @@ void sim_chain_req(struct virtio_crypto_op_data_req *req, uint32_t opcode, uint6
 void sim_stateless_cbc_sha1(struct virtio_crypto_sym_data_flf_stateless *f, uint32_t op,
 			    uint32_t order, uint32_t auth_key_len, uint32_t len);
 
+/*
+ * A control request creating an AES-128-CBC + HMAC-SHA1 chain session
+ * with a 20-byte result; its keys (cipher, then auth) go in a buffer of
+ * their own.
+ */
+void sim_cbc_sha1_session_req(struct virtio_crypto_op_ctrl_req *r, uint32_t op,
+			      uint32_t order, uint32_t auth_key_len);
+
 static inline void *
 sim_gpa(const struct sim_guest *g, uint64_t gpa)
 {

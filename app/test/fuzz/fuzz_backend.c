@@ -592,8 +592,6 @@ seed_control(struct seed *s)
 {
 	struct virtio_crypto_op_ctrl_req *create = (void *)&s->mem[S_REQ];
 	struct virtio_crypto_op_ctrl_req *destroy = (void *)&s->mem[S_SRC];
-	struct virtio_crypto_alg_chain_session_para *ch =
-		&create->u.sym_create_session.u.chain.para;
 	const struct vring_desc bufs[] = {
 		{ S_REQ, sizeof(*create), 0, 0 },
 		{ S_KEYS, 36, 0, 0 },
@@ -602,16 +600,8 @@ seed_control(struct seed *s)
 	unsigned int i;
 
 	seed_start(s, KIND_CTRL);
-	create->header.opcode = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;
-	create->u.sym_create_session.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
-	ch->alg_chain_order = VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH;
-	ch->hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
-	ch->cipher_param.algo = VIRTIO_CRYPTO_CIPHER_AES_CBC;
-	ch->cipher_param.keylen = 16;
-	ch->cipher_param.op = VIRTIO_CRYPTO_OP_ENCRYPT;
-	ch->u.mac_param.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
-	ch->u.mac_param.hash_result_len = 20;
-	ch->u.mac_param.auth_key_len = 20;
+	sim_cbc_sha1_session_req(create, VIRTIO_CRYPTO_OP_ENCRYPT,
+				 VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH, 20);
 	memset(&s->mem[S_KEYS], 0x33, 36);
 	memset(&s->mem[S_DST], 0xee, sizeof(struct virtio_crypto_session_input));
 	seed_chain(s, bufs, RTE_DIM(bufs), false);

@@ -1364,21 +1364,9 @@ static uint64_t
 chain_session(uint32_t dir, uint32_t order)
 {
 	struct virtio_crypto_op_ctrl_req r;
-	struct virtio_crypto_alg_chain_session_para *ch =
-		&r.u.sym_create_session.u.chain.para;
 	uint8_t keys[20];
 
-	memset(&r, 0, sizeof(r));
-	r.header.opcode = VIRTIO_CRYPTO_CIPHER_CREATE_SESSION;
-	r.u.sym_create_session.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
-	ch->alg_chain_order = order;
-	ch->hash_mode = VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH;
-	ch->cipher_param.algo = VIRTIO_CRYPTO_CIPHER_AES_CBC;
-	ch->cipher_param.keylen = 16;
-	ch->cipher_param.op = dir;
-	ch->u.mac_param.algo = VIRTIO_CRYPTO_MAC_HMAC_SHA1;
-	ch->u.mac_param.hash_result_len = 20;
-	ch->u.mac_param.auth_key_len = 4;
+	sim_cbc_sha1_session_req(&r, dir, order, 4);
 	memcpy(keys, kat_key, 16);
 	memcpy(keys + 16, "Jefe", 4);
 	return create_ok(&r, keys, sizeof(keys));
