@@ -352,57 +352,78 @@ case_session_table_full(struct env *e)
 	return 0;
 }
 
-static int
-case_backend_gone(struct env *e)
+/*
+ * Bursts of ops of len bytes until one comes back with the status wanted
+ * (or the deadline), then every op out there collected. Counts what went
+ * and came, and when the first op with the status wanted came back.
+ */
+struct tally {
+	uint64_t sent, back, ok, failed;
+	uint64_t hit_at;	/**< TSC */
+};
+
+static bool
+traffic_until(struct env *e, int want, uint32_t len, uint64_t deadline, struct tally *t)
 {
-	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles();
-	uint64_t deadline = start + 60 * hz, gone_at = 0;
-	uint64_t sent = 0, back = 0, ok = 0, failed_ops = 0, after = 0;
 	struct rte_crypto_op *ops[BURST];
+	bool seen = false;
 	uint16_t n, i;
 
-	/* Keep the device busy; the runner kills the backend meanwhile. */
-	while (rte_get_timer_cycles() < deadline) {
-		/* once the backend is gone, only collect what is out there */
-		for (n = 0; gone_at == 0 && n < BURST; n++) {
-			ops[n] = cipher_op(e, 1024);
+	while (!seen && rte_get_timer_cycles() < deadline) {
+		for (n = 0; n < BURST; n++) {
+			ops[n] = cipher_op(e, len);
 			if (ops[n] == NULL)
 				break;
 		}
 		i = rte_cryptodev_enqueue_burst(e->dev, 0, ops, n);
-		sent += i;
+		t->sent += i;
 		for (; i < n; i++)
 			op_free(ops[i]);
-		n = rte_cryptodev_dequeue_burst(e->dev, 0, ops, BURST);
-		for (i = 0; i < n; i++) {
-			back++;
-			if (ops[i]->status == RTE_CRYPTO_OP_STATUS_SUCCESS) {
-				ok++;
-			} else {
-				failed_ops++;
-				if (gone_at == 0)
-					gone_at = rte_get_timer_cycles();
+		do {
+			n = rte_cryptodev_dequeue_burst(e->dev, 0, ops, BURST);
+			for (i = 0; i < n; i++) {
+				t->back++;
+				if (ops[i]->status == RTE_CRYPTO_OP_STATUS_SUCCESS)
+					t->ok++;
+				else
+					t->failed++;
+				if (!seen && ops[i]->status == want) {
+					seen = true;
+					t->hit_at = rte_get_timer_cycles();
+				}
+				op_free(ops[i]);
 			}
-			op_free(ops[i]);
-		}
-		if (gone_at && back == sent)
-			break;
+		} while (seen && t->back < t->sent && rte_get_timer_cycles() < deadline);
+		/* a device down fails ops at once: no need to spin on it */
+		if (!seen && want == RTE_CRYPTO_OP_STATUS_SUCCESS)
+			rte_delay_ms(1);
 	}
-	{
-		struct rte_cryptodev_stats st;
+	return seen && t->back == t->sent;
+}
 
-		rte_cryptodev_stats_get(e->dev, &st);
-		printf("device counts: %lu enqueued, %lu dequeued\n",
-		       (unsigned long)st.enqueued_count, (unsigned long)st.dequeued_count);
-	}
+static int
+case_backend_gone(struct env *e)
+{
+	uint64_t hz = rte_get_timer_hz();
+	struct rte_cryptodev_stats st;
+	struct tally t = { 0 };
+	unsigned int after = 0, n;
+	bool all_back;
+
+	/* Keep the device busy; the runner kills the backend meanwhile. */
+	all_back = traffic_until(e, RTE_CRYPTO_OP_STATUS_ERROR, 1024,
+				 rte_get_timer_cycles() + 60 * hz, &t);
+	rte_cryptodev_stats_get(e->dev, &st);
+	printf("device counts: %lu enqueued, %lu dequeued\n",
+	       (unsigned long)st.enqueued_count, (unsigned long)st.dequeued_count);
 	printf("backend gone: %lu sent, %lu back (%lu ok, %lu failed)\n",
-	       (unsigned long)sent, (unsigned long)back, (unsigned long)ok,
-	       (unsigned long)failed_ops);
-	check("traffic ran before the backend went", ok > 0);
-	check("ops in flight came back failed", failed_ops > 0);
-	check("every op sent came back (none lost, nothing hangs)", back == sent);
+	       (unsigned long)t.sent, (unsigned long)t.back, (unsigned long)t.ok,
+	       (unsigned long)t.failed);
+	check("traffic ran before the backend went", t.ok > 0);
+	check("ops in flight came back failed", t.failed > 0);
+	check("every op sent came back (none lost, nothing hangs)", all_back);
 	check("...within two seconds of the first failure",
-	      gone_at != 0 && rte_get_timer_cycles() < gone_at + 2 * hz);
+	      t.hit_at != 0 && rte_get_timer_cycles() < t.hit_at + 2 * hz);
 	for (n = 0; n < 4; n++) {
 		struct rte_crypto_op *op = cipher_op(e, 64);
 
@@ -543,50 +564,6 @@ encrypt_known(struct env *e, void *sess, uint8_t out[1024])
 }
 
 /*
- * Bursts of ops until one comes back with the status wanted (or the
- * deadline), then every op out there collected. Counts what went and came.
- */
-struct tally {
-	uint64_t sent, back, ok, failed;
-};
-
-static bool
-traffic_until(struct env *e, int want, uint64_t deadline, struct tally *t)
-{
-	struct rte_crypto_op *ops[BURST];
-	bool seen = false;
-	uint16_t n, i;
-
-	while (!seen && rte_get_timer_cycles() < deadline) {
-		for (n = 0; n < BURST; n++) {
-			ops[n] = cipher_op(e, 64);
-			if (ops[n] == NULL)
-				break;
-		}
-		i = rte_cryptodev_enqueue_burst(e->dev, 0, ops, n);
-		t->sent += i;
-		for (; i < n; i++)
-			op_free(ops[i]);
-		do {
-			n = rte_cryptodev_dequeue_burst(e->dev, 0, ops, BURST);
-			for (i = 0; i < n; i++) {
-				t->back++;
-				if (ops[i]->status == RTE_CRYPTO_OP_STATUS_SUCCESS)
-					t->ok++;
-				else
-					t->failed++;
-				seen |= ops[i]->status == want;
-				op_free(ops[i]);
-			}
-		} while (seen && t->back < t->sent && rte_get_timer_cycles() < deadline);
-		/* a device down fails ops at once: no need to spin on it */
-		if (!seen && want == RTE_CRYPTO_OP_STATUS_SUCCESS)
-			rte_delay_ms(1);
-	}
-	return seen && t->back == t->sent;
-}
-
-/*
  * The backend killed under traffic and a new one started on the same
  * socket, rounds times (by the runner), and the application does nothing
  * about it: each loss fails back what was in flight, none lost, and the
@@ -614,7 +591,7 @@ case_backend_reconnect(struct env *e, unsigned int rounds)
 
 		snprintf(what, sizeof(what), "round %u: the loss shows: ops fail, and every op "
 			 "sent comes back", r);
-		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_ERROR,
+		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_ERROR, 64,
 					  rte_get_timer_cycles() + 60 * hz, &lost));
 		t0 = rte_get_timer_cycles();
 		if (r == 1) {
@@ -635,7 +612,8 @@ case_backend_reconnect(struct env *e, unsigned int rounds)
 		}
 		snprintf(what, sizeof(what), "round %u: the PMD reconnects by itself: ops succeed "
 			 "again, and every op sent comes back", r);
-		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_SUCCESS, t0 + 30 * hz, &back));
+		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_SUCCESS, 64, t0 + 30 * hz,
+					  &back));
 		printf("round %u: %lu ops before the loss came back ok, %lu failed; back up "
 		       "%.1f s after the first failure (%lu ops failed meanwhile)\n", r,
 		       (unsigned long)lost.ok, (unsigned long)lost.failed,
