@@ -762,19 +762,28 @@ burst_leave(struct virtio_crypto_qp *qp, uint16_t n)
  * that went down had them emptied by the transport and they are its own
  * until the link is up again. Room stays in the done ring for every area,
  * should the device come back and go again before the application
- * dequeues.
+ * dequeues. Whether the burst may use the done ring, rings emptied:
  */
+static bool
+refused_burst_proceeds(struct virtio_crypto_qp *qp)
+{
+	uint8_t link = qp->hw->link;
+
+	if (link == VC_LINK_QUIESCE)
+		return false;
+	if (link == VC_LINK_UP && qp->vq != NULL)
+		vc_qp_fail_inflight(qp);
+	return true;
+}
+
 static uint16_t
 enqueue_refused(struct virtio_crypto_qp *qp, struct rte_crypto_op **ops, uint16_t nb_ops)
 {
-	uint8_t link = qp->hw->link;
 	unsigned int room;
 	uint16_t i, n;
 
-	if (link == VC_LINK_QUIESCE)
+	if (!refused_burst_proceeds(qp))
 		return 0;
-	if (link == VC_LINK_UP && qp->vq != NULL)
-		vc_qp_fail_inflight(qp);
 	room = rte_ring_free_count(qp->done);
 	room = room > qp->nb_areas ? room - qp->nb_areas : 0;
 	n = RTE_MIN(nb_ops, room);
@@ -788,13 +797,10 @@ enqueue_refused(struct virtio_crypto_qp *qp, struct rte_crypto_op **ops, uint16_
 static uint16_t
 dequeue_refused(struct virtio_crypto_qp *qp, struct rte_crypto_op **ops, uint16_t nb_ops)
 {
-	uint8_t link = qp->hw->link;
 	uint16_t n;
 
-	if (link == VC_LINK_QUIESCE)
+	if (!refused_burst_proceeds(qp))
 		return 0;
-	if (link == VC_LINK_UP && qp->vq != NULL)
-		vc_qp_fail_inflight(qp);
 	n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
 	qp->stats.dequeue_err_count += n;
 	qp->stats.dequeued_count += n;
