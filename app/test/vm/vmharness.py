@@ -483,14 +483,16 @@ def run_guest(script, image, qemu_args=(), memory_mb=512, smp=2, hugepages=0,
     is booted once more, and the crash printed: it says nothing about the
     code under test, and a second one in a row fails the test.
     """
-    result = run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
-                            files, shared_memory, group, cmdline_extra)
+    def boot():
+        return run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
+                              files, shared_memory, group, cmdline_extra)
+
+    result = boot()
     m = QEMU_ASSERTION.search(result.console)
     if result.status is None and not result.timed_out and m:
         print(f'QEMU crashed on its own assertion after {result.seconds:.1f} s, '
               f'booting the guest again: {m.group(0)}')
-        result = run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
-                                files, shared_memory, group, cmdline_extra)
+        result = boot()
     return result
 
 
