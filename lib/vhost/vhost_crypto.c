@@ -4,15 +4,10 @@
 
 /*
  * The library's entry points and its life on a vhost-user socket: instance
- * create/start/poll/destroy, the librte_vhost connection callbacks, and the
- * message hooks that answer what librte_vhost does not (session messages,
- * GET_CONFIG) and quiesce the data path around what changes its memory or
- * rings.
- *
- * Rings are tracked here, not through librte_vhost's notion of a "ready"
- * device: QEMU's cryptodev-vhost-user never sends SET_VRING_ENABLE, so with
- * protocol features negotiated librte_vhost never calls new_device. A ring
- * is live once its addresses, size and kick fd are set.
+ * create/start/poll/destroy, the registry, the pause handshake and the
+ * librte_vhost connection callbacks. Messages are the control plane's
+ * (vhost_crypto_control.c), reached through the relay
+ * (vhost_crypto_relay.c).
  */
 
 #include <errno.h>
@@ -138,332 +133,6 @@ vhost_crypto_poll(struct vhost_crypto *vc, unsigned int burst)
 }
 
 /* ------------------------------------------------------------------ */
-/* Rings and memory, refreshed while paused                            */
-/* ------------------------------------------------------------------ */
-
-/* Forget a ring's setup; its counter lives as long as the instance. */
-static void
-ring_reset(struct vc_ring *r)
-{
-	uint64_t requests = r->requests;
-
-	rte_free(r->slots);
-	rte_free(r->free_slots);
-	rte_free(r->slot_of_head);
-	rte_free(r->spill_mem);
-	memset(r, 0, sizeof(*r));
-	r->vr.callfd = -1;
-	r->requests = requests;
-}
-
-/* Per-ring bookkeeping for a ring of `size` entries; control path only. */
-static int
-ring_alloc(struct vc_ring *r, uint16_t size, int socket_id)
-{
-	uint16_t i, nb = RTE_MIN(size, (uint16_t)VC_RING_MAX_INFLIGHT);
-
-	ring_reset(r);
-	r->slots = rte_zmalloc_socket("vc_chains", nb * sizeof(*r->slots),
-				      RTE_CACHE_LINE_SIZE, socket_id);
-	r->free_slots = rte_malloc_socket("vc_free", nb * sizeof(uint16_t), 0, socket_id);
-	r->slot_of_head = rte_malloc_socket("vc_heads", size * sizeof(uint16_t), 0,
-					    socket_id);
-	r->spill_mem = rte_malloc_socket("vc_spills", VC_RING_SPILLS * VC_CHAIN_MAX_SEGS *
-					 sizeof(*r->spill_mem), RTE_CACHE_LINE_SIZE, socket_id);
-	if (r->slots == NULL || r->free_slots == NULL || r->slot_of_head == NULL ||
-	    r->spill_mem == NULL) {
-		ring_reset(r);
-		return -ENOMEM;
-	}
-	for (i = 0; i < nb; i++) {
-		r->free_slots[i] = nb - 1 - i;
-		r->slots[i].segs = r->slots[i].inline_segs;
-	}
-	for (i = 0; i < VC_RING_SPILLS; i++)
-		r->spills[i] = r->spill_mem + (size_t)i * VC_CHAIN_MAX_SEGS;
-	r->nb_spills = VC_RING_SPILLS;
-	for (i = 0; i < size; i++)
-		r->slot_of_head[i] = VC_NO_SLOT;
-	r->nb_slots = r->nb_free = nb;
-	r->alloc_size = size;
-	return 0;
-}
-
-int
-vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
-	       const struct rte_vhost_vring *vring, uint16_t last_avail,
-	       uint16_t last_used)
-{
-	struct vc_ring *r = &vc->rings[idx];
-	bool was_live = r->live;
-
-	if (idx > vc->nb_rings || vring->desc == NULL || vring->avail == NULL ||
-	    vring->used == NULL || vring->size == 0 ||
-	    (vring->size & (vring->size - 1)) != 0 || vc->mem == NULL) {
-		r->live = false;
-		return -EINVAL;
-	}
-	/* Nothing is in flight on a ring that is not live. */
-	if (!was_live && r->alloc_size != vring->size &&
-	    ring_alloc(r, vring->size, vc->conf.socket_id) != 0) {
-		VC_LOG(ERR, "%s: no memory for ring %u", vc->path, idx);
-		return -ENOMEM;
-	}
-	r->vr.packed = vc->features & (1ULL << VIRTIO_F_RING_PACKED);
-	r->vr.desc = vring->desc;	/* or desc_packed: the same pointers */
-	r->vr.avail = vring->avail;
-	r->vr.used = vring->used;
-	r->vr.size = vring->size;
-	r->vr.callfd = vring->callfd;
-	r->vr.mem = vc->mem;
-	r->vr.event_idx = vc->features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
-	if (!was_live) {
-		/* Packed rings carry their wrap counter in bit 15 of the base. */
-		uint16_t mask = r->vr.packed ? 0x7fff : 0xffff;
-
-		r->vr.last_avail_idx = last_avail & mask;
-		r->vr.used_idx = last_used & mask;
-		r->vr.signalled_used = r->vr.used_idx;
-		r->vr.avail_wrap = r->vr.packed && (last_avail >> 15);
-		r->vr.used_wrap = r->vr.packed && (last_used >> 15);
-		r->vr.signalled_wrap = r->vr.used_wrap;
-		r->vr.broken = false;
-		VC_LOG(INFO, "%s: ring %u live, size %u, base %u",
-		       vc->path, idx, vring->size, last_avail);
-	}
-	r->live = true;
-	return 0;
-}
-
-static void
-refresh_rings(struct vhost_crypto *vc)
-{
-	struct rte_vhost_memory *mem = NULL;
-	uint64_t features = 0;
-	uint16_t i;
-
-	/* librte_vhost dereferences a missing table: ask only once it exists. */
-	if (vc->mem_table_set && rte_vhost_get_mem_table(vc->vid, &mem) == 0) {
-		free(vc->mem);
-		vc->mem = mem;
-	}
-	if (rte_vhost_get_negotiated_features(vc->vid, &features) == 0)
-		vc->features = features;
-
-	/* The data rings and, when the frontend hands it over, the control one. */
-	for (i = 0; i <= vc->nb_rings; i++) {
-		struct vc_ring *r = &vc->rings[i];
-		struct rte_vhost_vring vring;
-		uint16_t last_avail = 0, last_used = 0;
-
-		if (rte_vhost_get_vhost_vring(vc->vid, i, &vring) != 0 ||
-		    vring.kickfd < 0) {
-			r->live = false;
-			continue;
-		}
-		/* A ring coming up starts where the frontend says (SET_VRING_BASE). */
-		if (!r->live)
-			rte_vhost_get_vring_base(vc->vid, i, &last_avail, &last_used);
-		vc_ring_attach(vc, i, &vring, last_avail, last_used);
-	}
-}
-
-/*
- * GET_VRING_BASE stops a ring: finish what it has in flight, then tell
- * librte_vhost where we are so that it reports it to the frontend.
- */
-static void
-stop_ring(struct vhost_crypto *vc, uint16_t idx)
-{
-	struct vc_ring *r;
-
-	if (idx > vc->nb_rings)
-		return;
-	r = &vc->rings[idx];
-	if (!r->live)
-		return;
-	vc_datapath_drain(vc);
-	if (r->vr.packed)
-		rte_vhost_set_vring_base(vc->vid, idx,
-			r->vr.last_avail_idx | (uint16_t)(r->vr.avail_wrap << 15),
-			r->vr.used_idx | (uint16_t)(r->vr.used_wrap << 15));
-	else
-		rte_vhost_set_vring_base(vc->vid, idx, r->vr.last_avail_idx,
-					 r->vr.used_idx);
-	r->live = false;
-	VC_LOG(INFO, "%s: ring %u stopped at %u", vc->path, idx, r->vr.last_avail_idx);
-}
-
-/* ------------------------------------------------------------------ */
-/* Message hooks                                                       */
-/* ------------------------------------------------------------------ */
-
-enum rte_vhost_msg_result
-vc_session_msg_create(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
-		      uint8_t *payload)
-{
-	struct vc_session_params params;
-	enum vc_session_msg_layout layout;
-	uint64_t id;
-	int rc;
-
-	rc = vc_session_msg_decode(payload, hdr->size,
-				   (enum vc_session_msg_layout)vc->conf.session_layout,
-				   &params, &layout);
-	if (rc == 0)
-		rc = vc_session_create(&vc->sessions, &params, &id);
-	if (rc != 0) {
-		vc->stats.session_errors++;
-		VC_LOG(INFO, "%s: session create (%u B payload) failed: %s",
-		       vc->path, hdr->size, strerror(-rc));
-		/*
-		 * A payload we could not even place gets a reply in the layout
-		 * its size implies, so the frontend reads a failure, not junk.
-		 */
-		if (rc == -EBADMSG && layout == VC_SESSION_MSG_AUTO)
-			layout = hdr->size == VHOST_USER_CRYPTO_SESSION_SIZE_1072 ?
-				VC_SESSION_MSG_QEMU_8_1 : VC_SESSION_MSG_QEMU_7_1;
-		vc_session_msg_set_reply(payload, layout, rc);
-		return RTE_VHOST_MSG_RESULT_REPLY;
-	}
-	vc->stats.sessions_created++;
-	vc_session_msg_set_reply(payload, layout, (int64_t)id);
-	return RTE_VHOST_MSG_RESULT_REPLY;
-}
-
-enum rte_vhost_msg_result
-vc_session_msg_close(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
-		     const uint8_t *payload)
-{
-	struct vhost_user_crypto_close m;
-	int rc;
-
-	if (hdr->size != sizeof(m))
-		return RTE_VHOST_MSG_RESULT_ERR;
-	memcpy(&m, payload, sizeof(m));
-	/* Ops of this session may be in flight: finish them first. */
-	vc_pause(vc);
-	vc_datapath_drain(vc);
-	rc = vc_session_destroy(&vc->sessions, m.session_id);
-	vc_resume(vc);
-	if (rc != 0) {
-		VC_LOG(INFO, "%s: close of unknown session %" PRIu64,
-		       vc->path, m.session_id);
-		return RTE_VHOST_MSG_RESULT_OK;	/* nothing to undo */
-	}
-	vc->stats.sessions_destroyed++;
-	return RTE_VHOST_MSG_RESULT_OK;
-}
-
-static enum rte_vhost_msg_result
-handle_get_config(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
-		  uint8_t *payload)
-{
-	struct vhost_user_config_payload cfg;
-
-	if (hdr->size < offsetof(struct vhost_user_config_payload, region) ||
-	    hdr->size > sizeof(cfg))
-		return RTE_VHOST_MSG_RESULT_ERR;
-	memcpy(&cfg, payload, hdr->size);
-	if (cfg.offset > sizeof(vc->config) || cfg.size > sizeof(vc->config) - cfg.offset ||
-	    cfg.size > sizeof(cfg.region))
-		return RTE_VHOST_MSG_RESULT_ERR;
-	memcpy(cfg.region, (const uint8_t *)&vc->config + cfg.offset, cfg.size);
-	hdr->size = offsetof(struct vhost_user_config_payload, region) + cfg.size;
-	memcpy(payload, &cfg, hdr->size);
-	return RTE_VHOST_MSG_RESULT_REPLY;
-}
-
-static bool
-changes_rings(uint32_t request)
-{
-	switch (request) {
-	case VHOST_USER_SET_FEATURES:
-	case VHOST_USER_RESET_OWNER:
-	case VHOST_USER_SET_MEM_TABLE:
-	case VHOST_USER_ADD_MEM_REG:
-	case VHOST_USER_REM_MEM_REG:
-	case VHOST_USER_SET_VRING_NUM:
-	case VHOST_USER_SET_VRING_ADDR:
-	case VHOST_USER_SET_VRING_BASE:
-	case VHOST_USER_GET_VRING_BASE:
-	case VHOST_USER_SET_VRING_KICK:
-	case VHOST_USER_SET_VRING_CALL:
-	case VHOST_USER_SET_VRING_ENABLE:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Set when a ring-changing message paused the data path. */
-static bool
-resume_after_message(struct vhost_crypto *vc)
-{
-	if (!__atomic_load_n(&vc->paused, __ATOMIC_ACQUIRE))
-		return false;
-	refresh_rings(vc);
-	vc_resume(vc);
-	return true;
-}
-
-static enum rte_vhost_msg_result
-pre_msg_handle(int vid, void *msg)
-{
-	struct vhost_crypto *vc = instance_of_vid(vid);
-	struct vhost_user_msg_hdr *hdr = msg;
-	uint8_t *payload = (uint8_t *)msg + sizeof(*hdr);
-
-	if (vc == NULL)
-		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
-	/* A previous message's post hook may not have run (it failed). */
-	resume_after_message(vc);
-
-	switch (hdr->request) {
-	case VHOST_USER_CREATE_CRYPTO_SESSION:
-		return vc_session_msg_create(vc, hdr, payload);
-	case VHOST_USER_CLOSE_CRYPTO_SESSION:
-		return vc_session_msg_close(vc, hdr, payload);
-	case VHOST_USER_GET_CONFIG:
-		return handle_get_config(vc, hdr, payload);
-	case VHOST_USER_SET_CONFIG:
-		/* The crypto config space is read-only for the driver. */
-		return RTE_VHOST_MSG_RESULT_OK;
-	default:
-		break;
-	}
-	if (changes_rings(hdr->request)) {
-		vc_pause(vc);
-		if (hdr->request == VHOST_USER_SET_MEM_TABLE ||
-		    hdr->request == VHOST_USER_ADD_MEM_REG)
-			vc->mem_table_set = true;
-		if (hdr->request == VHOST_USER_GET_VRING_BASE) {
-			struct vhost_vring_state st;
-
-			memcpy(&st, payload, sizeof(st));
-			stop_ring(vc, st.index);
-		}
-	}
-	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
-}
-
-static enum rte_vhost_msg_result
-post_msg_handle(int vid, void *msg)
-{
-	struct vhost_crypto *vc = instance_of_vid(vid);
-	struct vhost_user_msg_hdr *hdr = msg;
-
-	if (vc != NULL && changes_rings(hdr->request))
-		resume_after_message(vc);
-	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
-}
-
-static const struct rte_vhost_user_extern_ops extern_ops = {
-	.pre_msg_handle = pre_msg_handle,
-	.post_msg_handle = post_msg_handle,
-};
-
-/* ------------------------------------------------------------------ */
 /* Connection callbacks                                                */
 /* ------------------------------------------------------------------ */
 
@@ -489,58 +158,72 @@ new_connection(int vid)
 		return -1;
 	pthread_mutex_lock(&registry_lock);
 	vc = instance_of_path(path);
-	if (vc == NULL || vc->vid >= 0) {
+	/*
+	 * Only the relay's own connection: one made to the private socket
+	 * by anyone else would bypass every check. Tested before taking the
+	 * control lock, which the relay may hold while it waits for this
+	 * thread to answer a message.
+	 */
+	if (vc == NULL || !__atomic_load_n(&vc->relay.connecting, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_unlock(&registry_lock);
-		VC_LOG(ERR, "%s: %s", path, vc ? "already has a frontend; refused" :
+		VC_LOG(ERR, "%s: %s", path, vc ? "connection not made by the relay; refused" :
 		       "no instance");
 		return -1;
 	}
 	by_vid[vid] = vc;
 	pthread_mutex_unlock(&registry_lock);
 
-	if (rte_vhost_extern_callback_register(vid, &extern_ops, vc) != 0) {
+	pthread_mutex_lock(&vc->ctrl_lock);
+	if (vc->vid >= 0) {
+		pthread_mutex_unlock(&vc->ctrl_lock);
 		pthread_mutex_lock(&registry_lock);
 		by_vid[vid] = NULL;
 		pthread_mutex_unlock(&registry_lock);
+		VC_LOG(ERR, "%s: already has a frontend; refused", path);
 		return -1;
 	}
 	vc_pause(vc);
-	vc->vid = vid;
+	__atomic_store_n(&vc->vid, vid, __ATOMIC_RELEASE);
+	__atomic_store_n(&vc->relay.connecting, false, __ATOMIC_RELEASE);
 	vc_resume(vc);
 	vc->stats.connections++;
+	pthread_mutex_unlock(&vc->ctrl_lock);
 	VC_LOG(INFO, "%s: frontend connected (vid %d)", path, vid);
 	return 0;
 }
 
-/* The frontend is gone: complete what is in flight, free every session. */
+/*
+ * librte_vhost ends a connection: the relay closed it (and already
+ * completed what was in flight: the instance has another vid, or none), or
+ * librte_vhost dropped it on its own after a message it could not apply.
+ * Either way guest memory is unmapped as soon as this returns.
+ */
 static void
 destroy_connection(int vid)
 {
 	struct vhost_crypto *vc = instance_of_vid(vid);
-	uint16_t i;
 
 	if (vc == NULL)
 		return;
-	vc_pause(vc);
 	/*
-	 * Ops in the crypto device still point into guest memory that QEMU
-	 * may already have unmapped from its side; ours stays mapped until
-	 * librte_vhost frees the device after this callback.
+	 * Not the instance's connection any more: the relay tore it down
+	 * before it closed it. Do not wait for the control lock then: the
+	 * relay may hold it, waiting for this thread to answer a message
+	 * of the connection that replaced this one.
 	 */
-	vc_datapath_drain(vc);
-	vc->stats.sessions_destroyed += vc_session_destroy_all(&vc->sessions);
-	for (i = 0; i <= vc->nb_rings; i++)
-		ring_reset(&vc->rings[i]);
-	free(vc->mem);
-	vc->mem = NULL;
-	vc->mem_table_set = false;
-	vc->features = 0;
-	vc->vid = -1;
+	if (__atomic_load_n(&vc->vid, __ATOMIC_ACQUIRE) == vid) {
+		/*
+		 * librte_vhost closed its end before calling us: a relay
+		 * waiting for its answer sees that and lets go of the lock.
+		 */
+		pthread_mutex_lock(&vc->ctrl_lock);
+		if (vc->vid == vid)
+			vc_ctrl_disconnect(vc);
+		pthread_mutex_unlock(&vc->ctrl_lock);
+	}
 	pthread_mutex_lock(&registry_lock);
 	by_vid[vid] = NULL;
 	pthread_mutex_unlock(&registry_lock);
-	vc_resume(vc);
-	VC_LOG(INFO, "%s: frontend disconnected", vc->path);
 }
 
 static int
@@ -677,7 +360,10 @@ vc_instance_fini(struct vhost_crypto *vc)
 	uint16_t i;
 
 	for (i = 0; i < RTE_DIM(vc->rings); i++)
-		ring_reset(&vc->rings[i]);
+		vc_ring_reset(&vc->rings[i]);
+	free(vc->mem);
+	vc->mem = NULL;
+	pthread_mutex_destroy(&vc->ctrl_lock);
 	vc_session_table_free(&vc->sessions);
 	rte_mempool_free(vc->op_pool);
 	rte_mempool_free(vc->mbuf_pool);
@@ -731,6 +417,7 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 	if (vc->conf.nb_ops == 0)
 		vc->conf.nb_ops = VC_DEFAULT_NB_OPS;
 	vc->vid = -1;
+	pthread_mutex_init(&vc->ctrl_lock, NULL);
 	vc->nb_rings = vc->conf.max_dataqueues;
 	for (i = 0; i < RTE_DIM(vc->rings); i++)
 		vc->rings[i].vr.callfd = -1;
@@ -768,6 +455,7 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 		ids[i] = vc->cdevs[i].id;
 	rc = vhost_crypto_config_build(ids, vc->nb_cdevs, vc->conf.max_dataqueues,
 				       vc->conf.max_size, &vc->config);
+	vc->offered_features = VC_VIRTIO_FEATURES | crypto_features(&vc->config);
 	if (rc == 0)
 		rc = create_pools(vc, __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED), ids);
 	if (rc != 0)
@@ -811,8 +499,7 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 		rc = -EINVAL;
 		goto fail_registered;
 	}
-	if (rte_vhost_driver_set_features(vc->lib_path,
-			VC_VIRTIO_FEATURES | crypto_features(&vc->config)) != 0 ||
+	if (rte_vhost_driver_set_features(vc->lib_path, vc->offered_features) != 0 ||
 	    rte_vhost_driver_set_protocol_features(vc->lib_path, VC_PROTOCOL_FEATURES) != 0 ||
 	    rte_vhost_driver_callback_register(vc->lib_path, &device_ops) != 0) {
 		rc = -EINVAL;
@@ -867,24 +554,20 @@ vhost_crypto_stats_get(const struct vhost_crypto *vc, struct vhost_crypto_stats 
 void
 vhost_crypto_destroy(struct vhost_crypto *vc)
 {
-	int vid;
-
 	if (vc == NULL)
 		return;
 	/*
-	 * Finish what is in flight while guest memory is still mapped:
-	 * unregistering destroys the vhost device (and unmaps it) without
-	 * calling destroy_connection.
+	 * No new frontend, and no message, from here on; the relay completes
+	 * what its frontend had in flight and frees its sessions as it goes,
+	 * while guest memory is still mapped: unregistering destroys the
+	 * vhost device (and unmaps it) without calling destroy_connection.
 	 */
-	/* No new frontend, and no session message, from here on. */
 	vc_relay_stop(vc);
-	vc_pause(vc);
-	vc_datapath_drain(vc);
-	vid = vc->vid;
+	pthread_mutex_lock(&vc->ctrl_lock);
+	vc_ctrl_disconnect(vc);
+	pthread_mutex_unlock(&vc->ctrl_lock);
 	rte_vhost_driver_unregister(vc->lib_path);
 	unlink(vc->lib_path);
-	if (vid >= 0)
-		destroy_connection(vid);
 	instance_slot_release(vc);
 	free_instance(vc);
 }

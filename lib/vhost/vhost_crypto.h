@@ -115,6 +115,8 @@ struct vhost_crypto_stats {
 	uint64_t sessions_destroyed;	/**< by the frontend or its going away */
 	uint64_t session_errors;
 	uint64_t connections;
+	/** Frontend messages refused: they contradicted the device's state. */
+	uint64_t control_refused;
 	/* Gauges, read when the counters are: zero when idle means no leak. */
 	uint32_t sessions_live;		/**< sessions in the table */
 	uint32_t ops_in_use;		/**< crypto ops out of the pool */

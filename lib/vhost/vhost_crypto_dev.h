@@ -9,11 +9,14 @@
  * One backend instance: a vhost-user socket, the frontend connected to it,
  * its rings, sessions and crypto resources. Internal to the library.
  *
- * Threads: librte_vhost's control thread runs the message hooks (session
- * messages, ring and memory changes); one worker runs vhost_crypto_poll().
- * They meet only through the session table (publish/lookup with
- * release/acquire) and the pause handshake below, which the control thread
- * uses before anything the data path reads changes.
+ * Threads: one worker runs vhost_crypto_poll(); the control plane
+ * (vhost_crypto_control.c) runs on whichever thread holds ctrl_lock: the
+ * relay thread for every frontend message, librte_vhost's thread in its
+ * connection callbacks, the application's in vhost_crypto_destroy(). The
+ * worker and the control plane meet only through the session table
+ * (publish/lookup with release/acquire) and the pause handshake below,
+ * which the control plane uses before anything the data path reads
+ * changes.
  */
 
 #include <limits.h>
@@ -108,8 +111,24 @@ struct vc_op_priv {
 struct vc_relay {
 	bool running;
 	bool stop;
+	/*
+	 * Set by the relay while it connects to librte_vhost's socket and
+	 * waits for new_connection: a connection librte_vhost reports at any
+	 * other time did not come through the relay and is refused.
+	 */
+	bool connecting;
 	int listen_fd;
 	pthread_t thread;
+};
+
+/*
+ * What the control plane was told about a ring, by messages librte_vhost
+ * accepted; the checks of later messages compare against it.
+ */
+struct vc_ring_ctrl {
+	uint32_t num;			/**< SET_VRING_NUM, or 0 */
+	bool addr_set;
+	struct vhost_user_vring_addr addr;	/**< SET_VRING_ADDR */
 };
 
 struct vhost_crypto {
@@ -126,9 +145,18 @@ struct vhost_crypto {
 	struct rte_mempool *mbuf_pool;
 	struct rte_mempool *aad_pool;	/**< AADs too long for an mbuf */
 
+	/*
+	 * The control plane's state. Owner: the holder of ctrl_lock
+	 * (vhost_crypto_control.c); the worker reads rings[] and mem only
+	 * while not paused, and the control plane changes them only while
+	 * it is.
+	 */
+	pthread_mutex_t ctrl_lock;
 	struct rte_vhost_memory *mem;	/**< our copy, freed on refresh */
-	bool mem_table_set;		/**< the frontend sent one */
+	bool mem_table_set;		/**< librte_vhost holds a table */
 	uint64_t features;		/**< negotiated, as far as we are told */
+	uint64_t offered_features;	/**< what GET_FEATURES may answer */
+	struct vc_ring_ctrl ring_ctrl[VC_MAX_DATAQUEUES + 1];
 	/* Data rings 0 .. nb_rings - 1, then the control ring (full-device mode). */
 	struct vc_ring rings[VC_MAX_DATAQUEUES + 1];
 	uint16_t nb_rings;
@@ -172,17 +200,55 @@ struct vhost_crypto *vc_registry_find(const char *path);
 void vc_registry_foreach(void (*fn)(struct vhost_crypto *vc, void *arg), void *arg);
 void vc_telemetry_add_path(struct vhost_crypto *vc, void *arg);
 
-/* Session messages, from the message hooks or the relay (vhost_crypto.c). */
-enum rte_vhost_msg_result vc_session_msg_create(struct vhost_crypto *vc,
-		struct vhost_user_msg_hdr *hdr, uint8_t *payload);
-enum rte_vhost_msg_result vc_session_msg_close(struct vhost_crypto *vc,
-		struct vhost_user_msg_hdr *hdr, const uint8_t *payload);
+/*
+ * The control plane (vhost_crypto_control.c). Every function here is
+ * called with vc->ctrl_lock held.
+ */
+
+/* How the relay treats a frontend message. */
+enum vc_ctrl_route {
+	VC_CTRL_LOCAL,		/**< answered by vc_ctrl_answer(), not librte_vhost */
+	VC_CTRL_FORWARD,	/**< checked, then handed to librte_vhost */
+};
+
+enum vc_ctrl_route vc_ctrl_route(uint32_t request);
+/* Requests answered with a reply of their own, not an acknowledgement. */
+bool vc_ctrl_has_reply(uint32_t request);
+/*
+ * Check a message against the state it would change: 0, or -errno with
+ * *why saying what is wrong (the caller refuses the message).
+ */
+int vc_ctrl_check(struct vhost_crypto *vc, const struct vhost_user_msg_hdr *hdr,
+		  const uint8_t *payload, const int *fds, unsigned int nb_fds,
+		  const char **why);
+/* Count and log a refused message. */
+void vc_ctrl_refused(struct vhost_crypto *vc, uint32_t request, const char *why);
+/*
+ * Before a checked message goes to librte_vhost: quiesce the worker and
+ * complete what is in flight when the message changes rings or memory.
+ */
+void vc_ctrl_before(struct vhost_crypto *vc, const struct vhost_user_msg_hdr *hdr,
+		    const uint8_t *payload);
+/* After librte_vhost answered it (ok: it applied the message). */
+void vc_ctrl_after(struct vhost_crypto *vc, const struct vhost_user_msg_hdr *hdr,
+		   const uint8_t *payload, bool ok);
+/*
+ * A message the control plane answers itself (VC_CTRL_LOCAL): 0 with the
+ * reply (or the acknowledgement) in place of the message, or -errno with
+ * *why set (the caller refuses the message).
+ */
+int vc_ctrl_answer(struct vhost_crypto *vc, struct vhost_user_msg_hdr *hdr,
+		   uint8_t *payload, const char **why);
+/* The frontend is gone: complete what is in flight, free its sessions. */
+void vc_ctrl_disconnect(struct vhost_crypto *vc);
+/* Forget a ring's setup; its counter lives as long as the instance. */
+void vc_ring_reset(struct vc_ring *r);
 
 /* The session relay (vhost_crypto_relay.c). */
 int vc_relay_start(struct vhost_crypto *vc);
 void vc_relay_stop(struct vhost_crypto *vc);
 
-/* Pause handshake (vhost_crypto.c). */
+/* Pause handshake (vhost_crypto.c); only the holder of ctrl_lock pauses. */
 void vc_pause(struct vhost_crypto *vc);
 void vc_resume(struct vhost_crypto *vc);
 

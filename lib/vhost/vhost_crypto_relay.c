@@ -11,9 +11,22 @@
  * instance listens on the public socket itself and librte_vhost on a
  * private one next to it ("<path>.lib"); this thread passes every message
  * through, both ways, with its file descriptors, except the two session
- * messages, which it answers from the instance's session table. Memory,
- * rings, kicks and calls stay librte_vhost's; the data path never sees the
- * relay.
+ * messages and the config space, which the control plane answers itself.
+ * Memory, rings, kicks and calls stay librte_vhost's; the data path never
+ * sees the relay.
+ *
+ * The relay is also where the control plane (vhost_crypto_control.c)
+ * meets every message: it checks each one before librte_vhost sees it,
+ * and hands it over synchronously, asking librte_vhost for an
+ * acknowledgement (REPLY_ACK, whatever the frontend negotiated) and
+ * reading the frontend's next message only once it arrived, so that the
+ * worker stays quiesced exactly while librte_vhost applies the message.
+ * The acknowledgement goes on to the frontend only if it asked for one.
+ * A refused message gets a failure acknowledgement when the frontend
+ * asked for one; otherwise the connection ends, which is what
+ * librte_vhost does with a message it cannot apply. A frontend never
+ * holds the relay: the rest of a message it started must arrive within
+ * RELAY_PEER_TIMEOUT_MS, and so must room for a reply to it.
  *
  * In client mode (VHOST_CRYPTO_F_CLIENT) the relay connects to the
  * frontend's socket instead of listening, and connects again whenever the
@@ -29,6 +42,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -42,6 +56,14 @@
 #define RELAY_MAX_FDS		32
 /* Client mode: how often to try the frontend's socket, as librte_vhost does. */
 #define RELAY_RETRY_MS		1000
+/* How long a frontend may take to finish a message it started, or to read a reply. */
+#define RELAY_PEER_TIMEOUT_MS	5000
+/*
+ * How long librte_vhost may take to accept the relay's connection or to
+ * answer a message: it answers at once unless the machine is starved, so
+ * this only bounds a librte_vhost that stopped answering.
+ */
+#define RELAY_LIB_TIMEOUT_MS	30000
 
 struct relay_msg {
 	struct vhost_user_msg_hdr hdr;
@@ -60,15 +82,55 @@ close_fds(struct relay_msg *m)
 	m->nb_fds = 0;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool
+relay_stopping(struct vhost_crypto *vc)
+{
+	return __atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Wait until fd is ready for `events`: 0, or -1 when the relay is told to
+ * stop or the deadline passes first.
+ */
 static int
-read_full(int fd, void *buf, size_t len)
+wait_fd(struct vhost_crypto *vc, int fd, short events, uint64_t deadline)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = events };
+		uint64_t now = now_ms();
+		int rc;
+
+		if (relay_stopping(vc) || now >= deadline)
+			return -1;
+		rc = poll(&p, 1, (int)RTE_MIN(deadline - now, (uint64_t)100));
+		if (rc < 0 && errno != EINTR)
+			return -1;
+		if (rc > 0)
+			return 0;	/* ready, or an error the next call reports */
+	}
+}
+
+static int
+read_full(struct vhost_crypto *vc, int fd, void *buf, size_t len, uint64_t deadline)
 {
 	uint8_t *p = buf;
 
 	while (len > 0) {
-		ssize_t n = read(fd, p, len);
+		ssize_t n;
 
-		if (n < 0 && errno == EINTR)
+		if (wait_fd(vc, fd, POLLIN, deadline) != 0)
+			return -1;
+		n = recv(fd, p, len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			return -1;
@@ -78,9 +140,9 @@ read_full(int fd, void *buf, size_t len)
 	return 0;
 }
 
-/* One message: the header (with any fds), then the payload. */
+/* One message: the header (with any fds), then the payload, by the deadline. */
 static int
-recv_msg(int fd, struct relay_msg *m)
+recv_msg(struct vhost_crypto *vc, int fd, struct relay_msg *m, uint64_t deadline)
 {
 	char control[CMSG_SPACE(RELAY_MAX_FDS * sizeof(int))];
 	struct iovec iov = { .iov_base = &m->hdr, .iov_len = sizeof(m->hdr) };
@@ -93,8 +155,10 @@ recv_msg(int fd, struct relay_msg *m)
 
 	m->nb_fds = 0;
 	do {
-		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
+		if (wait_fd(vc, fd, POLLIN, deadline) != 0)
+			return -1;
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	} while (n < 0 && (errno == EINTR || errno == EAGAIN));
 	if (n <= 0)
 		return -1;
 	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
@@ -107,10 +171,10 @@ recv_msg(int fd, struct relay_msg *m)
 		}
 	}
 	if ((mh.msg_flags & MSG_CTRUNC) ||
-	    ((size_t)n < sizeof(m->hdr) && read_full(fd, (uint8_t *)&m->hdr + n,
-						     sizeof(m->hdr) - n) != 0) ||
+	    ((size_t)n < sizeof(m->hdr) &&
+	     read_full(vc, fd, (uint8_t *)&m->hdr + n, sizeof(m->hdr) - n, deadline) != 0) ||
 	    m->hdr.size > sizeof(m->payload) ||
-	    read_full(fd, m->payload, m->hdr.size) != 0) {
+	    read_full(vc, fd, m->payload, m->hdr.size, deadline) != 0) {
 		close_fds(m);
 		return -1;
 	}
@@ -118,7 +182,7 @@ recv_msg(int fd, struct relay_msg *m)
 }
 
 static int
-send_msg(int fd, const struct relay_msg *m)
+send_msg(struct vhost_crypto *vc, int fd, const struct relay_msg *m, uint64_t deadline)
 {
 	char control[CMSG_SPACE(RELAY_MAX_FDS * sizeof(int))];
 	struct iovec iov[2] = {
@@ -141,40 +205,112 @@ send_msg(int fd, const struct relay_msg *m)
 		c->cmsg_len = CMSG_LEN(m->nb_fds * sizeof(int));
 		memcpy(CMSG_DATA(c), m->fds, m->nb_fds * sizeof(int));
 	}
+	/* Messages are small: all of one fits once the socket has room. */
 	do {
-		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
+		if (wait_fd(vc, fd, POLLOUT, deadline) != 0)
+			return -1;
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	} while (n < 0 && (errno == EINTR || errno == EAGAIN));
 	return n == (ssize_t)want ? 0 : -1;
 }
 
-/* Answer a session message from the frontend; -1 ends the connection. */
+/* The reply to the frontend's message, in place of it. */
 static int
-answer_session_msg(struct vhost_crypto *vc, int front, struct relay_msg *m)
+reply(struct vhost_crypto *vc, int front, struct relay_msg *m)
 {
-	enum rte_vhost_msg_result res;
-	bool need_ack = m->hdr.flags & VHOST_USER_FLAG_NEED_REPLY;
+	m->hdr.flags = (m->hdr.flags & VHOST_USER_FLAG_VERSION_MASK) | VHOST_USER_FLAG_REPLY;
+	m->nb_fds = 0;
+	return send_msg(vc, front, m, now_ms() + RELAY_PEER_TIMEOUT_MS);
+}
 
-	close_fds(m);	/* session messages carry none */
-	if (m->hdr.request == VHOST_USER_CREATE_CRYPTO_SESSION)
-		res = vc_session_msg_create(vc, &m->hdr, m->payload);
-	else
-		res = vc_session_msg_close(vc, &m->hdr, m->payload);
+/*
+ * A refused message: a failure acknowledgement if the frontend asked for
+ * one and waits for nothing else; otherwise the connection ends (-1).
+ */
+static int
+refuse(struct vhost_crypto *vc, int front, struct relay_msg *m, const char *why)
+{
+	uint64_t failed = 1;
 
-	if (res == RTE_VHOST_MSG_RESULT_REPLY) {
-		m->hdr.flags = (m->hdr.flags & VHOST_USER_FLAG_VERSION_MASK) |
-			       VHOST_USER_FLAG_REPLY;
-		return send_msg(front, m);
+	vc_ctrl_refused(vc, m->hdr.request, why);
+	close_fds(m);
+	if (!(m->hdr.flags & VHOST_USER_FLAG_NEED_REPLY) || vc_ctrl_has_reply(m->hdr.request))
+		return -1;
+	m->hdr.size = sizeof(failed);
+	memcpy(m->payload, &failed, sizeof(failed));
+	return reply(vc, front, m);
+}
+
+/* A message the control plane answers itself; -1 ends the connection. */
+static int
+answer_locally(struct vhost_crypto *vc, int front, struct relay_msg *m)
+{
+	bool asked = m->hdr.flags & VHOST_USER_FLAG_NEED_REPLY;
+	const char *why = NULL;
+	int rc = 0;
+
+	if (m->nb_fds > 0)
+		rc = refuse(vc, front, m, "files with a message that takes none");
+	else if (vc_ctrl_answer(vc, &m->hdr, m->payload, &why) != 0)
+		rc = refuse(vc, front, m, why);
+	else if (asked || vc_ctrl_has_reply(m->hdr.request))
+		rc = reply(vc, front, m);
+	/* A session's keys travel in this buffer. */
+	explicit_bzero(m->payload, sizeof(m->payload));
+	return rc;
+}
+
+/*
+ * A message for librte_vhost: checked, handed over with the worker
+ * quiesced where it changes rings or memory, answered. -1 ends the
+ * connection (with the worker still paused if librte_vhost went away in
+ * the middle: vc_ctrl_disconnect() lets it go).
+ */
+static int
+forward(struct vhost_crypto *vc, int front, int lib, struct relay_msg *m)
+{
+	struct vhost_user_msg_hdr hdr = m->hdr;
+	/* Enough of the payload for the control plane once it is answered. */
+	uint8_t head[sizeof(struct vhost_user_vring_addr)];
+	bool asked = hdr.flags & VHOST_USER_FLAG_NEED_REPLY;
+	bool has_reply = vc_ctrl_has_reply(hdr.request);
+	const char *why = NULL;
+	uint64_t ack = 1;
+	int rc;
+
+	if (vc_ctrl_check(vc, &m->hdr, m->payload, m->fds, m->nb_fds, &why) != 0)
+		return refuse(vc, front, m, why);
+	memset(head, 0, sizeof(head));
+	memcpy(head, m->payload, RTE_MIN(sizeof(head), (size_t)hdr.size));
+
+	vc_ctrl_before(vc, &hdr, head);
+	if (!has_reply)
+		m->hdr.flags |= VHOST_USER_FLAG_NEED_REPLY;
+	rc = send_msg(vc, lib, m, now_ms() + RELAY_LIB_TIMEOUT_MS);
+	close_fds(m);	/* librte_vhost has its own copies now */
+	if (rc != 0 || recv_msg(vc, lib, m, now_ms() + RELAY_LIB_TIMEOUT_MS) != 0) {
+		VC_LOG(ERR, "%s: librte_vhost did not answer request %u", vc->path,
+		       hdr.request);
+		return -1;
 	}
-	if (need_ack) {
-		uint64_t failed = res == RTE_VHOST_MSG_RESULT_ERR;
-
-		m->hdr.flags = (m->hdr.flags & VHOST_USER_FLAG_VERSION_MASK) |
-			       VHOST_USER_FLAG_REPLY;
-		m->hdr.size = sizeof(failed);
-		memcpy(m->payload, &failed, sizeof(failed));
-		return send_msg(front, m);
+	close_fds(m);	/* no reply of librte_vhost's carries any */
+	if (m->hdr.request != hdr.request || !(m->hdr.flags & VHOST_USER_FLAG_REPLY)) {
+		VC_LOG(ERR, "%s: librte_vhost answered request %u with %u", vc->path,
+		       hdr.request, m->hdr.request);
+		return -1;
 	}
-	return res == RTE_VHOST_MSG_RESULT_ERR ? -1 : 0;
+	if (!has_reply && m->hdr.size == sizeof(ack))
+		memcpy(&ack, m->payload, sizeof(ack));
+	vc_ctrl_after(vc, &hdr, head, has_reply || ack == 0);
+	if (has_reply || asked)
+		return reply(vc, front, m);
+	if (ack != 0) {
+		/* As librte_vhost would, had the frontend not relied on acks. */
+		VC_LOG(WARNING, "%s: librte_vhost failed request %u: connection ends",
+		       vc->path, hdr.request);
+		return -1;
+	}
+	return 0;
 }
 
 /* A connected socket, or -errno. */
@@ -202,9 +338,37 @@ connect_unix(const char *path)
 static void
 relay_sleep(struct vhost_crypto *vc, unsigned int ms)
 {
-	for (; ms > 0 && !__atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE);
-	     ms -= RTE_MIN(ms, 10u))
+	for (; ms > 0 && !relay_stopping(vc); ms -= RTE_MIN(ms, 10u))
 		usleep(10 * 1000);
+}
+
+/*
+ * Connect to librte_vhost and wait until its new_connection made the
+ * instance this frontend's: the socket, or -1.
+ */
+static int
+connect_lib(struct vhost_crypto *vc)
+{
+	uint64_t deadline = now_ms() + RELAY_LIB_TIMEOUT_MS;
+	int lib;
+
+	__atomic_store_n(&vc->relay.connecting, true, __ATOMIC_RELEASE);
+	lib = connect_unix(vc->lib_path);
+	while (lib >= 0 && __atomic_load_n(&vc->vid, __ATOMIC_ACQUIRE) < 0) {
+		struct pollfd p = { .fd = lib, .events = POLLIN };
+
+		/* librte_vhost closes a connection it refuses. */
+		if (relay_stopping(vc) || now_ms() >= deadline ||
+		    (poll(&p, 1, 10) > 0 && (p.revents & (POLLHUP | POLLERR | POLLIN)))) {
+			close(lib);
+			lib = -1;
+		}
+	}
+	__atomic_store_n(&vc->relay.connecting, false, __ATOMIC_RELEASE);
+	if (lib < 0)
+		VC_LOG(ERR, "%s: relay cannot reach librte_vhost at %s", vc->path,
+		       vc->lib_path);
+	return lib;
 }
 
 /* Serve one frontend connection until either side goes away. */
@@ -212,16 +376,12 @@ static void
 relay_connection(struct vhost_crypto *vc, int front)
 {
 	struct relay_msg *m = malloc(sizeof(*m));
-	int lib = connect_unix(vc->lib_path);
+	int lib = m != NULL ? connect_lib(vc) : -1;
 
-	if (m == NULL || lib < 0) {
-		VC_LOG(ERR, "%s: relay cannot reach librte_vhost at %s", vc->path,
-		       vc->lib_path);
-		goto out;
-	}
-	while (!__atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE)) {
+	while (lib >= 0 && !relay_stopping(vc)) {
 		struct pollfd p[2] = {
 			{ .fd = front, .events = POLLIN },
+			/* Nothing comes from librte_vhost unasked: only its going away. */
 			{ .fd = lib, .events = POLLIN },
 		};
 		int rc = poll(p, 2, 100);
@@ -230,34 +390,37 @@ relay_connection(struct vhost_crypto *vc, int front)
 			break;
 		if (rc <= 0)
 			continue;
-		if (p[0].revents) {
-			if (recv_msg(front, m) != 0)
-				break;
-			if (m->hdr.request == VHOST_USER_CREATE_CRYPTO_SESSION ||
-			    m->hdr.request == VHOST_USER_CLOSE_CRYPTO_SESSION) {
-				if (answer_session_msg(vc, front, m) != 0)
-					break;
-			} else {
-				rc = send_msg(lib, m);
-				close_fds(m);
-				if (rc != 0)
-					break;
-			}
+		if (p[1].revents)
+			break;
+		if (recv_msg(vc, front, m, now_ms() + RELAY_PEER_TIMEOUT_MS) != 0) {
+			if (!relay_stopping(vc))
+				VC_LOG(INFO, "%s: frontend closed or stopped mid-message",
+				       vc->path);
+			break;
 		}
-		if (p[1].revents) {
-			if (recv_msg(lib, m) != 0)
-				break;
-			rc = send_msg(front, m);
-			close_fds(m);
-			if (rc != 0)
-				break;
-		}
+		pthread_mutex_lock(&vc->ctrl_lock);
+		if (vc_ctrl_route(m->hdr.request) == VC_CTRL_LOCAL)
+			rc = answer_locally(vc, front, m);
+		else
+			rc = forward(vc, front, lib, m);
+		pthread_mutex_unlock(&vc->ctrl_lock);
+		if (rc != 0)
+			break;
 	}
-out:
-	/* Closing our end of librte_vhost's socket runs destroy_connection. */
+	/*
+	 * Complete what is in flight and free the frontend's sessions while
+	 * its memory is mapped; then closing our end of librte_vhost's
+	 * socket makes it end the connection and unmap.
+	 */
+	pthread_mutex_lock(&vc->ctrl_lock);
+	vc_ctrl_disconnect(vc);
+	pthread_mutex_unlock(&vc->ctrl_lock);
 	if (lib >= 0)
 		close(lib);
-	free(m);
+	if (m != NULL) {
+		explicit_bzero(m, sizeof(*m));
+		free(m);
+	}
 }
 
 /* Client mode: connect to the frontend, and again each time it leaves. */
@@ -266,7 +429,7 @@ relay_connecting(struct vhost_crypto *vc)
 {
 	int last_err = 0;
 
-	while (!__atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE)) {
+	while (!relay_stopping(vc)) {
 		int front = connect_unix(vc->path);
 
 		if (front < 0) {
@@ -284,12 +447,7 @@ relay_connecting(struct vhost_crypto *vc)
 		relay_connection(vc, front);
 		close(front);
 		VC_LOG(INFO, "%s: frontend left the relay", vc->path);
-		/*
-		 * librte_vhost ends the old connection on its own thread: let
-		 * it finish before the next one (the instance takes one
-		 * frontend at a time), and do not hammer a frontend that
-		 * drops every connection.
-		 */
+		/* Do not hammer a frontend that drops every connection. */
 		relay_sleep(vc, RELAY_RETRY_MS);
 	}
 }
@@ -303,7 +461,7 @@ relay_main(void *arg)
 		relay_connecting(vc);
 		return NULL;
 	}
-	while (!__atomic_load_n(&vc->relay.stop, __ATOMIC_ACQUIRE)) {
+	while (!relay_stopping(vc)) {
 		struct pollfd p = { .fd = vc->relay.listen_fd, .events = POLLIN };
 		int front;
 

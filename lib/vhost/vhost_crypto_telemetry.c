@@ -60,6 +60,7 @@ telemetry_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	vc_tel_dict_add_uint(d, "sessions_destroyed", s.sessions_destroyed);
 	vc_tel_dict_add_uint(d, "session_errors", s.session_errors);
 	vc_tel_dict_add_uint(d, "connections", s.connections);
+	vc_tel_dict_add_uint(d, "control_refused", s.control_refused);
 	vc_tel_dict_add_uint(d, "sessions_live", s.sessions_live);
 	vc_tel_dict_add_uint(d, "ops_in_use", s.ops_in_use);
 	vc_tel_dict_add_uint(d, "mbufs_in_use", s.mbufs_in_use);
