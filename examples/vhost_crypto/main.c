@@ -417,11 +417,11 @@ print_stats(void)
 		       " err %" PRIu64 " bad %" PRIu64 " sessions +%" PRIu64
 		       " -%" PRIu64 " !%" PRIu64 " fallback %" PRIu64
 		       " zero-copy %" PRIu64 " connections %" PRIu64
-		       " live: sessions %u ops %u mbufs %u\n",
+		       " refused %" PRIu64 " live: sessions %u ops %u mbufs %u\n",
 		       opt.sockets[i], s.requests, s.completed_ok, s.completed_err,
 		       s.bad_requests, s.sessions_created, s.sessions_destroyed,
 		       s.session_errors, s.fallback_ops, s.zero_copy_ops, s.connections,
-		       s.sessions_live, s.ops_in_use, s.mbufs_in_use);
+		       s.control_refused, s.sessions_live, s.ops_in_use, s.mbufs_in_use);
 	}
 	fflush(stdout);
 }
