@@ -23,7 +23,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio
 	libcmocka-dev clang libclang-rt-14-dev
 	python3 python3-cryptography python3-cryptography-vectors python3-sphinx
-	python3-matplotlib valgrind
+	python3-matplotlib valgrind stress-ng
 	debootstrap
 )
 
