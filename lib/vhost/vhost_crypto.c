@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <linux/virtio_config.h>
@@ -106,9 +107,19 @@ vc_registry_foreach(void (*fn)(struct vhost_crypto *vc, void *arg), void *arg)
 void
 vc_pause(struct vhost_crypto *vc)
 {
+	unsigned int spins = 0;
+
 	__atomic_store_n(&vc->paused, true, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&vc->polling, __ATOMIC_SEQ_CST))
-		rte_pause();
+	while (__atomic_load_n(&vc->polling, __ATOMIC_SEQ_CST)) {
+		/*
+		 * A poll takes microseconds; waiting longer means the worker
+		 * is not running, perhaps because it shares this CPU: let it.
+		 */
+		if (++spins < 4096)
+			rte_pause();
+		else
+			sched_yield();
+	}
 }
 
 void

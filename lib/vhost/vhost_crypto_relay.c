@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_lcore.h>
 
 #include "vhost_crypto_dev.h"
 #include "vhost_crypto_log.h"
@@ -478,6 +479,42 @@ relay_main(void *arg)
 	return NULL;
 }
 
+/*
+ * The relay is a control thread: it runs on the CPUs no lcore is bound to,
+ * as DPDK's own control threads do. Created from an lcore it would inherit
+ * that lcore's CPU and, when it pauses the worker polling there, wait for
+ * the scheduler to take the CPU from the worker.
+ */
+static int
+relay_thread_create(struct vhost_crypto *vc)
+{
+	pthread_attr_t attr;
+	rte_cpuset_t cpus;
+	unsigned int lcore;
+	long cpu, nb_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
+
+	CPU_ZERO(&cpus);
+	for (cpu = 0; cpu < nb_cpus && cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &cpus);
+	RTE_LCORE_FOREACH(lcore) {
+		rte_cpuset_t l = rte_lcore_cpuset(lcore);
+
+		for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			if (CPU_ISSET(cpu, &l))
+				CPU_CLR(cpu, &cpus);
+	}
+	pthread_attr_init(&attr);
+	/* Every CPU is an lcore's: then anywhere, as DPDK does. */
+	if (CPU_COUNT(&cpus) > 0)
+		pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	rc = pthread_create(&vc->relay.thread, &attr, relay_main, vc);
+	pthread_attr_destroy(&attr);
+	if (rc == 0)
+		pthread_setname_np(vc->relay.thread, "vc-relay");
+	return rc == 0 ? 0 : -EAGAIN;
+}
+
 int
 vc_relay_start(struct vhost_crypto *vc)
 {
@@ -489,7 +526,7 @@ vc_relay_start(struct vhost_crypto *vc)
 	vc->relay.stop = false;
 	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT) {
 		/* The frontend's socket is its own: nothing to bind. */
-		if (pthread_create(&vc->relay.thread, NULL, relay_main, vc) != 0)
+		if (relay_thread_create(vc) != 0)
 			return -EAGAIN;
 		vc->relay.running = true;
 		return 0;
@@ -507,7 +544,7 @@ vc_relay_start(struct vhost_crypto *vc)
 		return rc;
 	}
 	vc->relay.listen_fd = fd;
-	if (pthread_create(&vc->relay.thread, NULL, relay_main, vc) != 0) {
+	if (relay_thread_create(vc) != 0) {
 		close(fd);
 		unlink(vc->path);
 		vc->relay.listen_fd = -1;
