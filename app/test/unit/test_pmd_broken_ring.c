@@ -575,6 +575,53 @@ packed_id_already_completed(void **state)
 }
 
 /*
+ * One queue pair's bad ring breaks the whole device: another queue pair of
+ * it, whose ring looks fine, gives back what it holds with ERROR too (even
+ * a request the device says it completed: nothing it says is trusted now),
+ * and the line logged is still one.
+ */
+static void
+other_queue_pairs_fail_too(void **state)
+{
+	struct rig *a = rig_create(false), *b = rig_create(true);
+	struct rte_crypto_op *ops_a[2], *ops_b[2], *got[MAX_OPS];
+	unsigned int i, n;
+
+	RTE_SET_USED(state);
+	b->qp.hw = &a->hw;	/* two queue pairs of one device */
+	b->qp.qp_id = 1;
+	for (i = 0; i < 2; i++) {
+		ops_a[i] = make_op(a, 30 + i);
+		ops_b[i] = make_op(b, 40 + i);
+	}
+	enqueue_all(a, ops_a, 2);
+	enqueue_all(b, ops_b, 2);
+	log_capture_start();
+	sim_put_used(&a->sim, RING_SIZE, DATA_LEN + 1, 1);
+	sim_complete(&b->sim, 0);
+
+	n = dequeue_all(a, got, 2);
+	assert_true(a->hw.broken);
+	assert_each_once(ops_a, 2, got, n, RTE_CRYPTO_OP_STATUS_ERROR);
+	n = dequeue_all(b, got, 2);
+	assert_false(vc_vq_broken(&b->vq));
+	assert_each_once(ops_b, 2, got, n, RTE_CRYPTO_OP_STATUS_ERROR);
+	assert_int_equal(b->vq.nb_free, RING_SIZE);
+	assert_int_equal(rte_mempool_avail_count(b->qp.areas), b->qp.nb_areas);
+	for (i = 0; i < 2; i++) {
+		assert_untouched(ops_a[i], 30 + i);
+		assert_untouched(ops_b[i], 40 + i);
+		free_op(ops_a[i]);
+		free_op(ops_b[i]);
+	}
+	assert_int_equal(log_capture_lines(), 1);
+	assert_non_null(strstr(log_buf, "queue 0, split ring: used id 64 out of range"));
+	log_capture_stop();
+	rig_free(b);
+	rig_free(a);
+}
+
+/*
  * A good device completing out of order, many laps round the ring (wrap
  * counters flip), is never taken for a bad one: every op SUCCESS, no log.
  */
@@ -722,6 +769,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(packed_id_out_of_range),
 		cmocka_unit_test(packed_id_never_given),
 		cmocka_unit_test(packed_id_already_completed),
+		cmocka_unit_test(other_queue_pairs_fail_too),
 		cmocka_unit_test(split_good_out_of_order),
 		cmocka_unit_test(packed_good_out_of_order),
 		cmocka_unit_test(used_len_cut_to_writable),
