@@ -72,6 +72,11 @@ vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,
 
 	deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 1000 * timeout_ms;
 	while ((done = vc_vq_get_used(vq, &len)) == NULL) {
+		/* a device that broke the ring answers nothing we can trust */
+		if (vc_vq_broken(vq)) {
+			virtio_crypto_hw_set_broken(hw, vq->broken_why);
+			return -EIO;
+		}
 		/* a backend lost meanwhile never answers; its successor starts anew */
 		if (!vc_hw_ctrl_usable(hw))
 			return -EIO;

@@ -878,6 +878,13 @@ vc_dequeue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 		ops[n++] = area->op;
 		areas[k++] = area;
 	}
+	/*
+	 * The device wrote garbage into the used ring: the whole device is
+	 * untrusted from now on. The next burst of each queue pair fails back
+	 * what its ring still holds (refused_burst_proceeds()).
+	 */
+	if (unlikely(vc_vq_broken(vq)))
+		virtio_crypto_hw_set_broken(qp->hw, vq->broken_why);
 	if (k > 0)
 		rte_mempool_put_bulk(qp->areas, (void **)areas, k);
 	for (i = 0; i < n; i++)

@@ -56,9 +56,9 @@ dev_hw(struct rte_cryptodev *dev)
 void
 virtio_crypto_hw_set_broken(struct virtio_crypto_hw *hw, const char *why)
 {
-	if (!hw->broken)
+	/* Queue pairs on several lcores may find it at once: one line. */
+	if (!__atomic_exchange_n(&hw->broken, true, __ATOMIC_SEQ_CST))
 		VIRTIO_CRYPTO_LOG(driver, ERR, "%s: device unusable: %s", hw->name, why);
-	hw->broken = true;
 }
 
 /* ------------------------------------------------------------------ */

@@ -240,7 +240,11 @@ int virtio_crypto_dev_create(const char *name, struct rte_device *device,
 /** Destroy the cryptodev of this name (bus remove). */
 int virtio_crypto_dev_destroy(const char *name);
 
-/** The device went away: fail what it holds, refuse new work. */
+/**
+ * The device went away or broke the protocol (a ring, vc_vq_broken()):
+ * fail what it holds, refuse new work. Logs why, once per breakage,
+ * whichever thread finds it first; safe from any thread.
+ */
 void virtio_crypto_hw_set_broken(struct virtio_crypto_hw *hw, const char *why);
 
 /**
@@ -291,7 +295,8 @@ int vc_offer_discover(struct virtio_crypto_hw *hw);
  * device to use it. Called with ctrl_lock held.
  *
  * @return 0; -ETIMEDOUT (the buffer is still the device's: reset it or
- *   mark it broken), -EIO if the device is broken, -EINVAL for more than
+ *   mark it broken), -EIO if the device is broken or breaks the queue's
+ *   ring meanwhile (then marked broken here), -EINVAL for more than
  *   VC_CTRL_TABLE_ENTRIES buffers on a queue with indirect descriptors.
  */
 int vc_ctrl_buf_submit(struct virtio_crypto_hw *hw, struct virtio_crypto_vq *vq,

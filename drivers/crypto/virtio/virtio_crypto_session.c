@@ -268,6 +268,9 @@ static int
 device_session_create(struct virtio_crypto_hw *hw, const struct vc_session_request *s,
 		      uint64_t *id)
 {
+	/* Nothing a broken device answers is trusted: fail at once, on either path. */
+	if (hw->broken)
+		return -EIO;
 	if (hw->sessions_by_transport)
 		return hw->ops->create_session(hw, s, id);
 	return vc_ctrlq_create_session(hw, s, id);
@@ -276,6 +279,8 @@ device_session_create(struct virtio_crypto_hw *hw, const struct vc_session_reque
 static int
 device_session_destroy(struct virtio_crypto_hw *hw, uint32_t service, uint64_t id)
 {
+	if (hw->broken)
+		return -EIO;
 	if (hw->sessions_by_transport)
 		return hw->ops->destroy_session(hw, id);
 	return vc_ctrlq_destroy_session(hw, service, id);
@@ -392,7 +397,11 @@ session_close(struct virtio_crypto_hw *hw, uint32_t service, uint64_t id,
 		session_copy_free(*copy);
 		*copy = NULL;
 	}
-	if (hw->link != VC_LINK_UP)
+	/*
+	 * A broken device is not asked either: it is reset (configure, close)
+	 * or replaced (reconnect) before it is used again.
+	 */
+	if (hw->link != VC_LINK_UP || hw->broken)
 		return 0;
 	return device_session_destroy(hw, service, id);
 }

@@ -3,12 +3,13 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_atomic.h>
 #include <rte_branch_prediction.h>
 
-#include "virtio_crypto_log.h"
 #include "virtio_crypto_vq.h"
 
 #define VC_RING_ALIGN	4096
@@ -18,6 +19,39 @@
 /* Descriptor flag bits the packed layout adds (linux/virtio_ring.h names them by shift). */
 #define PACKED_F_AVAIL	(1u << VRING_PACKED_DESC_F_AVAIL)
 #define PACKED_F_USED	(1u << VRING_PACKED_DESC_F_USED)
+
+/*
+ * The device broke the ring protocol (Linux: BAD_RING()). The ring is left
+ * as it is, for vc_vq_reclaim_all() to take the requests back; nothing is
+ * logged here, the caller knows the device and logs once.
+ */
+static void __rte_cold __rte_format_printf(2, 3)
+bad_ring(struct virtio_crypto_vq *vq, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(vq->broken_why, sizeof(vq->broken_why), "queue %u, %s ring: ",
+		     vq->index, vq->packed_ring ? "packed" : "split");
+	if (n < 0 || (size_t)n >= sizeof(vq->broken_why))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(vq->broken_why + n, sizeof(vq->broken_why) - n, fmt, ap);
+	va_end(ap);
+	vq->broken = true;
+}
+
+/* Bytes the device may write into a request: a used length is cut to it. */
+static inline uint32_t
+writable_bytes(const struct vc_vq_buf *bufs, uint16_t nb_out, uint16_t n)
+{
+	uint64_t sum = 0;
+	uint16_t i;
+
+	for (i = nb_out; i < n; i++)
+		sum += bufs[i].len;
+	return sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+}
 
 static inline bool
 need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old_idx)
@@ -126,6 +160,7 @@ split_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 	vq->nb_free -= ndescs;
 	vq->slots[head].cookie = cookie;
 	vq->slots[head].ndescs = ndescs;
+	vq->slots[head].in_len = writable_bytes(bufs, nb_out, n);
 	/* Only the index store in split_publish() makes this visible. */
 	vq->split.avail->ring[vq->avail_idx & (vq->size - 1)] = head;
 	vq->avail_idx++;
@@ -159,18 +194,34 @@ static void *
 split_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 {
 	struct vring_desc *desc = vq->split.desc;
-	struct vring_used_elem e;
-	uint16_t id, idx, i;
+	struct vring_used_elem *e;
+	uint16_t used_idx, in_flight, idx, i;
+	uint32_t id, used_len;
 	void *cookie;
 
 	/* The used index before the element it covers. */
-	if (vq->last_used == __atomic_load_n(&vq->split.used->idx, __ATOMIC_ACQUIRE))
+	used_idx = __atomic_load_n(&vq->split.used->idx, __ATOMIC_ACQUIRE);
+	if (vq->last_used == used_idx)
 		return NULL;
-	e = vq->split.used->ring[vq->last_used & (vq->size - 1)];
-	id = e.id;
-	if (unlikely(id >= vq->size || vq->slots[id].cookie == NULL)) {
-		VIRTIO_CRYPTO_LOG(driver, ERR, "queue %u: device used unknown head %u",
-				  vq->index, e.id);
+	/* Requests published and not used yet: the most the index may move. */
+	in_flight = vq->avail_published - vq->last_used;
+	if (unlikely((uint16_t)(used_idx - vq->last_used) > in_flight)) {
+		bad_ring(vq, "used idx %u is %u ahead of %u, more than the %u requests in flight",
+			 used_idx, (uint16_t)(used_idx - vq->last_used), vq->last_used,
+			 in_flight);
+		return NULL;
+	}
+	/* Each field read once: the device may rewrite them meanwhile. */
+	e = &vq->split.used->ring[vq->last_used & (vq->size - 1)];
+	id = __atomic_load_n(&e->id, __ATOMIC_RELAXED);
+	used_len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
+	if (unlikely(id >= vq->size)) {
+		bad_ring(vq, "used id %u out of range (ring size %u)", id, vq->size);
+		return NULL;
+	}
+	/* Only a chain's head holds a cookie, and only while it is in flight. */
+	if (unlikely(vq->slots[id].cookie == NULL)) {
+		bad_ring(vq, "used id %u is not a request in flight", id);
 		return NULL;
 	}
 	idx = id;
@@ -190,7 +241,7 @@ split_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 	vq->last_used++;
 	cookie = vq->slots[id].cookie;
 	vq->slots[id].cookie = NULL;
-	*len = e.len;
+	*len = RTE_MIN(used_len, vq->slots[id].in_len);
 	return cookie;
 }
 
@@ -271,6 +322,7 @@ packed_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 	vq->free_id = vq->slots[id].next_free;
 	vq->slots[id].cookie = cookie;
 	vq->slots[id].ndescs = ndescs;
+	vq->slots[id].in_len = writable_bytes(bufs, nb_out, n);
 
 	if (vq->indirect) {
 		struct vring_packed_desc *t = table;
@@ -344,20 +396,32 @@ packed_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 {
 	struct vring_packed_desc *d = &vq->packed.desc[vq->last_used];
 	uint16_t flags, id;
+	uint32_t used_len;
 	void *cookie;
 
-	/* The flags before the id and length the device wrote with them. */
+	/*
+	 * Used: both bits equal to the wrap counter. Any other pattern is a
+	 * descriptor still available to the device or of the last lap.
+	 */
 	flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
 	if (!!(flags & PACKED_F_AVAIL) != vq->used_wrap ||
 	    !!(flags & PACKED_F_USED) != vq->used_wrap)
 		return NULL;
-	id = d->id;
-	if (unlikely(id >= vq->size || vq->slots[id].cookie == NULL)) {
-		VIRTIO_CRYPTO_LOG(driver, ERR, "queue %u: device used unknown id %u",
-				  vq->index, id);
+	/* The flags before the id and length; each read once. */
+	id = __atomic_load_n(&d->id, __ATOMIC_RELAXED);
+	used_len = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
+	if (unlikely(id >= vq->size)) {
+		bad_ring(vq, "used id %u out of range (ring size %u) at descriptor %u",
+			 id, vq->size, vq->last_used);
 		return NULL;
 	}
-	*len = d->len;
+	/* A used id of a request completed already, or never made available. */
+	if (unlikely(vq->slots[id].cookie == NULL)) {
+		bad_ring(vq, "used id %u at descriptor %u is not a request in flight",
+			 id, vq->last_used);
+		return NULL;
+	}
+	*len = RTE_MIN(used_len, vq->slots[id].in_len);
 	vq->last_used += vq->slots[id].ndescs;
 	if (vq->last_used >= vq->size) {
 		vq->last_used -= vq->size;
@@ -394,6 +458,8 @@ vc_vq_init(struct virtio_crypto_vq *vq, uint16_t index, uint16_t size,
 	vq->indirect = indirect;
 	vq->event_idx = event_idx;
 	vq->slots = slots;
+	vq->broken = false;
+	vq->broken_why[0] = '\0';
 	memset(ring, 0, vc_vq_ring_bytes(size, packed));
 	if (packed)
 		packed_init(vq, ring, ring_addr);
@@ -407,6 +473,8 @@ vc_vq_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 	  uint16_t nb_out, uint16_t nb_in, void *cookie,
 	  void *table, uint64_t table_addr)
 {
+	if (unlikely(vq->broken))
+		return -EIO;
 	if (vq->packed_ring)
 		return packed_add(vq, bufs, nb_out, nb_in, cookie, table, table_addr);
 	return split_add(vq, bufs, nb_out, nb_in, cookie, table, table_addr);
@@ -415,12 +483,16 @@ vc_vq_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 bool
 vc_vq_publish(struct virtio_crypto_vq *vq)
 {
+	if (unlikely(vq->broken))
+		return false;
 	return vq->packed_ring ? packed_publish(vq) : split_publish(vq);
 }
 
 void *
 vc_vq_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 {
+	if (unlikely(vq->broken))
+		return NULL;
 	return vq->packed_ring ? packed_get_used(vq, len) : split_get_used(vq, len);
 }
 

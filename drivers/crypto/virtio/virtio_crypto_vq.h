@@ -23,6 +23,14 @@
  *
  * Single-producer, single-consumer: one thread enqueues and dequeues a
  * queue (the cryptodev queue-pair rule). No locks.
+ *
+ * What the device writes is checked before it is used, as Linux's
+ * virtio_ring does: a used id out of range or not a request in flight, or
+ * (split) a used index that moves past what is in flight, breaks the ring
+ * (vc_vq_broken()). From then on vc_vq_add(), vc_vq_publish() and
+ * vc_vq_get_used() return at once; only vc_vq_reclaim_all() and
+ * vc_vq_init() touch the ring again. A used length is not trusted either:
+ * it is cut to the bytes the request made writable.
  */
 
 #include <stdbool.h>
@@ -43,6 +51,7 @@ struct vc_vq_slot {
 	void *cookie;
 	uint16_t ndescs;	/**< ring descriptors the request holds */
 	uint16_t next_free;	/**< free list link (split: descriptor index, packed: id) */
+	uint32_t in_len;	/**< device-writable bytes: the most a used length can say */
 };
 
 struct virtio_crypto_vq {
@@ -88,6 +97,14 @@ struct virtio_crypto_vq {
 	struct vc_vq_slot *slots;	/**< by head (split) or id (packed) */
 	const struct rte_memzone *mz;
 	void *notify;			/**< the transport's kick handle */
+
+	/*
+	 * Set by the thread that polls the queue when the device broke the
+	 * ring protocol; cleared only by vc_vq_init(). broken_why says where
+	 * and what, for the one log line the caller writes.
+	 */
+	bool broken;
+	char broken_why[112];
 };
 
 /** Bytes of ring memory for a queue of this size and layout, 4 KiB aligned. */
@@ -122,7 +139,8 @@ vc_vq_descs_needed(const struct virtio_crypto_vq *vq, uint16_t nb_bufs)
  * @param table, table_addr
  *   Room for nb_out + nb_in indirect descriptors (16 bytes each) and its
  *   device address; used when the queue has indirect descriptors.
- * @return 0, or -ENOSPC if the ring lacks the descriptors.
+ * @return 0, -ENOSPC if the ring lacks the descriptors, or -EIO if the
+ *   ring is broken.
  */
 int vc_vq_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 	      uint16_t nb_out, uint16_t nb_in, void *cookie,
@@ -132,7 +150,7 @@ int vc_vq_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
  * Make the requests added since the last call visible to the device.
  *
  * @return true if the device asked to be notified of them (the caller
- *   kicks), false if it suppressed notifications.
+ *   kicks), false if it suppressed notifications or the ring is broken.
  */
 bool vc_vq_publish(struct virtio_crypto_vq *vq);
 
@@ -140,14 +158,24 @@ bool vc_vq_publish(struct virtio_crypto_vq *vq);
  * Take one used request.
  *
  * @param[out] len
- *   Bytes the device says it wrote.
- * @return its cookie, or NULL if none is used yet.
+ *   Bytes the device says it wrote, at most the request's writable bytes.
+ * @return its cookie; NULL if none is used yet, or if the ring is broken
+ *   (by this call, when what the device wrote breaks the protocol:
+ *   vc_vq_broken() tells).
  */
 void *vc_vq_get_used(struct virtio_crypto_vq *vq, uint32_t *len);
 
+/** Whether the device broke the ring (see the file comment). */
+static inline bool
+vc_vq_broken(const struct virtio_crypto_vq *vq)
+{
+	return vq->broken;
+}
+
 /**
  * Take back every request the device still holds, without it: for a
- * device that is gone or reset. Each cookie is passed to fn.
+ * device that is gone, reset or broken. Each cookie is passed to fn once.
+ * A broken ring stays broken.
  */
 void vc_vq_reclaim_all(struct virtio_crypto_vq *vq, void (*fn)(void *cookie, void *arg),
 		       void *arg);
