@@ -68,7 +68,8 @@
 
 struct relay_msg {
 	struct vhost_user_msg_hdr hdr;
-	uint8_t payload[RELAY_MAX_PAYLOAD];
+	/* Decoded in place as the wire structs: aligned as they are. */
+	uint8_t payload[RELAY_MAX_PAYLOAD] __rte_aligned(8);
 	int fds[RELAY_MAX_FDS];
 	unsigned int nb_fds;
 };
