@@ -523,7 +523,8 @@ def test_mem_hotplug_in_flight(t):
     stray = len(contents) - contents.count(0)
     t.check('the new region untouched by the requests in flight', stray == 0,
             f'{stray} bytes written there')
-    t.good_requests(fe, ring, sid, 'same connection, buffers in the old region', count=8)
+    t.good_requests(fe, ring, sid, 'same connection, buffers in the old region', count=8,
+                    region=old)
     t.good_requests(fe, ring, sid, 'same connection, buffers in the new region', count=8,
                     region=new)
     t.refused_counter('no refusal')
