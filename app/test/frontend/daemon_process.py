@@ -112,8 +112,11 @@ class Daemon:
             for p in (s, s + '.lib'):
                 if os.path.exists(p):
                     os.unlink(p)
-        try:
-            os.unlink(self.log_path)
-            os.rmdir(self.rundir)
-        except OSError:
-            pass
+        # EAL leaves its runtime directory, and a daemon that crashed its
+        # telemetry socket in it.
+        eal_dir = f'/var/run/dpdk/{self.prefix}'
+        for path in (self.log_path, self.rundir, f'{eal_dir}/dpdk_telemetry.v2', eal_dir):
+            try:
+                os.rmdir(path) if os.path.isdir(path) else os.unlink(path)
+            except OSError:
+                pass
