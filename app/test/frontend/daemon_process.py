@@ -83,6 +83,39 @@ class Daemon:
         t = self.stats(sock)
         return t.get(name) if isinstance(t, dict) else None
 
+    def memory_holds(self, needle):
+        """Where the daemon's writable memory holds these bytes: [(address, mapping)].
+
+        Reads /proc/PID/mem (the daemon is our child), every rw mapping.
+        """
+        hits = []
+        with open(f'/proc/{self.proc.pid}/maps') as f:
+            maps = f.read().splitlines()
+        fd = os.open(f'/proc/{self.proc.pid}/mem', os.O_RDONLY)
+        try:
+            for line in maps:
+                fields = line.split(None, 5)
+                if not fields[1].startswith('rw'):
+                    continue
+                lo, hi = (int(x, 16) for x in fields[0].split('-'))
+                name = fields[5].strip() if len(fields) > 5 else '[anonymous]'
+                tail, at = b'', lo
+                while at < hi:
+                    try:
+                        chunk = os.pread(fd, min(4 << 20, hi - at), at)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    i = (tail + chunk).find(needle)
+                    if i >= 0:
+                        hits.append((at - len(tail) + i, name))
+                    tail = chunk[-(len(needle) - 1):]
+                    at += len(chunk)
+        finally:
+            os.close(fd)
+        return hits
+
     def log_text(self):
         self.log.flush()
         with open(self.log_path, errors='replace') as f:

@@ -657,6 +657,24 @@ def test_session_msgs_interleaved(t):
     t.disconnect(fe)
 
 
+def test_session_key_wiped(t):
+    """Session keys in relay buffers are wiped after use: once its session
+    is closed, a key is nowhere in the daemon's memory."""
+    t.start()
+    key = os.urandom(16)
+    fe, ring, sid = t.ready(key=key)
+    t.good_requests(fe, ring, sid, 'a session with a fresh random key', key=key)
+    t.expect_accepted(fe, 'CLOSE_CRYPTO_SESSION', vu.CLOSE_CRYPTO_SESSION, struct.pack('<Q', sid))
+    hits = t.d.memory_holds(key)
+    t.check('session closed, connection up: the key is nowhere in the daemon\'s memory',
+            not hits, ', '.join(f'{a:#x} in {n}' for a, n in hits))
+    t.disconnect(fe)
+    hits = t.d.memory_holds(key)
+    t.check('frontend gone: the key is nowhere in the daemon\'s memory', not hits,
+            ', '.join(f'{a:#x} in {n}' for a, n in hits))
+    t.refused_counter('no refusal')
+
+
 def test_stalled_frontend(t):
     """R7: frontends stopped mid-header and mid-payload are dropped after
     5 s; the daemon serves other sockets meanwhile, the next frontend, and
