@@ -21,13 +21,17 @@ each once its event has happened (never after a fixed delay):
 
   EVENT   now                  at once (after the previous step)
           out:REGEX            a line the program printed since the previous
-                               step matches
+                               step matches; its named groups can be used
+                               as N below, {name}
           KEY>=N               the current daemon's telemetry counter KEY
                                (/vhost_crypto/stats, e.g. queue0_requests)
                                has reached N: traffic is flowing through it
+          KEY>=+N              ... has grown by N since the last mark
   ACTION  kill                 SIGKILL the daemon
           start[:OPT,OPT...]   a new daemon on the same socket (with these
                                extra options), waited for until it serves
+          tell:TEXT            write the line TEXT to the program
+          mark                 note the daemon's counters (for KEY>=+N)
           none                 only wait for the event
 
 With steps the program's standard input is a pipe on which it is told
@@ -128,15 +132,17 @@ def parse_step(event, action):
         ev = ('now',)
     elif event.startswith('out:'):
         ev = ('out', re.compile(event[4:]))
-    elif re.fullmatch(r'\w+>=\d+', event):
+    elif re.fullmatch(r'\w+>=\+?(\d+|\{\w+\})', event):
         key, n = event.split('>=')
-        ev = ('tel', key, int(n))
+        ev = ('tel', key, n.lstrip('+'), n.startswith('+'))
     else:
         raise ValueError(f'unknown event {event!r}')
-    if action in ('kill', 'none', 'start'):
+    if action in ('kill', 'none', 'start', 'mark'):
         act = (action, [])
     elif action.startswith('start:'):
         act = ('start', action[6:].split(','))
+    elif action.startswith('tell:'):
+        act = ('tell', [action[5:]])
     else:
         raise ValueError(f'unknown action {action!r}')
     return ev, act
@@ -225,17 +231,24 @@ def main():
             except OSError:
                 pass    # the program has gone; its exit is checked below
 
+        found = {}      # named groups of the out: events so far
+        marked = {}     # the daemon's counters at the last mark
+
         def happened(ev, since):
             """Wait for a step's event: True once it happened, False if the program ended first."""
             deadline = time.monotonic() + STEP_S
             while time.monotonic() < deadline:
                 if ev[0] == 'now':
                     return True
-                if ev[0] == 'out' and out.find(ev[1], since) is not None:
-                    return True
+                if ev[0] == 'out':
+                    i = out.find(ev[1], since)
+                    if i is not None:
+                        found.update(ev[1].search(out.lines[i]).groupdict())
+                        return True
                 if ev[0] == 'tel':
+                    want = int(ev[2].format(**found)) + (marked.get(ev[1], 0) if ev[3] else 0)
                     t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
-                    if isinstance(t, dict) and t.get(ev[1], 0) >= ev[2]:
+                    if isinstance(t, dict) and t.get(ev[1], 0) >= want:
                         return True
                 if p.poll() is not None and out.ended:
                     return False
@@ -271,6 +284,19 @@ def main():
                     check(f'{what}: the new daemon serves its socket', False)
                     break
                 tell('daemon started')
+            elif action == 'tell':
+                print(f'--- {what}')
+                tell(extra[0])
+            elif action == 'mark':
+                t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
+                marked.clear()
+                marked.update(t if isinstance(t, dict) else {})
+                print(f'--- {what}: ' + (', '.join(f'{k} {v}' for k, v in marked.items()
+                                                  if k in ('requests', 'completed_ok'))
+                                        if marked else f'no counters ({t})'))
+                if not marked:
+                    check(f'{what}: the daemon\'s counters read', False)
+                    break
             else:
                 print(f'--- {what}')
             sys.stdout.flush()

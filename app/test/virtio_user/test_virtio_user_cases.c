@@ -53,7 +53,9 @@
  *   never_dequeued   the application enqueues and never dequeues: the
  *                    device stops taking ops when full (no error, no
  *                    loss), and every op comes back SUCCESS once the
- *                    application dequeues again
+ *                    application dequeues again (told "fill", then
+ *                    "device done" by the runner on our standard input,
+ *                    when the daemon's counters show all of them done)
  *
  * Prints one PASS/FAIL line per check and "checks: N passed, M failed".
  * The faults come from the runner (run_with_daemon.py --at) on events this
@@ -510,6 +512,9 @@ case_never_dequeued(struct env *e)
 	uint64_t deadline;
 	uint16_t n;
 
+	/* the runner notes the daemon's counters, then lets us go */
+	printf("ready to fill the ring\n");
+	check("the runner says fill", wait_for_runner("fill") == 0);
 	while (sent < 2 * NB_OPS - 1) {
 		struct rte_crypto_op *op = cipher_op(e, 64);
 
@@ -525,8 +530,12 @@ case_never_dequeued(struct env *e)
 	printf("the device took %u ops before refusing one\n", sent);
 	check("with nothing dequeued, the device stops taking ops (no error, no loss)",
 	      refused && sent > 0);
-	/* the device completes all it holds meanwhile; nobody reads its used ring */
-	rte_delay_ms(500);
+	/*
+	 * The device completes all it holds into a used ring nobody reads:
+	 * the runner says so once the daemon's counters show every one done.
+	 */
+	check("the runner says the device completed them all",
+	      wait_for_runner("device done") == 0);
 	deadline = rte_get_timer_cycles() + OP_WAIT_S * rte_get_timer_hz();
 	while (rte_get_timer_cycles() < deadline) {
 		n = rte_cryptodev_dequeue_burst(e->dev, 0, done, BURST);
