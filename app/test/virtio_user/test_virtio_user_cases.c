@@ -29,29 +29,39 @@
  *   backend_gone     traffic until the backend is killed (by the runner):
  *                    every op in flight comes back, failed, within the
  *                    deadline; new ones come back failed too; nothing hangs
- *   backend_restart  the backend killed and a new one started (by the
- *                    runner): ops fail, the application re-creates the
- *                    device from VDEV_SPEC, the --vdev argument (rather
- *                    than wait for the PMD to reconnect), and traffic
- *                    succeeds
+ *   backend_restart  the backend killed and, once the application has
+ *                    removed the device ("the dead device goes"), a new
+ *                    one started (by the runner): ops fail, the application
+ *                    re-creates the device from VDEV_SPEC, the --vdev
+ *                    argument (rather than wait for the PMD to reconnect),
+ *                    and traffic succeeds
  *   backend_reconnect
- *                    the backend killed and a new one started, ROUNDS
+ *                    the backend killed and, once the program says
+ *                    "round N: backend away", a new one started, ROUNDS
  *                    times (by the runner): the PMD reconnects by itself;
  *                    ops in flight come back failed, none lost, traffic
  *                    succeeds again through the session made before the
  *                    first loss (the same ciphertext as before it) and
  *                    through a new one
  *   reconnect_unconfigured
- *                    the backend killed and a new one started (by the
- *                    runner) before the application configures the device:
- *                    configure waits out the reconnect (ENOTCONN until
- *                    then), and the device works on the new backend
+ *                    once the program says "probed", the backend killed
+ *                    and a new one started (by the runner, which then
+ *                    writes "daemon started" to our standard input) before
+ *                    the application configures the device: configure
+ *                    waits out the reconnect (ENOTCONN until then), and
+ *                    the device works on the new backend
  *   never_dequeued   the application enqueues and never dequeues: the
  *                    device stops taking ops when full (no error, no
  *                    loss), and every op comes back SUCCESS once the
- *                    application dequeues again
+ *                    application dequeues again (told "fill", then
+ *                    "device done" by the runner on our standard input,
+ *                    when the daemon's counters show all of them done)
  *
  * Prints one PASS/FAIL line per check and "checks: N passed, M failed".
+ * The faults come from the runner (run_with_daemon.py --at) on events this
+ * program shows it (its traffic in the daemon's counters, the lines it
+ * prints), never after a fixed delay, and nothing here waits a fixed time
+ * for them.
  */
 
 #include <errno.h>
@@ -76,6 +86,22 @@
 
 /* More sessions than any device we test against holds. */
 #define MAX_TRIAL_SESSIONS	4096
+
+/*
+ * Every wait here is for an event (an op back, a device up, a word from the
+ * runner); these only bound how long one may take before its check fails.
+ * Generous: CI machines are busy, both cores may be kept busy by other work.
+ */
+#define OP_WAIT_S		30	/* one op through the device and back */
+#define FAULT_WAIT_S		180	/* a backend's loss (or return) to show in traffic */
+#define DEVICE_WAIT_S		180	/* a device up on a new backend */
+/*
+ * Not timeouts but what the PMD promises: ops in flight fail back at once
+ * when the backend goes (all of them, within this of the first), and
+ * sessions are refused at once while it is away.
+ */
+#define FAIL_BACK_S		5
+#define AWAY_CALL_MS		500
 
 static unsigned int passed, failed;
 static const char *dev_name = "crypto_virtio_user0";
@@ -114,6 +140,19 @@ cbc_session(struct env *e, struct rte_mempool *pool)
 	return rte_cryptodev_sym_session_create(e->dev, &x, pool);
 }
 
+static void
+env_free(struct env *e)
+{
+	rte_mempool_free(e->mbufs);
+	rte_mempool_free(e->ops);
+	rte_mempool_free(e->sessions);
+	e->mbufs = e->ops = e->sessions = NULL;
+}
+
+/*
+ * The device configured and started with one queue pair and an AES-CBC
+ * session. On failure nothing of it is left (the caller may try again).
+ */
 static int
 env_setup(struct env *e)
 {
@@ -122,6 +161,7 @@ env_setup(struct env *e)
 	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = NB_OPS };
 	int id = rte_cryptodev_get_dev_id(dev_name);
 
+	memset(e, 0, sizeof(*e));
 	if (id < 0)
 		return -ENODEV;
 	e->dev = id;
@@ -136,9 +176,32 @@ env_setup(struct env *e)
 	    rte_cryptodev_configure(e->dev, &conf) != 0 ||
 	    rte_cryptodev_queue_pair_setup(e->dev, 0, &qp, conf.socket_id) != 0 ||
 	    rte_cryptodev_start(e->dev) != 0)
-		return -EIO;
+		goto fail;
 	e->sess = cbc_session(e, e->sessions);
-	return e->sess ? 0 : -EIO;
+	if (e->sess != NULL)
+		return 0;
+	rte_cryptodev_stop(e->dev);
+fail:
+	env_free(e);
+	return -EIO;
+}
+
+/*
+ * Wait for the runner to write this line to our standard input (after it
+ * killed or started a daemon): 0, or -1 if it never comes (end of input).
+ */
+static int
+wait_for_runner(const char *what)
+{
+	char line[128];
+
+	printf("waiting for the runner: %s\n", what);
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strcmp(line, what) == 0)
+			return 0;
+	}
+	return -1;
 }
 
 static struct rte_crypto_op *
@@ -172,7 +235,7 @@ op_free(struct rte_crypto_op *op)
 static int
 run_one_out(struct env *e, struct rte_crypto_op *op, void *out, uint32_t len)
 {
-	uint64_t deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	uint64_t deadline = rte_get_timer_cycles() + OP_WAIT_S * rte_get_timer_hz();
 	struct rte_crypto_op *done = NULL;
 	int status;
 
@@ -412,7 +475,7 @@ case_backend_gone(struct env *e)
 
 	/* Keep the device busy; the runner kills the backend meanwhile. */
 	all_back = traffic_until(e, RTE_CRYPTO_OP_STATUS_ERROR, 1024,
-				 rte_get_timer_cycles() + 60 * hz, &t);
+				 rte_get_timer_cycles() + FAULT_WAIT_S * hz, &t);
 	rte_cryptodev_stats_get(e->dev, &st);
 	printf("device counts: %lu enqueued, %lu dequeued\n",
 	       (unsigned long)st.enqueued_count, (unsigned long)st.dequeued_count);
@@ -422,8 +485,8 @@ case_backend_gone(struct env *e)
 	check("traffic ran before the backend went", t.ok > 0);
 	check("ops in flight came back failed", t.failed > 0);
 	check("every op sent came back (none lost, nothing hangs)", all_back);
-	check("...within two seconds of the first failure",
-	      t.hit_at != 0 && rte_get_timer_cycles() < t.hit_at + 2 * hz);
+	check("...within " RTE_STR(FAIL_BACK_S) " seconds of the first failure",
+	      t.hit_at != 0 && rte_get_timer_cycles() < t.hit_at + FAIL_BACK_S * hz);
 	for (n = 0; n < 4; n++) {
 		struct rte_crypto_op *op = cipher_op(e, 64);
 
@@ -449,6 +512,9 @@ case_never_dequeued(struct env *e)
 	uint64_t deadline;
 	uint16_t n;
 
+	/* the runner notes the daemon's counters, then lets us go */
+	printf("ready to fill the ring\n");
+	check("the runner says fill", wait_for_runner("fill") == 0);
 	while (sent < 2 * NB_OPS - 1) {
 		struct rte_crypto_op *op = cipher_op(e, 64);
 
@@ -464,9 +530,13 @@ case_never_dequeued(struct env *e)
 	printf("the device took %u ops before refusing one\n", sent);
 	check("with nothing dequeued, the device stops taking ops (no error, no loss)",
 	      refused && sent > 0);
-	/* the device completes all it holds meanwhile; nobody reads its used ring */
-	rte_delay_ms(500);
-	deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	/*
+	 * The device completes all it holds into a used ring nobody reads:
+	 * the runner says so once the daemon's counters show every one done.
+	 */
+	check("the runner says the device completed them all",
+	      wait_for_runner("device done") == 0);
+	deadline = rte_get_timer_cycles() + OP_WAIT_S * rte_get_timer_hz();
 	while (rte_get_timer_cycles() < deadline) {
 		n = rte_cryptodev_dequeue_burst(e->dev, 0, done, BURST);
 		for (i = 0; i < n; i++) {
@@ -504,7 +574,7 @@ case_backend_restart(struct env *e, const char *vdev)
 					     .nb_queue_pairs = 1 };
 	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = NB_OPS,
 					    .mp_session = e->sessions };
-	uint64_t hz = rte_get_timer_hz(), deadline = rte_get_timer_cycles() + 30 * hz;
+	uint64_t hz = rte_get_timer_hz(), deadline = rte_get_timer_cycles() + FAULT_WAIT_S * hz;
 	const char *args = strchr(vdev, ',');
 	char name[64];
 	int status = RTE_CRYPTO_OP_STATUS_SUCCESS, rc, id;
@@ -525,8 +595,10 @@ case_backend_restart(struct env *e, const char *vdev)
 
 	rte_cryptodev_sym_session_free(e->dev, e->sess);
 	rte_cryptodev_stop(e->dev);
+	/* the runner starts the new backend on this line (PASS or FAIL) */
 	check("the dead device goes (rte_vdev_uninit)", rte_vdev_uninit(name) == 0);
-	deadline = rte_get_timer_cycles() + 30 * hz;
+	deadline = rte_get_timer_cycles() + DEVICE_WAIT_S * hz;
+	/* each try waits for the backend itself (the devargs' timeout) */
 	do {
 		rc = rte_vdev_init(name, args);
 		if (rc != 0)
@@ -565,9 +637,9 @@ encrypt_known(struct env *e, void *sess, uint8_t out[1024])
 
 /*
  * The backend killed under traffic and a new one started on the same
- * socket, rounds times (by the runner), and the application does nothing
- * about it: each loss fails back what was in flight, none lost, and the
- * PMD reconnects by itself. The session made before the first loss must
+ * socket once we say "round N: backend away", rounds times (by the
+ * runner), and the application does nothing about it: each loss fails
+ * back what was in flight, none lost, and the PMD reconnects by itself. The session made before the first loss must
  * still encrypt as it did (made again with its key); one cleared while the
  * backend is away must not reach the next backend (the runner's telemetry
  * check: every session created is destroyed).
@@ -592,28 +664,32 @@ case_backend_reconnect(struct env *e, unsigned int rounds)
 		snprintf(what, sizeof(what), "round %u: the loss shows: ops fail, and every op "
 			 "sent comes back", r);
 		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_ERROR, 64,
-					  rte_get_timer_cycles() + 60 * hz, &lost));
+					  rte_get_timer_cycles() + FAULT_WAIT_S * hz, &lost));
 		t0 = rte_get_timer_cycles();
 		if (r == 1) {
 			/*
-			 * The new backend is not started for a second: it must
-			 * never get the cleared session (the runner's telemetry
-			 * check), and no new one comes while the device is down.
+			 * The new backend is started only once we say so: it
+			 * must never get the cleared session (the runner's
+			 * telemetry check), and no new one comes while the
+			 * device is down.
 			 */
 			rte_cryptodev_sym_session_free(e->dev, doomed);
 			fresh = cbc_session(e, e->sessions);
 			printf("during the outage: a session clear and a create took %.3f s; "
 			       "the create %s\n", (double)(rte_get_timer_cycles() - t0) / hz,
-			       fresh ? "succeeded (the backend was back)" : "failed");
+			       fresh ? "succeeded" : "failed");
 			check("session clear and create while the backend is away return at "
-			      "once", rte_get_timer_cycles() - t0 < hz / 2);
+			      "once", rte_get_timer_cycles() - t0 < hz * AWAY_CALL_MS / 1000);
+			check("no session is made while the backend is away", fresh == NULL);
 			if (fresh != NULL)
 				rte_cryptodev_sym_session_free(e->dev, fresh);
 		}
+		/* the runner starts the next backend on this line */
+		printf("round %u: backend away\n", r);
 		snprintf(what, sizeof(what), "round %u: the PMD reconnects by itself: ops succeed "
 			 "again, and every op sent comes back", r);
-		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_SUCCESS, 64, t0 + 30 * hz,
-					  &back));
+		check(what, traffic_until(e, RTE_CRYPTO_OP_STATUS_SUCCESS, 64,
+					  t0 + FAULT_WAIT_S * hz, &back));
 		printf("round %u: %lu ops before the loss came back ok, %lu failed; back up "
 		       "%.1f s after the first failure (%lu ops failed meanwhile)\n", r,
 		       (unsigned long)lost.ok, (unsigned long)lost.failed,
@@ -646,7 +722,9 @@ case_backend_reconnect(struct env *e, unsigned int rounds)
 /*
  * The device probed on one backend and configured on the next: the
  * reconnect of a device with no queues checks the new backend and brings
- * the link up, and configure then sets the device up there.
+ * the link up, and configure then sets the device up there. The runner
+ * kills the backend once we say "probed" and tells us when the next one
+ * serves; configure fails (ENOTCONN) until the PMD is on it.
  */
 static int
 case_reconnect_unconfigured(struct env *e)
@@ -665,15 +743,15 @@ case_reconnect_unconfigured(struct env *e)
 	uint8_t out[1024];
 	int rc;
 
-	/* the runner kills the backend 1 s in and starts another 1 s later */
-	rte_delay_ms(2500);
-	deadline = rte_get_timer_cycles() + 30 * hz;
-	while ((rc = env_setup(e)) != 0 && rte_get_timer_cycles() < deadline) {
-		rte_mempool_free(e->mbufs);
-		rte_mempool_free(e->ops);
-		rte_mempool_free(e->sessions);
-		rte_delay_ms(100);
-	}
+	memset(e, 0, sizeof(*e));
+	check("the device was probed", rte_cryptodev_get_dev_id(dev_name) >= 0);
+	if (failed != 0)
+		return 1;
+	printf("probed\n");
+	check("the runner replaced the backend", wait_for_runner("daemon started") == 0);
+	deadline = rte_get_timer_cycles() + DEVICE_WAIT_S * hz;
+	while ((rc = env_setup(e)) != 0 && rte_get_timer_cycles() < deadline)
+		rte_delay_ms(10);	/* the PMD's reconnect, about to come */
 	check("the device, probed on the old backend, is set up on the new one", rc == 0);
 	if (rc != 0)
 		return 1;
@@ -689,9 +767,13 @@ case_reconnect_unconfigured(struct env *e)
 int
 main(int argc, char **argv)
 {
-	struct env e;
+	struct env e = { 0 };
 	const char *which;
-	int n = rte_eal_init(argc, argv);
+	int n;
+
+	/* the runner acts on our lines as they come */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	n = rte_eal_init(argc, argv);
 
 	if (n < 0) {
 		fprintf(stderr, "EAL init failed\n");

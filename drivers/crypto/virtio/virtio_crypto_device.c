@@ -357,7 +357,6 @@ hw_describe(struct virtio_crypto_hw *hw)
 void
 virtio_crypto_hw_link_down(struct virtio_crypto_hw *hw)
 {
-	struct rte_cryptodev *dev = rte_cryptodev_pmd_get_named_dev(hw->name);
 	unsigned int failed = 0;
 	uint16_t i;
 
@@ -368,8 +367,9 @@ virtio_crypto_hw_link_down(struct virtio_crypto_hw *hw)
 	hw->link = VC_LINK_QUIESCE;
 	vc_bursts_barrier(hw);
 	pthread_mutex_lock(&hw->dev_lock);
-	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
-		struct virtio_crypto_qp *qp = dev->data->queue_pairs[i];
+	/* not dev->data's array: the application may be reconfiguring it */
+	for (i = 0; i < hw->nb_qps; i++) {
+		struct virtio_crypto_qp *qp = hw->qps[i];
 
 		if (qp == NULL)
 			continue;
@@ -622,6 +622,7 @@ area_init(struct rte_mempool *mp, void *arg, void *obj, unsigned int idx)
 static void
 qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 {
+	struct virtio_crypto_hw *hw = dev_hw(dev);
 	struct virtio_crypto_qp *qp = dev->data->queue_pairs[qp_id];
 
 	if (qp == NULL)
@@ -636,6 +637,8 @@ qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 	rte_mempool_free(qp->areas);
 	rte_free(qp);
 	dev->data->queue_pairs[qp_id] = NULL;
+	if (qp_id < hw->nb_qps)
+		hw->qps[qp_id] = NULL;
 }
 
 static int
@@ -697,6 +700,8 @@ qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 		return -ENOMEM;
 	}
 	dev->data->queue_pairs[qp_id] = qp;
+	if (qp_id < hw->nb_qps)
+		hw->qps[qp_id] = qp;
 	return 0;
 }
 
@@ -782,6 +787,8 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	pthread_mutex_init(&hw->dev_lock, NULL);
 	TAILQ_INIT(&hw->session_copies);
 	hw->link = VC_LINK_UP;
+	hw->qps = NULL;
+	hw->nb_qps = 0;
 
 	rc = -ENOMEM;
 	snprintf(params.name, sizeof(params.name), "vc_%u_ctrl", hw->dev_id);
@@ -805,6 +812,13 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	}
 	if (rc == 0)
 		rc = hw_describe(hw);
+	if (rc == 0) {
+		hw->qps = rte_zmalloc_socket("virtio_crypto_qps",
+					     sizeof(*hw->qps) * hw->max_queue_pairs,
+					     RTE_CACHE_LINE_SIZE, socket_id);
+		hw->nb_qps = hw->max_queue_pairs;
+		rc = hw->qps != NULL ? 0 : -ENOMEM;
+	}
 	if (rc != 0)
 		goto fail;
 
@@ -823,6 +837,9 @@ fail:
 	hw->ops->set_status(hw, VIRTIO_STATUS_FAILED);
 	rte_memzone_free(hw->ctrl_mz);
 	hw->ctrl_mz = NULL;
+	rte_free(hw->qps);
+	hw->qps = NULL;
+	hw->nb_qps = 0;
 	pthread_mutex_destroy(&hw->dev_lock);
 	pthread_mutex_destroy(&hw->ctrl_lock);
 	rte_cryptodev_pmd_destroy(dev);
@@ -849,6 +866,9 @@ virtio_crypto_dev_destroy(const char *name)
 	dev_reset(dev, NULL);
 	for (i = 0; i < dev->data->nb_queue_pairs; i++)
 		qp_release(dev, i);
+	hw->nb_qps = 0;
+	rte_free(hw->qps);
+	hw->qps = NULL;
 	vc_sessions_forget(hw);
 	rte_memzone_free(hw->ctrl_mz);
 	hw->ctrl_mz = NULL;

@@ -186,6 +186,14 @@ struct virtio_crypto_hw {
 	 */
 	pthread_mutex_t dev_lock;
 	/*
+	 * The queue pairs set up, by id, for the transport's thread to walk
+	 * (virtio_crypto_hw_link_down()): DPDK's own array is reallocated by
+	 * rte_cryptodev_configure() under no lock of ours. Room for
+	 * max_queue_pairs as found at create; entries under dev_lock.
+	 */
+	struct virtio_crypto_qp **qps;
+	uint16_t nb_qps;
+	/*
 	 * Sessions to make again on a backend the transport reconnected to
 	 * (keep_sessions), under dev_lock.
 	 */

@@ -36,7 +36,9 @@
  * and at least the configuration shown, or it is left alone until it goes
  * in turn), rings from their start, every live session made again.
  * Meanwhile ops fail back and sessions cannot be made (virtio_crypto_hw.h,
- * enum vc_link).
+ * enum vc_link). One that hangs up while the device is being probed (there
+ * is no device yet to take down) has the probe start again on the next
+ * backend, waited for as the first was.
  */
 
 #include <errno.h>
@@ -67,6 +69,8 @@
 #define VU_DEFAULT_RING_SIZE	256
 #define VU_DEFAULT_TIMEOUT_MS	10000
 #define VU_MONITOR_PERIOD_US	100000
+/* Backends a probe may lose, each hanging up before the device was up, before it gives up. */
+#define VU_PROBE_TRIES		5
 
 #define VU_WANTED_PROTOCOL_FEATURES ((1ULL << VHOST_USER_PROTOCOL_F_MQ) | \
 				     (1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK) | \
@@ -766,15 +770,73 @@ vhost_user_hello(struct virtio_user_dev *d, bool qemu_config)
 	return rc;
 }
 
+/*
+ * Reach a backend and create the device on it. *had_backend: a backend
+ * was reached (a failure after that may be its going away).
+ */
+static int
+probe_on_backend(struct virtio_user_dev *d, struct rte_vdev_device *vdev,
+		 const struct devargs *a, bool *had_backend)
+{
+	const char *name = d->name;
+	struct virtio_crypto_hw tmpl;
+	int rc;
+
+	rc = vhost_user_connect(&d->conn, a->path, a->server, a->timeout_ms);
+	if (rc != 0) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "%s: no vhost-user backend %s %s: %s", name,
+				  a->server ? "connected to" : "at", a->path, strerror(-rc));
+		return rc;
+	}
+	*had_backend = true;
+	rc = vhost_user_hello(d, a->qemu_config);
+	if (rc == 0 && a->sessions != SESSIONS_CTRLQ &&
+	    !has_protocol_feature(d, VHOST_USER_PROTOCOL_F_CRYPTO_SESSION)) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "%s: session=%s needs a backend with crypto "
+				  "session messages; this one has none", name,
+				  a->sessions == SESSIONS_QEMU_70 ? "qemu-7.0" :
+				  a->sessions == SESSIONS_QEMU_71 ? "qemu-7.1" : "qemu-8.1");
+		rc = -ENOTSUP;
+	}
+	if (rc != 0)
+		return rc;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.ops = &virtio_user_ops;
+	tmpl.transport = d;
+	tmpl.use_va = true;
+	tmpl.sessions_by_transport = a->sessions != SESSIONS_CTRLQ;
+	tmpl.desc_per_field = a->qemu_config;
+	/*
+	 * QEMU's messages carry cipher sessions and chains (HASH and MAC stay
+	 * offered for the chains' auth part), and RSA from the 8.1 layout on.
+	 */
+	if (tmpl.sessions_by_transport)
+		tmpl.session_services = (1u << VIRTIO_CRYPTO_SERVICE_CIPHER) |
+			(1u << VIRTIO_CRYPTO_SERVICE_HASH) | (1u << VIRTIO_CRYPTO_SERVICE_MAC) |
+			(a->sessions == SESSIONS_QEMU_81 ? 1u << VIRTIO_CRYPTO_SERVICE_AKCIPHER : 0);
+	tmpl.want_packed = a->packed;
+	tmpl.queue_size = a->queue_size;
+	tmpl.queues_limit = a->queues;
+	tmpl.ctrl_timeout_ms = a->timeout_ms;
+	tmpl.keep_sessions = true;	/* made again on the backend after a reconnect */
+	if (vc_bursts_barrier_register() != 0) {
+		VIRTIO_CRYPTO_LOG(init, INFO, "%s: no membarrier (%s): bursts fence themselves",
+				  name, strerror(errno));
+		tmpl.burst_fence = true;
+	}
+	return virtio_crypto_dev_create(name, &vdev->device, &tmpl, rte_socket_id(), &d->hw);
+}
+
 static int
 virtio_user_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_dev_name(&vdev->device);
 	const struct rte_devargs *da = rte_dev_devargs(&vdev->device);
-	struct virtio_crypto_hw tmpl;
 	struct virtio_user_dev *d;
+	unsigned int i, tries;
 	struct devargs a;
-	unsigned int i;
+	bool lost;
 	int rc;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
@@ -794,62 +856,32 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 	d->qemu_config = a.qemu_config;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 
-	rc = vhost_user_connect(&d->conn, a.path, a.server, a.timeout_ms);
-	if (rc != 0) {
-		VIRTIO_CRYPTO_LOG(init, ERR, "%s: no vhost-user backend %s %s: %s", name,
-				  a.server ? "connected to" : "at", a.path, strerror(-rc));
-		rte_free(d);
-		return rc;
-	}
-	rc = vhost_user_hello(d, a.qemu_config);
-	if (rc == 0 && a.sessions != SESSIONS_CTRLQ &&
-	    !has_protocol_feature(d, VHOST_USER_PROTOCOL_F_CRYPTO_SESSION)) {
-		VIRTIO_CRYPTO_LOG(init, ERR, "%s: session=%s needs a backend with crypto "
-				  "session messages; this one has none", name,
-				  a.sessions == SESSIONS_QEMU_70 ? "qemu-7.0" :
-				  a.sessions == SESSIONS_QEMU_71 ? "qemu-7.1" : "qemu-8.1");
-		rc = -ENOTSUP;
-	}
-	if (rc != 0)
-		goto fail;
-
-	memset(&tmpl, 0, sizeof(tmpl));
-	tmpl.ops = &virtio_user_ops;
-	tmpl.transport = d;
-	tmpl.use_va = true;
-	tmpl.sessions_by_transport = a.sessions != SESSIONS_CTRLQ;
-	tmpl.desc_per_field = a.qemu_config;
 	/*
-	 * QEMU's messages carry cipher sessions and chains (HASH and MAC stay
-	 * offered for the chains' auth part), and RSA from the 8.1 layout on.
+	 * The monitor that reconnects starts with the device: a backend lost
+	 * before that (a restart under a slow probe) fails the probe's
+	 * requests, and the probe starts again on the next one.
 	 */
-	if (tmpl.sessions_by_transport)
-		tmpl.session_services = (1u << VIRTIO_CRYPTO_SERVICE_CIPHER) |
-			(1u << VIRTIO_CRYPTO_SERVICE_HASH) | (1u << VIRTIO_CRYPTO_SERVICE_MAC) |
-			(a.sessions == SESSIONS_QEMU_81 ? 1u << VIRTIO_CRYPTO_SERVICE_AKCIPHER : 0);
-	tmpl.want_packed = a.packed;
-	tmpl.queue_size = a.queue_size;
-	tmpl.queues_limit = a.queues;
-	tmpl.ctrl_timeout_ms = a.timeout_ms;
-	tmpl.keep_sessions = true;	/* made again on the backend after a reconnect */
-	if (vc_bursts_barrier_register() != 0) {
-		VIRTIO_CRYPTO_LOG(init, INFO, "%s: no membarrier (%s): bursts fence themselves",
-				  name, strerror(errno));
-		tmpl.burst_fence = true;
+	for (tries = 1;; tries++) {
+		bool had_backend = false;
+
+		rc = probe_on_backend(d, vdev, &a, &had_backend);
+		if (rc == 0)
+			break;
+		lost = had_backend && vhost_user_hung_up(&d->conn);
+		vhost_user_disconnect(&d->conn);
+		pthread_mutex_destroy(&d->conn.lock);
+		if (!lost || tries == VU_PROBE_TRIES) {
+			rte_free(d);
+			return rc;
+		}
+		VIRTIO_CRYPTO_LOG(init, WARNING, "%s: the backend went away during the probe; "
+				  "waiting for the next one", name);
 	}
-	rc = virtio_crypto_dev_create(name, &vdev->device, &tmpl, rte_socket_id(), &d->hw);
-	if (rc != 0)
-		goto fail;
 
 	rte_mem_event_callback_register(d->name, memory_changed, d);
 	if (pthread_create(&d->monitor, NULL, monitor_backend, d) == 0)
 		d->monitor_running = true;
 	return 0;
-fail:
-	vhost_user_disconnect(&d->conn);
-	pthread_mutex_destroy(&d->conn.lock);
-	rte_free(d);
-	return rc;
 }
 
 static int
