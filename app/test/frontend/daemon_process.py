@@ -83,6 +83,9 @@ class Daemon:
         t = self.stats(sock)
         return t.get(name) if isinstance(t, dict) else None
 
+    # Larger than any mapping of data a daemon has (its hugepages included).
+    SHADOW_MIN = 1 << 40
+
     def memory_holds(self, needle):
         """Where the daemon's writable memory holds these bytes: [(address, mapping)].
 
@@ -99,6 +102,9 @@ class Daemon:
                     continue
                 lo, hi = (int(x, 16) for x in fields[0].split('-'))
                 name = fields[5].strip() if len(fields) > 5 else '[anonymous]'
+                # A sanitizer's shadow (terabytes, reserved, never data).
+                if hi - lo > self.SHADOW_MIN:
+                    continue
                 tail, at = b'', lo
                 while at < hi:
                     try:
