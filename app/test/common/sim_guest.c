@@ -55,6 +55,19 @@ sim_guest_init(struct sim_guest *g, uint64_t base, uint64_t size,
 }
 
 int
+sim_guest_start(struct sim_guest *g, uint64_t base, uint64_t size,
+		struct vhost_crypto_conf *conf)
+{
+	int mb, ossl;
+
+	if (sim_crypto_devices_start(&mb, &ossl) != 0)
+		return -1;
+	conf->cdev_id = mb;
+	conf->fallback_cdev_id = ossl;
+	return sim_guest_init(g, base, size, conf);
+}
+
+int
 sim_guest_ring(struct sim_guest *g, uint16_t idx, uint64_t desc_gpa,
 	       uint64_t avail_gpa, uint64_t used_gpa, uint16_t size)
 {

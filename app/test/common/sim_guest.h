@@ -33,6 +33,14 @@ int sim_crypto_devices_start(int *aesni_mb, int *openssl);
 int sim_guest_init(struct sim_guest *g, uint64_t base, uint64_t size,
 		   const struct vhost_crypto_conf *conf);
 
+/*
+ * sim_crypto_devices_start(), then sim_guest_init() on crypto_aesni_mb0 as
+ * the main device and crypto_openssl0 as the fallback (conf's ids are set
+ * here; its flags say whether the fallback is used). 0, or -1.
+ */
+int sim_guest_start(struct sim_guest *g, uint64_t base, uint64_t size,
+		    struct vhost_crypto_conf *conf);
+
 /* Make ring `idx` (a data ring, or nb_rings for control) live at these GPAs. */
 int sim_guest_ring(struct sim_guest *g, uint16_t idx, uint64_t desc_gpa,
 		   uint64_t avail_gpa, uint64_t used_gpa, uint16_t size);

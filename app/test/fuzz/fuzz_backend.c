@@ -162,18 +162,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		.callfd = -1, .kickfd = -1, .size = RING_SIZE,
 	};
 	const char *seeds = getenv("VC_FUZZ_WRITE_SEEDS");
-	int mb, ossl;
 
 	/* one per process: libFuzzer's -jobs and a CI run may share the machine */
 	snprintf(prefix, sizeof(prefix), "vc_fuzz_backend_%d", (int)getpid());
 	if (rte_eal_init(RTE_DIM(eal_args), eal_args) < 0)
 		die("EAL");
-	if (sim_crypto_devices_start(&mb, &ossl) != 0)
-		die("crypto devices");
-	conf.cdev_id = mb;
-	conf.fallback_cdev_id = ossl;
-	if (sim_guest_init(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
-		die("instance");
+	if (sim_guest_start(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
+		die("crypto devices or instance");
 	guest = sim.mem;
 	vc = sim.vc;
 	if (sim_guest_ring(&sim, RING_SPLIT, GUEST_BASE + DESC_OFF, GUEST_BASE + AVAIL_OFF,

@@ -2076,14 +2076,8 @@ setup(void **state)
 		.max_sessions = 16,
 		.nb_ops = 128,
 	};
-	int mb, ossl;
-
 	(void)state;
-	if (sim_crypto_devices_start(&mb, &ossl) != 0)
-		return -1;
-	conf.cdev_id = mb;
-	conf.fallback_cdev_id = ossl;
-	if (sim_guest_init(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
+	if (sim_guest_start(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
 		return -1;
 	guest = sim.mem;
 	vc = sim.vc;

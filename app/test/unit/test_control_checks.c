@@ -339,14 +339,8 @@ setup(void **state)
 		.max_sessions = 4,
 		.nb_ops = 64,
 	};
-	int mb, ossl;
-
 	(void)state;
-	if (sim_crypto_devices_start(&mb, &ossl) != 0)
-		return -1;
-	conf.cdev_id = mb;
-	conf.fallback_cdev_id = ossl;
-	if (sim_guest_init(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
+	if (sim_guest_start(&sim, GUEST_BASE, GUEST_SIZE, &conf) != 0)
 		return -1;
 	vc = sim.vc;
 	memset(sim.mem, 0, GUEST_SIZE);
