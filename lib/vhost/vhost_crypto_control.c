@@ -159,6 +159,18 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 		return -EINVAL;
 	}
 	/*
+	 * Aligned as the specification requires (descriptors 16, split avail
+	 * 2 and used 4, packed event areas 4): the ring is read as such
+	 * structs. The driver's addresses are, but a memory table may map
+	 * them anywhere in host memory.
+	 */
+	if (((uintptr_t)vring->desc & 15) || ((uintptr_t)vring->avail & (packed ? 3 : 1)) ||
+	    ((uintptr_t)vring->used & 3)) {
+		r->live = false;
+		vc_ctrl_refused(vc, VHOST_USER_SET_VRING_KICK, "ring areas misaligned in memory");
+		return -EINVAL;
+	}
+	/*
 	 * librte_vhost checked the areas for the size it had when it
 	 * translated them; check them for the size the ring has now.
 	 */

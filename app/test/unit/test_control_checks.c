@@ -330,6 +330,42 @@ ring_areas_outside_memory(void **state)
 	vc->rings[1].live = false;
 }
 
+/* p moved by n bytes. */
+static void *
+moved(void *p, long n)
+{
+	return (uint8_t *)p + n;
+}
+
+static void
+ring_areas_misaligned(void **state)
+{
+	uint64_t refused = vc->stats.control_refused;
+	struct rte_vhost_vring vring = {
+		.desc = sim_gpa(&sim, DESC_GPA + 0x8000),
+		.avail = sim_gpa(&sim, AVAIL_GPA + 0x8000),
+		.used = sim_gpa(&sim, USED_GPA + 0x8000),
+		.callfd = -1, .kickfd = -1, .size = RING_SIZE,
+	};
+
+	(void)state;
+	/* A memory table mapped at an odd offset moves every ring with it. */
+	vring.desc = moved(vring.desc, +8);
+	assert_int_equal(vc_ring_attach(vc, 1, &vring, 0, 0), -EINVAL);
+	vring.desc = moved(vring.desc, -8);
+	vring.avail = moved(vring.avail, +1);
+	assert_int_equal(vc_ring_attach(vc, 1, &vring, 0, 0), -EINVAL);
+	vring.avail = moved(vring.avail, +1);	/* 2: enough for a split ring */
+	vring.used = moved(vring.used, +2);
+	assert_int_equal(vc_ring_attach(vc, 1, &vring, 0, 0), -EINVAL);
+	assert_false(vc->rings[1].live);
+	assert_int_equal(vc->stats.control_refused, refused + 3);
+	vring.used = moved(vring.used, -2);
+	assert_int_equal(vc_ring_attach(vc, 1, &vring, 0, 0), 0);
+	assert_true(vc->rings[1].live);
+	vc->rings[1].live = false;
+}
+
 static int
 setup(void **state)
 {
@@ -365,6 +401,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(memory_tables),
 		cmocka_unit_test(packed_ring_start_index),
 		cmocka_unit_test(ring_areas_outside_memory),
+		cmocka_unit_test(ring_areas_misaligned),
 	};
 	int rc;
 
