@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Run a libFuzzer target from the committed seed corpus (corpus/, copied
-# into a private directory) for a bounded time, FUZZ_SECONDS (default 30),
+# Run a libFuzzer target from a committed seed corpus (the second
+# argument, corpus/ by default, copied into a private directory) for a bounded time, FUZZ_SECONDS (default 30),
 # or a number of executions, FUZZ_RUNS (then no time limit); FUZZ_JOBS
 # runs that many fuzzer processes in parallel (each gets FUZZ_RUNS). Any
 # crash, leak or sanitizer report fails the run; FUZZ_ARTIFACTS keeps the
@@ -10,9 +10,10 @@
 set -uo pipefail
 target=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
+seeds=${2:-$here/corpus}
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-cp "$here"/corpus/* "$corpus"/
+cp "$seeds"/* "$corpus"/
 cd "$corpus"
 if [ -n "${FUZZ_RUNS:-}" ]; then
 	limit=(-runs="$FUZZ_RUNS")
