@@ -1511,7 +1511,7 @@ static void write_seeds(const char *dir);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *log_level = getenv("VC_FUZZ_LOG_LEVEL") ? getenv("VC_FUZZ_LOG_LEVEL") : "*:crit";
+	char log_level[64];
 	char prefix[64];
 	char *eal_args[] = {
 		(*argv)[0], "--no-huge", "-m", "256", "--no-pci", "-l", "0",
@@ -1538,6 +1538,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	 * socket of its own.
 	 */
 	snprintf(prefix, sizeof(prefix), "vc_fuzz_vu_%d", (int)getpid());
+	snprintf(log_level, sizeof(log_level), "%s",
+		 getenv("VC_FUZZ_LOG_LEVEL") ? getenv("VC_FUZZ_LOG_LEVEL") : "*:crit");
 	snprintf(sock_path, sizeof(sock_path), "/run/vc-fuzz-vhost-user-%d.sock",
 		 (int)getpid());
 	snprintf(lib_path, sizeof(lib_path), "%s.lib", sock_path);
