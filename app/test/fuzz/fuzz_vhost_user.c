@@ -294,6 +294,16 @@ slot_gpa(const struct fe *f, unsigned int r, unsigned int s)
 	return base + DATA_AREA + (uint64_t)(s % NB_SLOTS) * SLOT_SIZE;
 }
 
+/*
+ * Rings and tables are written only where the spec aligns them (the input
+ * may map a region at any offset; the backend is still told the address).
+ */
+static bool
+aligned(const void *p, uintptr_t a)
+{
+	return ((uintptr_t)p & (a - 1)) == 0;
+}
+
 static void
 put(const struct fe *f, uint64_t gpa, const void *src, size_t len)
 {
@@ -724,9 +734,9 @@ ring_based(struct fe *f, unsigned int q, uint16_t base)
 
 		r->drv_idx = base;
 		r->next_desc = 0;
-		if (idx != NULL)
+		if (idx != NULL && aligned(idx, 2))
 			__atomic_store_n(idx, base, __ATOMIC_RELEASE);
-		if (used != NULL)
+		if (used != NULL && aligned(used, 2))
 			__atomic_store_n(used, base, __ATOMIC_RELEASE);
 	}
 }
@@ -1140,12 +1150,12 @@ offer_split(struct fe *f, struct ring_view *r, struct chain *c)
 	struct vring_desc *desc = xlate(f, r->desc, (uint64_t)r->num * sizeof(*desc), true);
 	uint16_t *ring = xlate(f, r->avail + 4, (uint64_t)r->num * 2, true);
 
-	if (desc == NULL || ring == NULL)
+	if (desc == NULL || ring == NULL || !aligned(desc, 16) || !aligned(ring, 2))
 		return;
 	if (c->indirect) {
 		struct vring_desc *t = xlate(f, c->slot + S_TABLE, c->n * sizeof(*t), false);
 
-		if (t == NULL)
+		if (t == NULL || !aligned(t, 16))
 			return;
 		for (i = 0; i < c->n; i++) {
 			t[i] = c->d[i];
@@ -1178,7 +1188,7 @@ offer_packed(struct fe *f, struct ring_view *r, struct chain *c, uint16_t id)
 	uint16_t n = c->n, i, head_flags = 0, head = r->drv_idx % r->num;
 	bool wrap = r->drv_wrap;
 
-	if (desc == NULL)
+	if (desc == NULL || !aligned(desc, 16))
 		return;
 	for (i = 0; i < n; i++)
 		items[i] = (struct vring_packed_desc){ c->d[i].addr, c->d[i].len, id,
@@ -1186,7 +1196,7 @@ offer_packed(struct fe *f, struct ring_view *r, struct chain *c, uint16_t id)
 	if (c->indirect) {
 		struct vring_packed_desc *t = xlate(f, c->slot + S_TABLE, n * sizeof(*t), false);
 
-		if (t == NULL)
+		if (t == NULL || !aligned(t, 16))
 			return;
 		for (i = 0; i < n; i++) {
 			t[i] = items[i];
@@ -1240,7 +1250,7 @@ step_ring_write(struct fe *f, struct in *in)
 	if (!packed && r->num != 0 && r->num <= 32768) {
 		uint16_t *idx = xlate(f, r->avail + 2, 2, true);
 
-		if (idx != NULL)
+		if (idx != NULL && aligned(idx, 2))
 			__atomic_store_n(idx, r->drv_idx, __ATOMIC_RELEASE);
 	}
 }
@@ -1252,12 +1262,15 @@ harvest(struct fe *f)
 	unsigned int i;
 
 	for (i = 0; i < f->nctrl; i++) {
-		struct virtio_crypto_session_input *si =
-			xlate(f, f->ctrl_results[i], sizeof(*si), false);
+		struct virtio_crypto_session_input si;
+		void *p = xlate(f, f->ctrl_results[i], sizeof(si), false);
 
-		if (si != NULL && si->status == VIRTIO_CRYPTO_OK) {
+		if (p == NULL)
+			continue;
+		memcpy(&si, p, sizeof(si));	/* anywhere the input put it */
+		if (si.status == VIRTIO_CRYPTO_OK) {
 			f->res.ctrl_sessions_ok++;
-			remember_id(f, si->session_id);
+			remember_id(f, si.session_id);
 		}
 	}
 	f->nctrl = 0;
@@ -1296,11 +1309,14 @@ step_poll(struct fe *f, struct in *in)
 	if (trace) {
 		for (i = 0; i < NB_SLOTS; i++) {
 			uint8_t *st = xlate(f, slot_gpa(f, 0, i) + S_STATUS, 1, false);
-			uint64_t *sid = xlate(f, slot_gpa(f, 0, i) + S_REQ + 8, 8, false);
+			uint8_t *hdr = xlate(f, slot_gpa(f, 0, i) + S_REQ, 16, false);
+			uint64_t sid;
 
-			if (st != NULL && sid != NULL)
-				fprintf(stderr, "fuzz_vhost_user:   slot %u: status %u, header session %" PRIu64 "\n",
-					i, *st, *sid);
+			if (st == NULL || hdr == NULL)
+				continue;
+			memcpy(&sid, hdr + 8, sizeof(sid));
+			fprintf(stderr, "fuzz_vhost_user:   slot %u: status %u, session %" PRIu64 "\n",
+				i, *st, sid);
 		}
 	}
 }
