@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The committed seed corpus is what the fuzz target writes today: each seed
-# is checked as it is written (the backend completes it with OK, or decodes
-# the session message), so a change in the request path that breaks them
-# shows here. Regenerate with:
+# is checked as it is written (fuzz_backend: the backend completes it with
+# OK, or decodes the session message; fuzz_vhost_user: the sequence does
+# what the frontend it stands for gets), so a change that breaks them shows
+# here. Regenerate with:
 #   VC_FUZZ_WRITE_SEEDS=app/test/fuzz/corpus build/app/test/fuzz/fuzz_backend
+#   VC_FUZZ_WRITE_SEEDS=app/test/fuzz/corpus_vhost_user build/app/test/fuzz/fuzz_vhost_user
 set -uo pipefail
 target=$(realpath "$1")
 corpus=$(realpath "$2")

@@ -1,18 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Run a libFuzzer target from the committed seed corpus (corpus/, copied
-# into a private directory) for a bounded time, FUZZ_SECONDS (default 30),
+# Run a libFuzzer target from a committed seed corpus (the second
+# argument, corpus/ by default, copied into a private directory) for a bounded time, FUZZ_SECONDS (default 30),
 # or a number of executions, FUZZ_RUNS (then no time limit); FUZZ_JOBS
 # runs that many fuzzer processes in parallel (each gets FUZZ_RUNS). Any
 # crash, leak or sanitizer report fails the run; FUZZ_ARTIFACTS keeps the
 # input that did it.
+# Arguments after the corpus are passed to libFuzzer as they are.
 #   FUZZ_RUNS=10000000 FUZZ_JOBS=2 app/test/fuzz/run_fuzzer.sh build/app/test/fuzz/fuzz_backend
 set -uo pipefail
 target=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
+seeds=${2:-$here/corpus}
+shift $(($# < 2 ? $# : 2))
+extra=("$@")
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
-cp "$here"/corpus/* "$corpus"/
+cp "$seeds"/* "$corpus"/
 cd "$corpus"
 if [ -n "${FUZZ_RUNS:-}" ]; then
 	limit=(-runs="$FUZZ_RUNS")
@@ -23,7 +27,7 @@ jobs=${FUZZ_JOBS:-1}
 run_one() {
 	LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0" \
 	UBSAN_OPTIONS="print_stacktrace=1" \
-		"$target" "${limit[@]}" -rss_limit_mb=4096 \
+		"$target" "${limit[@]}" "${extra[@]}" -rss_limit_mb=4096 \
 		-error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 \
 		-artifact_prefix="${FUZZ_ARTIFACTS:-$corpus}/" "$corpus" > "fuzz-$1.log" 2>&1
 }
