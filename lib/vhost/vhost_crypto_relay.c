@@ -359,9 +359,13 @@ connect_lib(struct vhost_crypto *vc)
 	while (lib >= 0 && __atomic_load_n(&vc->vid, __ATOMIC_ACQUIRE) < 0) {
 		struct pollfd p = { .fd = lib, .events = POLLIN };
 
-		/* librte_vhost closes a connection it refuses. */
+		/*
+		 * librte_vhost closes a connection it refuses. Its thread
+		 * accepts within microseconds: look every millisecond, as
+		 * every frontend connection waits for this.
+		 */
 		if (relay_stopping(vc) || now_ms() >= deadline ||
-		    (poll(&p, 1, 10) > 0 && (p.revents & (POLLHUP | POLLERR | POLLIN)))) {
+		    (poll(&p, 1, 1) > 0 && (p.revents & (POLLHUP | POLLERR | POLLIN)))) {
 			close(lib);
 			lib = -1;
 		}
