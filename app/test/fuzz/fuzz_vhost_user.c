@@ -44,7 +44,6 @@
  * frontends send: QEMU 7.2, QEMU 10, the crypto_virtio_user PMD; memory
  * hotplug mid-traffic; stop and restart; reconnect), checking each as it
  * goes, and exits. VC_FUZZ_ZERO_COPY=1 serves with VHOST_CRYPTO_F_ZERO_COPY;
- * VC_FUZZ_OVERSIZE=1 lets regions reach past the end of their memfd;
  * VC_FUZZ_LOG_LEVEL (EAL's --log-level, default *:crit) shows what the
  * backend says about an input, VC_FUZZ_TRACE=1 the steps it decodes to.
  */
@@ -140,7 +139,6 @@ static char sock_path[108];
 static char lib_path[120];
 static int memfd[NB_MEMFD];
 static uint8_t *memfd_map[NB_MEMFD];
-static bool allow_oversize;
 static bool trace;			/* VC_FUZZ_TRACE=1: print the steps */
 static unsigned long reply_timeouts;	/* replies predicted that never came */
 static unsigned int reply_timeout_ms = REPLY_TIMEOUT_MS;
@@ -652,11 +650,10 @@ read_region(struct in *in, unsigned int k, struct vhost_user_mem_region *r,
 	r->userspace_addr = (sel & 8) ? u64(in) : CANON_UADDR + k * CANON_STRIDE;
 	r->memory_size = (sel & 16) ? u64(in) : CANON_SIZE;
 	r->mmap_offset = (sel & 32) ? u64(in) : 0;
-	if (!allow_oversize) {
-		/* librte_vhost maps what it is told: past the file's end a touch is SIGBUS */
-		r->mmap_offset %= MEMFD_SIZE;
-		r->memory_size = RTE_MIN(r->memory_size, MEMFD_SIZE - r->mmap_offset);
-	}
+	/*
+	 * Past the end of its memfd too: librte_vhost would map it and a
+	 * touch be SIGBUS, so the backend must refuse such a table.
+	 */
 	v->gpa = r->guest_phys_addr;
 	v->uaddr = r->userspace_addr;
 	v->size = r->memory_size;
@@ -1544,7 +1541,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	};
 	const char *seeds = getenv("VC_FUZZ_WRITE_SEEDS");
 	const char *zc = getenv("VC_FUZZ_ZERO_COPY");
-	const char *big = getenv("VC_FUZZ_OVERSIZE");
 	int mb, ossl, i;
 
 	RTE_SET_USED(argc);
@@ -1567,7 +1563,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	conf.fallback_cdev_id = ossl;
 	if (zc != NULL && strcmp(zc, "1") == 0)
 		conf.flags |= VHOST_CRYPTO_F_ZERO_COPY;
-	allow_oversize = big != NULL && strcmp(big, "1") == 0;
 	trace = getenv("VC_FUZZ_TRACE") != NULL && strcmp(getenv("VC_FUZZ_TRACE"), "1") == 0;
 	for (i = 0; i < NB_MEMFD; i++) {
 		memfd[i] = memfd_create("vc_fuzz_guest", MFD_CLOEXEC);
