@@ -293,6 +293,10 @@ instance_slot_release(struct vhost_crypto *vc)
 	for (i = 0; i < VC_MAX_INSTANCES; i++)
 		if (instances[i] == vc)
 			instances[i] = NULL;
+	/* Unregistering may end a connection without destroy_connection. */
+	for (i = 0; i < RTE_MAX_VHOST_DEVICE; i++)
+		if (by_vid[i] == vc)
+			by_vid[i] = NULL;
 	pthread_mutex_unlock(&registry_lock);
 }
 
@@ -467,6 +471,7 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 	rc = vhost_crypto_config_build(ids, vc->nb_cdevs, vc->conf.max_dataqueues,
 				       vc->conf.max_size, &vc->config);
 	vc->offered_features = VC_VIRTIO_FEATURES | crypto_features(&vc->config);
+	vc->offered_protocol_features = VC_PROTOCOL_FEATURES;
 	if (rc == 0)
 		rc = create_pools(vc, __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED), ids);
 	if (rc != 0)
@@ -511,7 +516,8 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 		goto fail_registered;
 	}
 	if (rte_vhost_driver_set_features(vc->lib_path, vc->offered_features) != 0 ||
-	    rte_vhost_driver_set_protocol_features(vc->lib_path, VC_PROTOCOL_FEATURES) != 0 ||
+	    rte_vhost_driver_set_protocol_features(vc->lib_path,
+						   vc->offered_protocol_features) != 0 ||
 	    rte_vhost_driver_callback_register(vc->lib_path, &device_ops) != 0) {
 		rc = -EINVAL;
 		goto fail_driver;

@@ -148,11 +148,15 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 	       const struct rte_vhost_vring *vring, uint16_t last_avail,
 	       uint16_t last_used)
 {
-	struct vc_ring *r = &vc->rings[idx];
+	struct vc_ring *r;
 	bool packed = vc->features & (1ULL << VIRTIO_F_RING_PACKED);
-	bool was_live = r->live;
+	bool was_live;
 
-	if (idx > vc->nb_rings || vring->desc == NULL || vring->avail == NULL ||
+	if (idx > vc->nb_rings)
+		return -EINVAL;
+	r = &vc->rings[idx];
+	was_live = r->live;
+	if (vring->desc == NULL || vring->avail == NULL ||
 	    vring->used == NULL || vring->size == 0 || vring->size > VC_RING_SIZE_MAX ||
 	    (vring->size & (vring->size - 1)) != 0 || vc->mem == NULL) {
 		r->live = false;
@@ -267,6 +271,7 @@ refresh_rings(struct vhost_crypto *vc)
 		struct vc_ring *r = &vc->rings[i];
 		struct rte_vhost_vring vring;
 		uint16_t last_avail = 0, last_used = 0;
+		bool was_live = r->live;
 
 		if (vc->mem == NULL || rte_vhost_get_vhost_vring(vc->vid, i, &vring) != 0 ||
 		    vring.kickfd < 0) {
@@ -280,8 +285,15 @@ refresh_rings(struct vhost_crypto *vc)
 		/* A ring coming up starts where the frontend says (SET_VRING_BASE). */
 		if (!r->live)
 			rte_vhost_get_vring_base(vc->vid, i, &last_avail, &last_used);
-		if (vc_ring_attach(vc, i, &vring, last_avail, last_used) != 0)
-			r->live = false;
+		if (vc_ring_attach(vc, i, &vring, last_avail, last_used) != 0 && was_live) {
+			/*
+			 * Live until now (its areas no longer check out under a
+			 * new table, say): down where it is, not where it
+			 * started, so that it resumes there if it comes back.
+			 */
+			r->live = true;
+			ring_down(vc, i);
+		}
 	}
 }
 
@@ -610,6 +622,10 @@ vc_ctrl_check(struct vhost_crypto *vc, const struct vhost_user_msg_hdr *hdr,
 			*why = "protocol features of a wrong size";
 			return -EINVAL;
 		}
+		if (u64 & ~vc->offered_protocol_features) {
+			*why = "protocol features the backend did not offer";
+			return -ENOTSUP;
+		}
 		break;
 	case VHOST_USER_SET_MEM_TABLE:
 		rc = check_mem_table(payload, hdr->size, fds, nb_fds, why);
@@ -739,15 +755,18 @@ vc_ctrl_before(struct vhost_crypto *vc, const struct vhost_user_msg_hdr *hdr,
 
 	if (!changes_rings(hdr->request))
 		return;
-	/*
-	 * Whatever the message changes, nothing the worker took under the
-	 * old state is still in flight when it applies: a ring may go down
-	 * (its slots are freed when it comes back at another size), memory
-	 * may be unmapped. Completing what the crypto device holds costs
-	 * microseconds with a software device.
-	 */
 	vc_pause(vc);
-	vc_datapath_drain(vc);
+	/*
+	 * Nothing the worker took under the old state is still in flight
+	 * when a message applies that may unmap memory or take a ring down
+	 * (its slots are freed when it comes back at another size). A new
+	 * call or error notifier, or an enable, takes nothing down: pausing
+	 * is enough (QEMU sends calls on every guest interrupt mask change).
+	 */
+	if (hdr->request != VHOST_USER_SET_VRING_CALL &&
+	    hdr->request != VHOST_USER_SET_VRING_ERR &&
+	    hdr->request != VHOST_USER_SET_VRING_ENABLE)
+		vc_datapath_drain(vc);
 	switch (hdr->request) {
 	case VHOST_USER_GET_VRING_BASE:
 		memcpy(&st, payload, sizeof(st));

@@ -156,6 +156,7 @@ struct vhost_crypto {
 	bool mem_table_set;		/**< librte_vhost holds a table */
 	uint64_t features;		/**< negotiated, as far as we are told */
 	uint64_t offered_features;	/**< what GET_FEATURES may answer */
+	uint64_t offered_protocol_features;
 	struct vc_ring_ctrl ring_ctrl[VC_MAX_DATAQUEUES + 1];
 	/* Data rings 0 .. nb_rings - 1, then the control ring (full-device mode). */
 	struct vc_ring rings[VC_MAX_DATAQUEUES + 1];

@@ -164,6 +164,11 @@ features(void **state)
 				   (1ull << VIRTIO_F_RING_PACKED), NULL, 0), -EBUSY);
 	assert_int_equal(check(VHOST_USER_SET_FEATURES, &saved, 4, NULL, 0), -EINVAL);
 	vc->features = saved;
+	/* Protocol features: REPLY_ACK is offered, LOG_SHMFD (1) is not. */
+	assert_int_equal(check_u64(VHOST_USER_SET_PROTOCOL_FEATURES,
+				   1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK, NULL, 0), 0);
+	assert_int_equal(check_u64(VHOST_USER_SET_PROTOCOL_FEATURES, 1ull << 1, NULL, 0),
+			 -ENOTSUP);
 }
 
 static void
