@@ -135,7 +135,7 @@ def main():
     # The backend under callgrind, the frontend native.
     sock = os.path.join(run, 'be.sock')
     out_be = os.path.join(run, 'backend.callgrind')
-    be = subprocess.Popen(['taskset', '-c', str(bcore), 'valgrind', '--tool=callgrind',
+    be = subprocess.Popen(['taskset', '-c', str(bcore), 'valgrind', '--tool=callgrind', '--fair-sched=yes',
                            f'--callgrind-out-file={out_be}', '--instr-atstart=no'] +
                           daemon_cmd(a, bcore, f'vc-cg-b-{pid}', sock),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -168,7 +168,7 @@ def main():
         if not wait_socket(sock, be, 60):
             sys.exit('vc_callgrind: the daemon did not come up')
         cmd = loadgen_cmd(a, fcore, f'vc-cg-fl-{pid}', sock)
-        cmd = cmd[:3] + ['valgrind', '--tool=callgrind', f'--callgrind-out-file={out_fe}',
+        cmd = cmd[:3] + ['valgrind', '--tool=callgrind', '--fair-sched=yes', f'--callgrind-out-file={out_fe}',
                          '--collect-atstart=no', '--toggle-collect=vc_enqueue_burst',
                          '--toggle-collect=vc_dequeue_burst'] + cmd[3:]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)

@@ -58,4 +58,31 @@
 #define vc_rsa_op_set_pad(aop, pad)	((aop)->rsa.padding.type = (pad))
 #endif
 
+/*
+ * Control threads: 23.11 replaced rte_ctrl_thread_create() (a pthread) with
+ * rte_thread_create_control() (an rte_thread_t, a function returning
+ * uint32_t). Both put the thread on the CPUs the process was started on
+ * less the lcores' (the main lcore's when that leaves none), so a thread
+ * that must not wait behind a polling lcore stays off it when it can, and
+ * never leaves the CPUs an operator gave the process.
+ */
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 11, 0, 0)
+#include <rte_thread.h>
+typedef rte_thread_t vc_ctrl_thread_t;
+typedef uint32_t vc_ctrl_thread_ret_t;
+#define VC_CTRL_THREAD_RET	0
+#define vc_ctrl_thread_create(t, name, fn, arg) \
+	rte_thread_create_control(t, name, fn, arg)
+#define vc_ctrl_thread_join(t)	rte_thread_join(t, NULL)
+#else
+#include <pthread.h>
+#include <rte_lcore.h>
+typedef pthread_t vc_ctrl_thread_t;
+typedef void *vc_ctrl_thread_ret_t;
+#define VC_CTRL_THREAD_RET	NULL
+#define vc_ctrl_thread_create(t, name, fn, arg) \
+	rte_ctrl_thread_create(t, name, NULL, fn, arg)
+#define vc_ctrl_thread_join(t)	pthread_join(t, NULL)
+#endif
+
 #endif /* VC_DPDK_COMPAT_H */

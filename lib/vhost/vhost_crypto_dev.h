@@ -27,6 +27,7 @@
 #include <rte_cryptodev.h>
 #include <rte_mempool.h>
 
+#include "vc_dpdk_compat.h"
 #include "vhost_crypto.h"
 #include "vhost_crypto_rsa.h"
 #include "vhost_crypto_session.h"
@@ -118,7 +119,7 @@ struct vc_relay {
 	 */
 	bool connecting;
 	int listen_fd;
-	pthread_t thread;
+	vc_ctrl_thread_t thread;
 };
 
 /*

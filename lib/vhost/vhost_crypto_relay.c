@@ -458,14 +458,14 @@ relay_connecting(struct vhost_crypto *vc)
 	}
 }
 
-static void *
+static vc_ctrl_thread_ret_t
 relay_main(void *arg)
 {
 	struct vhost_crypto *vc = arg;
 
 	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT) {
 		relay_connecting(vc);
-		return NULL;
+		return VC_CTRL_THREAD_RET;
 	}
 	while (!relay_stopping(vc)) {
 		struct pollfd p = { .fd = vc->relay.listen_fd, .events = POLLIN };
@@ -481,43 +481,20 @@ relay_main(void *arg)
 		close(front);
 		VC_LOG(INFO, "%s: frontend left the relay", vc->path);
 	}
-	return NULL;
+	return VC_CTRL_THREAD_RET;
 }
 
 /*
- * The relay is a control thread: it runs on the CPUs no lcore is bound to,
- * as DPDK's own control threads do. Created from an lcore it would inherit
- * that lcore's CPU and, when it pauses the worker polling there, wait for
- * the scheduler to take the CPU from the worker.
+ * The relay is a control thread, on the CPUs DPDK gives its own (see
+ * vc_ctrl_thread_create). Created from an lcore it would inherit that
+ * lcore's CPU and, when it pauses the worker polling there, wait for the
+ * scheduler to take the CPU from the worker.
  */
 static int
 relay_thread_create(struct vhost_crypto *vc)
 {
-	pthread_attr_t attr;
-	rte_cpuset_t cpus;
-	unsigned int lcore;
-	long cpu, nb_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int rc;
-
-	CPU_ZERO(&cpus);
-	for (cpu = 0; cpu < nb_cpus && cpu < CPU_SETSIZE; cpu++)
-		CPU_SET(cpu, &cpus);
-	RTE_LCORE_FOREACH(lcore) {
-		rte_cpuset_t l = rte_lcore_cpuset(lcore);
-
-		for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
-			if (CPU_ISSET(cpu, &l))
-				CPU_CLR(cpu, &cpus);
-	}
-	pthread_attr_init(&attr);
-	/* Every CPU is an lcore's: then anywhere, as DPDK does. */
-	if (CPU_COUNT(&cpus) > 0)
-		pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
-	rc = pthread_create(&vc->relay.thread, &attr, relay_main, vc);
-	pthread_attr_destroy(&attr);
-	if (rc == 0)
-		pthread_setname_np(vc->relay.thread, "vc-relay");
-	return rc == 0 ? 0 : -EAGAIN;
+	return vc_ctrl_thread_create(&vc->relay.thread, "vc-relay", relay_main, vc) == 0 ?
+		0 : -EAGAIN;
 }
 
 int
@@ -565,7 +542,7 @@ vc_relay_stop(struct vhost_crypto *vc)
 	if (!vc->relay.running)
 		return;
 	__atomic_store_n(&vc->relay.stop, true, __ATOMIC_RELEASE);
-	pthread_join(vc->relay.thread, NULL);
+	vc_ctrl_thread_join(vc->relay.thread);
 	if (vc->relay.listen_fd >= 0) {
 		close(vc->relay.listen_fd);
 		unlink(vc->path);
