@@ -21,7 +21,7 @@ packages=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev dpdk-doc libipsec-mb-dev
 	qemu-system-x86 busybox-static cpio
-	libcmocka-dev clang libclang-rt-14-dev
+	libcmocka-dev libssl-dev clang libclang-rt-14-dev
 	python3 python3-cryptography python3-cryptography-vectors python3-sphinx
 	python3-matplotlib valgrind stress-ng
 	debootstrap
@@ -84,7 +84,7 @@ debian13_packages=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev libipsec-mb-dev
 	qemu-system-x86 busybox-static cpio procps valgrind
-	libcmocka-dev python3 python3-cryptography python3-cryptography-vectors
+	libcmocka-dev libssl-dev python3 python3-cryptography python3-cryptography-vectors
 	# debootstrap does not resolve virtual packages: what python3-cryptography needs
 	python3-cffi-backend
 )

@@ -64,6 +64,11 @@ struct virtio_crypto_alg {
 	 * SUCCESS over the bytes it left alone (aesni_mb does).
 	 */
 	bool whole_blocks;
+	/**
+	 * An HMAC: the hash it is built on, by its OpenSSL name. A key longer
+	 * than block_size is that hash of the key (RFC 2104, section 2).
+	 */
+	const char *hmac_hash;
 };
 
 /** The table, and its number of entries. */

@@ -51,6 +51,12 @@ add_sym_capability(struct virtio_crypto_config *cfg,
 	if (alg == NULL)
 		return;
 	virtio_crypto_config_add_alg(cfg, alg);
+	/*
+	 * A longer HMAC key is folded to the hash's size before a device sees
+	 * it (vhost_crypto_session.c): a device that takes that takes any.
+	 */
+	if (alg->hmac_hash != NULL && key_max >= alg->digest_size.max)
+		key_max = UINT16_MAX;
 	if (alg->service == VIRTIO_CRYPTO_SERVICE_MAC)
 		*auth_key_max = RTE_MAX(*auth_key_max, (uint32_t)key_max);
 	else if (alg->service != VIRTIO_CRYPTO_SERVICE_HASH)

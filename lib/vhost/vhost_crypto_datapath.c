@@ -739,8 +739,10 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if (status == VIRTIO_CRYPTO_OK && rq.stateless)
 		status = attach_stateless_session(vc, op, x);
 out:
-	if (rq.stateless)
+	if (rq.stateless) {
 		explicit_bzero(keys, rq.keys_len);
+		explicit_bzero(params.auth_key_folded, sizeof(params.auth_key_folded));
+	}
 	return status;
 }
 

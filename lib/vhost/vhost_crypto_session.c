@@ -16,6 +16,8 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include <openssl/evp.h>
+
 #include "vhost_crypto_log.h"
 #include "vhost_crypto_rsa.h"
 #include "vhost_crypto_quirks.h"
@@ -320,12 +322,45 @@ vc_sym_session_create_on(uint8_t dev_id, struct rte_crypto_sym_xform *x,
 	return rte_cryptodev_sym_session_create(dev_id, x, mp);
 }
 
+/*
+ * An HMAC key longer than the hash's block is replaced by the hash of it,
+ * as HMAC itself does first (RFC 2104, section 2): the MAC is the same and
+ * every device takes a key that short. Beyond the block devices differ
+ * (openssl's PMD takes no HMAC key over 64 bytes, aesni_mb none over 64
+ * for MD5), so a session could exist on one device only, and a request
+ * that had to avoid that device (aesni_mb's HMAC of an empty message) had
+ * nowhere else to go.
+ */
+static int
+fold_hmac_key(struct vc_session_params *p)
+{
+	const EVP_MD *md;
+	unsigned int len;
+
+	if (p->hash == NULL || p->hash->hmac_hash == NULL ||
+	    p->auth_key_len <= p->hash->block_size)
+		return 0;
+	md = EVP_get_digestbyname(p->hash->hmac_hash);
+	if (md == NULL || EVP_MD_size(md) > (int)sizeof(p->auth_key_folded)) {
+		VC_LOG(ERR, "no %s to fold a %u-byte %s key with", p->hash->hmac_hash,
+		       p->auth_key_len, p->hash->name);
+		return -ENOTSUP;
+	}
+	if (EVP_Digest(p->auth_key, p->auth_key_len, p->auth_key_folded, &len, md, NULL) != 1)
+		return -ENOTSUP;
+	p->auth_key = p->auth_key_folded;
+	p->auth_key_len = len;
+	return 0;
+}
+
 int
-vc_session_params_xforms(const struct vc_session_params *p,
+vc_session_params_xforms(struct vc_session_params *p,
 			 struct rte_crypto_sym_xform x[2])
 {
 	int rc = check_params(p);
 
+	if (rc == 0)
+		rc = fold_hmac_key(p);
 	if (rc)
 		return rc;
 	switch (p->service) {
@@ -373,9 +408,7 @@ vc_session_describe(struct vc_session *s, const struct vc_session_params *p)
 	RTE_ASSERT((s->cipher_block & (s->cipher_block - 1)) == 0);
 	s->cipher_in_bits = p->cipher && p->cipher->rte_lengths_in_bits;
 	s->auth_in_bits = p->hash && p->hash->rte_lengths_in_bits;
-	s->hmac = p->hash && p->hash->service == VIRTIO_CRYPTO_SERVICE_MAC &&
-		  p->hash->algo >= VIRTIO_CRYPTO_MAC_HMAC_MD5 &&
-		  p->hash->algo <= VIRTIO_CRYPTO_MAC_HMAC_SHA_512;
+	s->hmac = p->hash && p->hash->hmac_hash != NULL;
 }
 
 static struct vc_session *
@@ -440,7 +473,7 @@ rsa_session_create_locked(struct vc_session_table *t,
 
 static int
 session_create_locked(struct vc_session_table *t,
-		      const struct vc_session_params *p, uint64_t *id)
+		      struct vc_session_params *p, uint64_t *id)
 {
 	struct rte_crypto_sym_xform x[2];
 	struct vc_session *s;
@@ -488,11 +521,14 @@ int
 vc_session_create(struct vc_session_table *t,
 		  const struct vc_session_params *p, uint64_t *id)
 {
+	/* A copy: the folded key stays on this stack, wiped. */
+	struct vc_session_params q = *p;
 	int rc;
 
 	pthread_mutex_lock(&t->lock);
-	rc = session_create_locked(t, p, id);
+	rc = session_create_locked(t, &q, id);
 	pthread_mutex_unlock(&t->lock);
+	explicit_bzero(q.auth_key_folded, sizeof(q.auth_key_folded));
 	return rc;
 }
 

@@ -20,6 +20,9 @@
 
 #include "virtio_crypto_algs.h"
 
+/** The longest hash an HMAC key is folded into (SHA-512). */
+#define VC_HMAC_FOLDED_KEY_MAX	64
+
 /** A session request, decoded and checked, independent of how it came. */
 struct vc_session_params {
 	uint32_t service;	/**< VIRTIO_CRYPTO_SERVICE_* */
@@ -39,6 +42,11 @@ struct vc_session_params {
 	const uint8_t *auth_key;
 	uint32_t auth_key_len;
 	uint32_t aad_len;	/**< AEAD, and chains (0 in practice) */
+	/**
+	 * An HMAC key longer than its hash's block, hashed: auth_key points
+	 * here after vc_session_params_xforms(). Whoever owns p wipes it.
+	 */
+	uint8_t auth_key_folded[VC_HMAC_FOLDED_KEY_MAX];
 
 	/* AKCIPHER service (RSA) */
 	uint32_t key_type;	/**< VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_* */
@@ -226,10 +234,12 @@ void vc_session_table_free(struct vc_session_table *t);
 /**
  * Check decoded parameters against the algorithm table and build the
  * cryptodev transforms (x[0] first; x[1] for the second half of a chain).
- * Key pointers are the ones in p.
+ * Key pointers are the ones in p; an HMAC key longer than its hash's
+ * block is first replaced by its hash, in p->auth_key_folded (RFC 2104:
+ * the same MAC, and a key every device takes), which the caller wipes.
  * @return 0, -EINVAL (lengths the algorithm does not allow), -ENOTSUP.
  */
-int vc_session_params_xforms(const struct vc_session_params *p,
+int vc_session_params_xforms(struct vc_session_params *p,
 			     struct rte_crypto_sym_xform x[2]);
 
 /** What the data path checks requests against: fill s from p. */

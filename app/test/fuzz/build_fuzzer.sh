@@ -12,6 +12,6 @@ incs=()
 for d in "$@"; do incs+=("-I$d"); done
 exec clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	"${incs[@]}" $(pkg-config --cflags libdpdk) \
+	"${incs[@]}" $(pkg-config --cflags libdpdk libcrypto) \
 	-o "$out" "${srcs[@]}" \
-	$(pkg-config --libs libdpdk)
+	$(pkg-config --libs libdpdk libcrypto)

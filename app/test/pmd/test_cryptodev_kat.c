@@ -7,7 +7,7 @@
  *
  *   test_cryptodev_kat [EAL] -- --dev NAME [--sessionless] [--oop]
  *       [--segments N] [--qp N] [--require ALG,...] [--only ALG,...]
- *       [--verbose] [--rsa-refusals]
+ *       [--verbose] [--rsa-refusals] [--strict]
  *
  * Every vector of kat_vectors.h (made at build time from
  * python3-cryptography-vectors) that the device supports runs in both
@@ -18,7 +18,9 @@
  * keys and PKCS#1 answers. What the device does not offer is skipped with
  * the reason; --require names algorithms for which that is a failure.
  * --only runs the vectors of the algorithms named and no other.
- * --rsa-refusals skips, instead of failing, an RSA operation the device
+ * --strict fails, instead of skipping, a vector whose session the device
+ * refuses although its capabilities offer every size in it: our daemon
+ * must take every session it offers. --rsa-refusals skips, instead of failing, an RSA operation the device
  * answers INVALID_ARGS: a padding or hash it does not do, which DPDK 22.11's
  * capabilities cannot say (QEMU's builtin backend does no raw RSA).
  *
@@ -65,6 +67,7 @@ struct kat_opts {
 	unsigned int nb_only;
 	bool verbose;
 	bool rsa_refusals;
+	bool strict;
 };
 
 /** What one algorithm (or chain) came to. */
@@ -361,9 +364,14 @@ run_vector(struct ch_dev *dev, const struct kat_opts *o,
 		if (ch_sym_session_refused(dev, &k[i].c)) {
 			/*
 			 * A virtio device's configuration cannot say every
-			 * limit (an HMAC-MD5 key longer than its block, say):
-			 * it may refuse a session its capabilities allow.
+			 * limit (QEMU's builtin backend has its own): it may
+			 * refuse a session its capabilities allow.
 			 */
+			if (o->strict) {
+				record_fail(r, v->id, "session",
+					    "refused as not supported, although offered");
+				goto free;
+			}
 			record_skip(r, "the device refused the session as not supported");
 			if (o->verbose)
 				printf("  skip %s: session refused as not supported\n", v->id);
@@ -824,7 +832,7 @@ usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s [EAL options] -- --dev NAME [--sessionless] [--oop]\n"
 		"       [--segments N] [--qp N] [--require ALG,...] [--only ALG,...]\n"
-		"       [--verbose] [--rsa-refusals]\n"
+		"       [--verbose] [--rsa-refusals] [--strict]\n"
 		"  ALG: a name of the algorithm table (aes-cbc, sha1-hmac, rsa, ...)\n"
 		"       or a chain cipher+auth (aes-cbc+sha1-hmac)\n", prog);
 }
@@ -867,6 +875,8 @@ parse_args(int argc, char **argv, struct kat_opts *o)
 			o->verbose = true;
 		} else if (strcmp(a, "--rsa-refusals") == 0) {
 			o->rsa_refusals = true;
+		} else if (strcmp(a, "--strict") == 0) {
+			o->strict = true;
 		} else if (val == NULL) {
 			return -EINVAL;
 		} else if (strcmp(a, "--dev") == 0) {

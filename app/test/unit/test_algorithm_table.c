@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "test_report.h"
 #include "virtio_crypto_algs.h"
 
@@ -160,6 +162,36 @@ config_masks(void **state)
 		assert_false(virtio_crypto_config_has_alg(&cfg, a));
 }
 
+/*
+ * Every HMAC names the hash its long keys are folded with, and that hash
+ * (OpenSSL's, as the backend folds with it) has the HMAC's block and its
+ * longest digest; nothing else names one.
+ */
+static void
+hmacs_name_their_hash(void **state)
+{
+	const struct virtio_crypto_alg *a;
+	unsigned int n = 0;
+
+	(void)state;
+	VIRTIO_CRYPTO_ALG_FOREACH(a) {
+		const EVP_MD *md;
+
+		if (a->hmac_hash == NULL) {
+			assert_false(a->service == VIRTIO_CRYPTO_SERVICE_MAC &&
+				     strstr(a->name, "hmac") != NULL);
+			continue;
+		}
+		assert_int_equal(a->service, VIRTIO_CRYPTO_SERVICE_MAC);
+		md = EVP_get_digestbyname(a->hmac_hash);
+		assert_non_null(md);
+		assert_int_equal(EVP_MD_block_size(md), a->block_size);
+		assert_int_equal(EVP_MD_size(md), a->digest_size.max);
+		n++;
+	}
+	assert_int_equal(n, 6);	/* MD5, SHA-1, SHA-224/256/384/512 */
+}
+
 int
 main(void)
 {
@@ -169,6 +201,7 @@ main(void)
 		cmocka_unit_test(known_pairs),
 		cmocka_unit_test(config_masks),
 		cmocka_unit_test(whole_block_ciphers),
+		cmocka_unit_test(hmacs_name_their_hash),
 	};
 
 	return RUN_TEST_GROUP(tests, NULL, NULL);
