@@ -12,6 +12,9 @@
 #   devtools/flake-hunt.sh                 # 10 x virtio_user, 3 x vm, 1 x ASan
 #   VU_RUNS=2 VM_RUNS=1 devtools/flake-hunt.sh
 #   LOAD=0 devtools/flake-hunt.sh          # the same without the load
+#   LOAD_CMD='FUZZ_RUNS=600000 FUZZ_JOBS=2 app/test/fuzz/run_fuzzer.sh ...' \
+#       devtools/flake-hunt.sh             # that command is the load (its output
+#                                          # in logs/load.log), stress-ng after it
 #   ASAN=0 ... / DEBIAN13=1 ...            # skip the ASan run / run in the Debian 13 chroot too
 #
 # Prints one line per run and a summary: runs, failures (with the failing
@@ -33,20 +36,29 @@ debian13=${DEBIAN13:-0}
 command -v stress-ng >/dev/null || { echo "flake-hunt: stress-ng missing (setup.sh installs it)"; exit 1; }
 mkdir -p "$logs"
 
-stress_pid=
+load_pid=
 stop_load() {
-	if [ -n "$stress_pid" ]; then
-		kill "$stress_pid" 2>/dev/null
-		wait "$stress_pid" 2>/dev/null
-		stress_pid=
+	if [ -n "$load_pid" ]; then
+		# The load runs in a session of its own: end all of it.
+		kill -- -"$load_pid" 2>/dev/null
+		wait "$load_pid" 2>/dev/null
+		load_pid=
 	fi
 }
 trap stop_load EXIT
+hog="stress-ng --cpu $(nproc) --cpu-method matrixprod --timeout 0 --quiet"
 if [ "$load" = 1 ]; then
-	# One CPU hog per core, at normal priority: the tests compete for every core.
-	stress-ng --cpu "$(nproc)" --cpu-method matrixprod --timeout 0 --quiet &
-	stress_pid=$!
-	load_desc="stress-ng --cpu $(nproc) (every core busy)"
+	# One CPU hog per core, at normal priority: the tests compete for every
+	# core. A LOAD_CMD comes first (a fuzzing run, say: the hours do two
+	# jobs), the hogs once it ends.
+	if [ -n "${LOAD_CMD:-}" ]; then
+		load_desc="$LOAD_CMD, then $hog"
+	else
+		load_desc="$hog (every core busy)"
+	fi
+	(cd "$top" && exec setsid bash -c "${LOAD_CMD:+$LOAD_CMD; }exec $hog") \
+		> "$logs/load.log" 2>&1 &
+	load_pid=$!
 else
 	load_desc="none"
 fi
@@ -104,6 +116,7 @@ if [ "$asan" = 1 ]; then
 	fi
 fi
 stop_load
+[ -n "${LOAD_CMD:-}" ] && grep -E '^fuzz:' "$logs/load.log" | sed 's/^/flake-hunt: load: /'
 
 echo "flake-hunt: $runs runs, $failed failed; load: $load_desc"
 for f in "${failures[@]}"; do
