@@ -652,36 +652,6 @@ static const uint8_t status_map[VIRTIO_CRYPTO_STATUS_MAX] = {
 	[VIRTIO_CRYPTO_KEY_REJECTED] = RTE_CRYPTO_OP_STATUS_ERROR,
 };
 
-/*
- * An RSA encryption or signature is as long as the modulus; `written` is
- * what the device says it wrote, status byte included (0: it does not
- * say). A device may give the number without its leading zero bytes,
- * which then starts with a non-zero byte: it is moved into place. QEMU's
- * nettle backend (7.2, unchanged since) writes the whole result but counts it one
- * byte short when it starts with a zero byte, one result in 256: the
- * guest gets that zero and not the last byte, which nothing can bring
- * back. That is an error, never a wrong answer.
- */
-static uint8_t
-rsa_result_in_place(struct rte_crypto_param_t *out, uint32_t written, uint16_t mod_len)
-{
-	uint32_t got = written > 0 ? written - 1 : mod_len;
-
-	if (got >= mod_len) {
-		out->length = mod_len;
-		return RTE_CRYPTO_OP_STATUS_SUCCESS;
-	}
-	if (got == 0 || out->data[0] == 0) {
-		VIRTIO_CRYPTO_LOG(driver, DEBUG, "RSA result %u bytes of %u, from a zero byte: lost",
-				  got, mod_len);
-		return RTE_CRYPTO_OP_STATUS_ERROR;
-	}
-	memmove(out->data + (mod_len - got), out->data, got);
-	memset(out->data, 0, mod_len - got);
-	out->length = mod_len;
-	return RTE_CRYPTO_OP_STATUS_SUCCESS;
-}
-
 static inline void
 finish_request(struct vc_request_area *area, uint32_t written)
 {
@@ -712,11 +682,11 @@ finish_request(struct vc_request_area *area, uint32_t written)
 			struct vc_asym_session *as = vc_asym_session_priv(op->asym->session);
 
 			if (op->asym->rsa.op_type == RTE_CRYPTO_ASYM_OP_ENCRYPT)
-				op->status = rsa_result_in_place(&op->asym->rsa.cipher,
-								 written, as->mod_len);
+				op->status = vc_rsa_result_in_place(&op->asym->rsa.cipher,
+								    written, as->mod_len);
 			else if (op->asym->rsa.op_type == RTE_CRYPTO_ASYM_OP_SIGN)
-				op->status = rsa_result_in_place(&op->asym->rsa.sign,
-								 written, as->mod_len);
+				op->status = vc_rsa_result_in_place(&op->asym->rsa.sign,
+								    written, as->mod_len);
 		}
 	} else if (status == VIRTIO_CRYPTO_BADMSG && area->aead_decrypt) {
 		/* the tag did not match: what BADMSG means for an AEAD decrypt */

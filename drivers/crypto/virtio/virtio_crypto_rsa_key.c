@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_crypto.h>
+
 #include "vc_dpdk_compat.h"
 #include "virtio_crypto_rsa_key.h"
 #include "virtio_crypto_wire.h"
@@ -216,4 +218,21 @@ vc_rsa_digest_info_match(const uint8_t *msg, uint32_t len)
 			return i;
 	}
 	return -1;
+}
+
+uint8_t
+vc_rsa_result_in_place(rte_crypto_param *out, uint32_t written, uint16_t mod_len)
+{
+	uint32_t got = written > 0 ? written - 1 : mod_len;
+
+	if (got >= mod_len) {
+		out->length = mod_len;
+		return RTE_CRYPTO_OP_STATUS_SUCCESS;
+	}
+	if (got == 0 || out->data[0] == 0)
+		return RTE_CRYPTO_OP_STATUS_ERROR;
+	memmove(out->data + (mod_len - got), out->data, got);
+	memset(out->data, 0, mod_len - got);
+	out->length = mod_len;
+	return RTE_CRYPTO_OP_STATUS_SUCCESS;
 }

@@ -66,4 +66,22 @@ extern const struct vc_rsa_digest_info vc_rsa_digest_infos[VC_RSA_NB_HASHES];
  */
 int vc_rsa_digest_info_match(const uint8_t *msg, uint32_t len);
 
+/**
+ * Put an RSA encryption or signature the device completed in place: it is
+ * as long as the modulus, whatever the device says it wrote. A device may
+ * give the number without its leading zero bytes (then it starts with a
+ * non-zero byte): it is moved to the end and zero-padded. QEMU's nettle
+ * backend (7.2, unchanged since) writes the whole result but counts it one
+ * byte short whenever it starts with a zero byte, one result in 256: the
+ * guest then gets that zero and not the last byte, which nothing can bring
+ * back. That is an error, never a wrong answer.
+ *
+ * @param written
+ *   What the device says it wrote, status byte included; 0 if it does not
+ *   say (the whole modulus is then taken as written).
+ * @return RTE_CRYPTO_OP_STATUS_SUCCESS with out->length = mod_len, or
+ *   RTE_CRYPTO_OP_STATUS_ERROR (out->length untouched).
+ */
+uint8_t vc_rsa_result_in_place(rte_crypto_param *out, uint32_t written, uint16_t mod_len);
+
 #endif /* VIRTIO_CRYPTO_RSA_KEY_H */
