@@ -37,6 +37,11 @@ GROUPS = (
     ('libc', ('libc.so', 'ld-linux')),
 )
 
+# Valgrind runs one thread at a time; with its default lock, a thread
+# polling on one CPU can starve one on another (the daemon's relay):
+# --fair-sched hands the lock round in turn.
+VALGRIND = ['valgrind', '--tool=callgrind', '--fair-sched=yes']
+
 
 def group_of(obj):
     for name, keys in GROUPS:
@@ -135,8 +140,8 @@ def main():
     # The backend under callgrind, the frontend native.
     sock = os.path.join(run, 'be.sock')
     out_be = os.path.join(run, 'backend.callgrind')
-    be = subprocess.Popen(['taskset', '-c', str(bcore), 'valgrind', '--tool=callgrind', '--fair-sched=yes',
-                           f'--callgrind-out-file={out_be}', '--instr-atstart=no'] +
+    be = subprocess.Popen(['taskset', '-c', str(bcore)] + VALGRIND +
+                          [f'--callgrind-out-file={out_be}', '--instr-atstart=no'] +
                           daemon_cmd(a, bcore, f'vc-cg-b-{pid}', sock),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -168,9 +173,9 @@ def main():
         if not wait_socket(sock, be, 60):
             sys.exit('vc_callgrind: the daemon did not come up')
         cmd = loadgen_cmd(a, fcore, f'vc-cg-fl-{pid}', sock)
-        cmd = cmd[:3] + ['valgrind', '--tool=callgrind', '--fair-sched=yes', f'--callgrind-out-file={out_fe}',
-                         '--collect-atstart=no', '--toggle-collect=vc_enqueue_burst',
-                         '--toggle-collect=vc_dequeue_burst'] + cmd[3:]
+        cmd = cmd[:3] + VALGRIND + [f'--callgrind-out-file={out_fe}', '--collect-atstart=no',
+                                    '--toggle-collect=vc_enqueue_burst',
+                                    '--toggle-collect=vc_dequeue_burst'] + cmd[3:]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
         if r.returncode != 0:
             sys.exit(f'vc_callgrind: loadgen under callgrind failed:\n{r.stdout[-1500:]}'

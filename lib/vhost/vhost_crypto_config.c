@@ -52,10 +52,11 @@ add_sym_capability(struct virtio_crypto_config *cfg,
 		return;
 	virtio_crypto_config_add_alg(cfg, alg);
 	/*
-	 * A longer HMAC key is folded to the hash's size before a device sees
-	 * it (vhost_crypto_session.c): a device that takes that takes any.
+	 * An HMAC key longer than the hash's block is folded to the hash's
+	 * size before a device sees it (vhost_crypto_session.c), and shorter
+	 * ones go as they are: a device that takes a block takes any.
 	 */
-	if (alg->hmac_hash != NULL && key_max >= alg->digest_size.max)
+	if (alg->hmac_hash != NULL && key_max >= alg->block_size)
 		key_max = UINT16_MAX;
 	if (alg->service == VIRTIO_CRYPTO_SERVICE_MAC)
 		*auth_key_max = RTE_MAX(*auth_key_max, (uint32_t)key_max);

@@ -46,7 +46,6 @@
 #include <unistd.h>
 
 #include <rte_common.h>
-#include <rte_lcore.h>
 
 #include "vhost_crypto_dev.h"
 #include "vhost_crypto_log.h"

@@ -20,7 +20,8 @@
  * --only runs the vectors of the algorithms named and no other.
  * --strict fails, instead of skipping, a vector whose session the device
  * refuses although its capabilities offer every size in it: our daemon
- * must take every session it offers. --rsa-refusals skips, instead of failing, an RSA operation the device
+ * must take every session it offers.
+ * --rsa-refusals skips, instead of failing, an RSA operation the device
  * answers INVALID_ARGS: a padding or hash it does not do, which DPDK 22.11's
  * capabilities cannot say (QEMU's builtin backend does no raw RSA), and
  * tries a PKCS#1 encryption that failed with ERROR again, up to 4 times in
