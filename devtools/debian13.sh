@@ -34,6 +34,13 @@ exec unshare --mount --propagation private -- /bin/bash -c '
 	mount --rbind /sys "$root/sys"
 	mount --rbind /dev "$root/dev"
 	mount --bind "$top" "$root$top"
+	# In a worktree .cache links to the main checkout cache: the link
+	# must resolve inside too.
+	if [ -L "$top/.cache" ]; then
+		cache=$(readlink -f "$top/.cache")
+		mkdir -p "$root$cache"
+		mount --bind "$cache" "$root$cache"
+	fi
 	mount --bind "$shared" "$root$shared"
 	cd "$PWD" 2>/dev/null || cd "$top"
 	exec chroot "$root" /usr/bin/env -C "$PWD" \

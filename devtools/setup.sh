@@ -23,7 +23,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio
 	libcmocka-dev libssl-dev clang libclang-rt-14-dev
 	python3 python3-cryptography python3-cryptography-vectors python3-sphinx
-	python3-matplotlib valgrind stress-ng
+	python3-matplotlib python3-scapy valgrind stress-ng
 	debootstrap
 )
 
@@ -82,9 +82,9 @@ fetch_guest_kernel() {
 # machine already uses; devtools/debian13.sh runs commands inside it.
 debian13_packages=(
 	build-essential pkg-config meson ninja-build
-	dpdk dpdk-dev libdpdk-dev libipsec-mb-dev
+	dpdk dpdk-dev libdpdk-dev dpdk-doc libipsec-mb-dev
 	qemu-system-x86 busybox-static cpio procps valgrind
-	libcmocka-dev libssl-dev python3 python3-cryptography python3-cryptography-vectors
+	libcmocka-dev libssl-dev python3 python3-cryptography python3-cryptography-vectors python3-scapy
 	# debootstrap does not resolve virtual packages: what python3-cryptography needs
 	python3-cffi-backend
 )

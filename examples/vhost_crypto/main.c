@@ -43,6 +43,7 @@
 #define MAX_SOCKETS		16
 #define DEFAULT_CRYPTODEV	"crypto_aesni_mb"
 #define DEFAULT_FALLBACK	"crypto_openssl"
+#define DEFAULT_QUEUES		2
 #define CDEV_QP_DESCRIPTORS	2048
 #define POLL_BURST		32
 
@@ -73,6 +74,13 @@ static const struct options default_opt = {
 	 * it off for hardware devices (guest memory has no IOVA for them).
 	 */
 	.zero_copy = true,
+	/*
+	 * Two: applications take a queue pair per direction and lcore
+	 * (ipsec-secgw's smallest setup, one lcore and a protected and an
+	 * unprotected port, needs two and drops one direction silently with
+	 * one). A queue the frontend does not enable costs nothing.
+	 */
+	.queues = DEFAULT_QUEUES,
 };
 static struct options opt;
 
@@ -99,7 +107,7 @@ usage(const char *prog, FILE *f)
 		"                        is known to get wrong (default %s; 'none')\n"
 		"  --client              connect to the sockets instead of listening\n"
 		"  --no-notify           never signal frontends (they poll)\n"
-		"  --queues N            data queues offered to each frontend (default 1)\n"
+		"  --queues N            data queues offered to each frontend (default %u)\n"
 		"  --zero-copy           let the crypto device work on guest buffers\n"
 		"                        where a request allows it (software devices;\n"
 		"                        the default)\n"
@@ -117,7 +125,7 @@ usage(const char *prog, FILE *f)
 		"  --help                this text\n"
 		"\n"
 		"Without EAL options: the current core (or --lcores), no PCI scan, in-memory.\n",
-		prog, MAX_SOCKETS, DEFAULT_CRYPTODEV, DEFAULT_FALLBACK);
+		prog, MAX_SOCKETS, DEFAULT_CRYPTODEV, DEFAULT_FALLBACK, DEFAULT_QUEUES);
 }
 
 static int
@@ -482,6 +490,12 @@ main(int argc, char **argv)
 	unsigned int i, lcore_id, w;
 	bool failed = false;
 	const char *conflict;
+
+	/*
+	 * Line by line, whatever stdout is: a supervisor (systemd, a test)
+	 * waits for "serving" and must not wait for a buffer to fill.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/*
 	 * With "--" the EAL options come first; without it every argument is

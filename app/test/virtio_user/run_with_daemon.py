@@ -197,13 +197,21 @@ def main():
 
     def daemon_serves(d):
         """Wait until the daemon says it serves the socket (and, listening, the socket is there)."""
-        deadline = time.monotonic() + DAEMON_READY_S
+        t0 = time.monotonic()
         line = re.compile(r'^vhost-crypto: serving ' + re.escape(sock) + ' ', re.M)
-        while d.poll() is None and time.monotonic() < deadline:
+        while d.poll() is None and time.monotonic() < t0 + DAEMON_READY_S:
             with open(logs[-1], errors='replace') as f:
                 if line.search(f.read()) and (daemon_connects or os.path.exists(sock)):
                     return True
             time.sleep(POLL_S)
+        # Say why: a slow start and an early exit need different fixes.
+        with open(logs[-1], errors='replace') as f:
+            tail = f.read().splitlines()[-20:]
+        print(f'--- daemon not serving after {time.monotonic() - t0:.1f} s; '
+              + (f'it exited with {d.returncode}' if d.poll() is not None else 'it runs')
+              + f'; socket {"there" if os.path.exists(sock) else "absent"}; its log:')
+        print('\n'.join(tail))
+        sys.stdout.flush()
         return False
 
     def kill_daemon(d):

@@ -53,6 +53,7 @@
 #include <rte_common.h>
 #include <rte_devargs.h>
 #include <rte_eal.h>
+#include <rte_eal_memconfig.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
@@ -843,6 +844,19 @@ virtio_user_probe(struct rte_vdev_device *vdev)
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: only a primary process can drive a vhost-user "
 				  "device", name);
 		return -ENOTSUP;
+	}
+	/*
+	 * The backend maps our memory through the files behind it, at most
+	 * VHOST_USER_MEMORY_MAX_NREGIONS of them. With a file per hugepage
+	 * (EAL's default, --in-memory too) that is 16 MB: the probe would
+	 * pass and the first larger allocation (an mbuf pool) could not be
+	 * shared, failing every request after it. Say so now.
+	 */
+	if (rte_eal_has_hugepages() && !rte_mcfg_get_single_file_segments()) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "%s: EAL keeps each hugepage in a file of its own, "
+				  "more files than a vhost-user backend maps (%u); run with "
+				  "--single-file-segments", name, VHOST_USER_MEMORY_MAX_NREGIONS);
+		return -EINVAL;
 	}
 	rc = parse_devargs(da ? da->args : NULL, &a);
 	if (rc != 0)
