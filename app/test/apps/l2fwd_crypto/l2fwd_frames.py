@@ -138,13 +138,25 @@ def opened_frame(case, frame, sealed):
     return frame
 
 
+# In the decrypt direction this frame's digest is spoiled: the device must
+# refuse it (l2fwd-crypto forwards it all the same, it does not look at an
+# op's status: its bytes are not checked, the daemon's error count is).
+TAMPERED = 7
+
+
 def expected(case, direction):
-    """(input frames, expected output frames) for one direction."""
+    """(input frames, expected output frames) for one direction; None for
+    a frame whose content is not defined (TAMPERED)."""
     clear = plain_frames(case)
     sealed = [sealed_frame(case, f) for f in clear]
     if direction == 'encrypt':
         return clear, sealed
-    return sealed, [opened_frame(case, f, s) for f, s in zip(clear, sealed)]
+    want = [opened_frame(case, f, s) for f, s in zip(clear, sealed)]
+    bad = bytearray(sealed[TAMPERED])
+    bad[-1] ^= 0x01
+    sealed[TAMPERED] = bytes(bad)
+    want[TAMPERED] = None
+    return sealed, want
 
 
 # pcap files (the classic format, as DPDK's net_pcap reads and writes it)
@@ -180,8 +192,10 @@ def read_pcap(data):
 
 def compare(got, want):
     """(right, wrong, missing, extra, first differences) of output frames
-    against the expected ones, in order."""
-    right = sum(1 for g, w in zip(got, want) if g == w)
-    wrong = min(len(got), len(want)) - right
-    diffs = [(i, g, w) for i, (g, w) in enumerate(zip(got, want)) if g != w][:3]
-    return right, wrong, max(0, len(want) - len(got)), max(0, len(got) - len(want)), diffs
+    against the expected ones, in order; a None in want matches nothing
+    and counts neither right nor wrong."""
+    pairs = [(i, g, w) for i, (g, w) in enumerate(zip(got, want)) if w is not None]
+    right = sum(1 for _, g, w in pairs if g == w)
+    diffs = [(i, g, w) for i, g, w in pairs if g != w]
+    return (right, len(diffs), max(0, len(want) - len(got)), max(0, len(got) - len(want)),
+            diffs[:3])
