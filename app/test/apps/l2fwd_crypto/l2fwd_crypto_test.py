@@ -40,10 +40,6 @@ EXIT_S = 60         # from SIGINT until it exited
 RUN_S = 400         # a whole run_with_daemon.py (daemon, app, checks)
 POLL_S = 0.05
 
-VIRTIO_CRYPTO_OK = 0
-VIRTIO_CRYPTO_BADMSG = 2                # virtio spec, virtio_crypto.h
-RTE_CRYPTO_OP_STATUS_AUTH_FAILED = 2    # DPDK's rte_crypto.h
-
 
 def wrap(args):
     prog = subprocess.Popen(args.program)
@@ -88,22 +84,15 @@ def check(what, good, detail=''):
 
 
 def check_statuses(args, direction, bad, out):
-    """The spoiled frame, and only it, failed its check.
-
-    Who checks differs: an AEAD tag is checked by the device (the daemon
-    counts a request that failed), a cipher-then-hash digest by our PMD
-    (the device returns the digest it computed; the request succeeded).
-    Either way the op's status is AUTH_FAILED, which the PMD logs."""
-    aead = lf.CASES[args.case]['chain'] == 'aead'
-    failed = re.findall(r'CRYPTO_VIRTIO: \w+\(\): opcode 0x[0-9a-f]+: device status (\d+), '
-                        r'op status (\d+)', out)
-    want = [(str(VIRTIO_CRYPTO_BADMSG if aead else VIRTIO_CRYPTO_OK),
-             str(RTE_CRYPTO_OP_STATUS_AUTH_FAILED))] * bad
+    """The spoiled frame, and only it, failed its check; the daemon failed
+    a request only where the device checks (AEAD)."""
+    want = lf.spoiled_statuses(args.case, bad)
+    failed = lf.failed_ops(out)
     check(f'{direction}: ops that failed (device status, op status): {want}', failed == want,
           f'got {failed}')
     daemon = re.search(r'^daemon: requests (\d+), completed_ok (\d+), completed_err (\d+)',
                        out, re.M)
-    err = bad if aead else 0
+    err = sum(1 for d, _ in want if d != lf.VIRTIO_CRYPTO_OK)
     check(f'{direction}: the daemon failed {err} request(s)',
           daemon is not None and int(daemon.group(3)) == err,
           daemon.group(0) if daemon else 'no counters')

@@ -22,6 +22,7 @@ Every key, IV, AAD and digest size is given on l2fwd-crypto's command line
 
 import hmac
 import random
+import re
 import struct
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -157,6 +158,38 @@ def expected(case, direction):
     sealed[TAMPERED] = bytes(bad)
     want[TAMPERED] = None
     return sealed, want
+
+
+def output_lengths(case, direction):
+    """The length of every frame l2fwd-crypto writes (spoiled or not)."""
+    clear = plain_frames(case)
+    sealed = [sealed_frame(case, f) for f in clear]
+    if direction == 'encrypt':
+        return [len(s) for s in sealed]
+    return [len(opened_frame(case, f, s)) for f, s in zip(clear, sealed)]
+
+
+# What our PMD logs (pmd.crypto.virtio.driver at debug) for each op that did
+# not succeed, and the statuses a spoiled digest must give.
+FAILED_OP = re.compile(r'CRYPTO_VIRTIO: \w+\(\): opcode 0x[0-9a-f]+: device status (\d+), '
+                       r'op status (\d+)')
+VIRTIO_CRYPTO_OK = 0
+VIRTIO_CRYPTO_BADMSG = 2                # virtio spec, virtio_crypto.h
+RTE_CRYPTO_OP_STATUS_AUTH_FAILED = 2    # DPDK's rte_crypto.h
+
+
+def failed_ops(text):
+    """[(device status, op status)] of the ops our PMD logged as failed."""
+    return [(int(d), int(o)) for d, o in FAILED_OP.findall(text)]
+
+
+def spoiled_statuses(case, n):
+    """What n spoiled frames give: an AEAD tag is checked by the device
+    (BADMSG), a cipher-then-hash digest by our PMD (the device computed the
+    digest and succeeded); the op is AUTH_FAILED either way."""
+    aead = CASES[case]['chain'] == 'aead'
+    return [(VIRTIO_CRYPTO_BADMSG if aead else VIRTIO_CRYPTO_OK,
+             RTE_CRYPTO_OP_STATUS_AUTH_FAILED)] * n
 
 
 # pcap files (the classic format, as DPDK's net_pcap reads and writes it)
