@@ -70,11 +70,14 @@ def colon_hex(b):
     return ':'.join(f'{x:02x}' for x in b)
 
 
-def app_args(case, direction):
-    """l2fwd-crypto's own options (after EAL's "--") for one direction."""
+def app_args(case, direction, ports=1):
+    """l2fwd-crypto's own options (after EAL's "--") for one direction.
+    One port: frames unchanged but for the crypto. Two ports (both served
+    by the one lcore): with l2fwd-crypto's default MAC updating."""
     c = CASES[case]
     enc = direction == 'encrypt'
-    args = ['-p', '0x1', '-T', '0', '--no-mac-updating']
+    args = ['-p', '0x1', '-T', '0', '--no-mac-updating'] if ports == 1 else \
+        ['-p', '0x3', '-q', '2', '-T', '0']
     if c['chain'] == 'aead':
         return args + ['--chain', 'AEAD', '--aead_algo', c['aead'],
                        '--aead_op', 'ENCRYPT' if enc else 'DECRYPT',
