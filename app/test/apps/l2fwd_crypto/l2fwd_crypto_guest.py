@@ -25,6 +25,7 @@ has freed every session and holds nothing, and stops cleanly.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -230,7 +231,12 @@ def main():
     checks['daemon: guest gone, every session freed, nothing in use'] = (
         isinstance(after, dict) and all_given_back(after) and after['sessions_created'] > 0)
     checks['daemon stopped cleanly'] = rc == 0
-    return vmharness.report_checks(checks)
+    status = vmharness.report_checks(checks)
+    if status == 0:
+        shutil.rmtree(rundir, ignore_errors=True)
+    else:
+        print(f'inputs and the daemon\'s log kept in {rundir}')
+    return status
 
 
 if __name__ == '__main__':
