@@ -83,7 +83,7 @@ def main():
                     help='default: all')
     ap.add_argument('--timeout', type=float, default=600)
     a = ap.parse_args()
-    sets = a.set or list(fips_cavp.SETS)
+    sets = a.set or ['cbc', 'gcm', 'sha', 'hmac']
     dirs = []
     try:
         return run(a, sets, dirs)
@@ -162,7 +162,8 @@ def run(a, sets, dirs):
                        and tot['skipped_unexpected'] == 0
                        and tot['right'] == tot['vectors'] - want_skip)
         if s in CARRIED:
-            checks[f'{s}: all {tot["vectors"]} vectors answered, every answer right'] = every_right
+            checks[f'{s}: all {tot["vectors"]} vectors answered, every answer right'] = (
+                every_right and (tot['vectors'], want_skip) == fips_cavp.SET_VECTORS[s])
             continue
         # fips_validation stops a file at the first vector it cannot run,
         # and says why: no capability (-EINVAL), or the PMD could not make
