@@ -20,6 +20,7 @@ be byte-identical (hex, case aside) to the file's own.
 
 Sets (each chosen to run in a few seconds through our stack):
   cbc   every AES-CBC KAT and MMT vector, 128/192/256-bit keys
+  ecb   the same for AES-ECB
   gcm   AES-GCM encrypt (external IV) and decrypt, all keysizes: of every
         96-bit-IV section two vectors (in decrypt a good tag and a bad one),
         of other IV lengths one section each (a device with 96-bit IVs only
@@ -56,18 +57,21 @@ CAVP_FILES = {
     'cbc': ['ciphers/AES/CBC/CBC%s%d.rsp' % (t, k)
             for t in ('GFSbox', 'KeySbox', 'VarKey', 'VarTxt', 'MMT')
             for k in (128, 192, 256)],
+    'ecb': ['ciphers/AES/ECB/ECB%s%d.rsp' % (t, k)
+            for t in ('GFSbox', 'KeySbox', 'VarKey', 'VarTxt', 'MMT')
+            for k in (128, 192, 256)],
     'gcm': ['ciphers/AES/GCM/gcm%s%d.rsp' % (t, k)
             for t in ('EncryptExtIV', 'Decrypt') for k in (128, 192, 256)],
     'sha': ['hashes/SHA1/SHA1%s.rsp' % t for t in ('ShortMsg', 'LongMsg')]
     + ['hashes/SHA2/SHA%d%s.rsp' % (n, t) for n in (224, 256, 384, 512)
        for t in ('ShortMsg', 'LongMsg')],
 }
-SETS = ('cbc', 'gcm', 'sha', 'hmac', 'hmac-noempty')
+SETS = ('cbc', 'ecb', 'gcm', 'sha', 'hmac', 'hmac-noempty')
 # Vectors in each set, and of them those our device must answer "Bypass"
 # (AES-GCM IVs other than 96 bits): a file gone from the vectors package,
 # or a selection that changed, must not pass unseen.
-SET_VECTORS = {'cbc': (2138, 0), 'gcm': (2112, 12), 'sha': (901, 0), 'hmac': (360, 0),
-               'hmac-noempty': (315, 0)}
+SET_VECTORS = {'cbc': (2138, 0), 'ecb': (2138, 0), 'gcm': (2112, 12), 'sha': (901, 0),
+               'hmac': (360, 0), 'hmac-noempty': (315, 0)}
 
 
 def read_blocks(path):
@@ -93,7 +97,7 @@ def is_case(block):
 
 def answer_keys(kind, direction):
     """The lines fips_validation computes, by the key before ' = '."""
-    if kind == 'cbc':
+    if kind in ('cbc', 'ecb'):
         return ('CIPHERTEXT',) if direction == 'enc' else ('PLAINTEXT',)
     if kind == 'gcm':
         return ('CT', 'Tag') if direction == 'enc' else ('PT', 'FAIL')
@@ -175,7 +179,7 @@ def make_from_rsp(kind, path, outdir, expected, limit=None):
         cs = [c for c in cs if keep is None or id(c) in keep]
         if not cs:
             continue
-        if kind == 'cbc':
+        if kind in ('cbc', 'ecb'):
             direction = 'enc' if 'ENCRYPT' in p else 'dec'
         elif kind != 'gcm':
             direction = 'gen'
