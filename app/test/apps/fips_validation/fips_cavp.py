@@ -21,6 +21,9 @@ be byte-identical (hex, case aside) to the file's own.
 Sets (each chosen to run in a few seconds through our stack):
   cbc   every AES-CBC KAT and MMT vector, 128/192/256-bit keys
   ecb   the same for AES-ECB
+  ccm   every AES-CCM vector (CCM's CAVP tests DVPT, VADT, VNT, VPT, VTT),
+        128/192/256-bit keys; a device taking 13-byte nonces only must
+        answer "Bypass" to the others
   gcm   AES-GCM encrypt (external IV) and decrypt, all keysizes: of every
         96-bit-IV section two vectors (in decrypt a good tag and a bad one),
         of other IV lengths one section each (a device with 96-bit IVs only
@@ -60,18 +63,21 @@ CAVP_FILES = {
     'ecb': ['ciphers/AES/ECB/ECB%s%d.rsp' % (t, k)
             for t in ('GFSbox', 'KeySbox', 'VarKey', 'VarTxt', 'MMT')
             for k in (128, 192, 256)],
+    'ccm': ['ciphers/AES/CCM/%s%d.rsp' % (t, k)
+            for t in ('DVPT', 'VADT', 'VNT', 'VPT', 'VTT') for k in (128, 192, 256)],
     'gcm': ['ciphers/AES/GCM/gcm%s%d.rsp' % (t, k)
             for t in ('EncryptExtIV', 'Decrypt') for k in (128, 192, 256)],
     'sha': ['hashes/SHA1/SHA1%s.rsp' % t for t in ('ShortMsg', 'LongMsg')]
     + ['hashes/SHA2/SHA%d%s.rsp' % (n, t) for n in (224, 256, 384, 512)
        for t in ('ShortMsg', 'LongMsg')],
 }
-SETS = ('cbc', 'ecb', 'gcm', 'sha', 'hmac', 'hmac-noempty')
+SETS = ('cbc', 'ecb', 'ccm', 'gcm', 'sha', 'hmac', 'hmac-noempty')
 # Vectors in each set, and of them those our device must answer "Bypass"
-# (AES-GCM IVs other than 96 bits): a file gone from the vectors package,
-# or a selection that changed, must not pass unseen.
-SET_VECTORS = {'cbc': (2138, 0), 'ecb': (2138, 0), 'gcm': (2112, 12), 'sha': (901, 0),
-               'hmac': (360, 0), 'hmac-noempty': (315, 0)}
+# (AES-GCM IVs other than 96 bits, AES-CCM nonces other than 13 bytes): a
+# file gone from the vectors package, or a selection that changed, must not
+# pass unseen.
+SET_VECTORS = {'cbc': (2138, 0), 'ecb': (2138, 0), 'ccm': (2880, 540), 'gcm': (2112, 12),
+               'sha': (901, 0), 'hmac': (360, 0), 'hmac-noempty': (315, 0)}
 
 
 def read_blocks(path):
@@ -92,7 +98,9 @@ def read_blocks(path):
 
 
 def is_case(block):
-    return not block[0].startswith('#') and not block[0].startswith('[')
+    # the rest are headers and section lines ([...], and CCM's Plen = ... or
+    # Key = ... lines that hold for the cases after them)
+    return block[0].startswith(('COUNT = ', 'Count = ', 'Len = '))
 
 
 def answer_keys(kind, direction):
@@ -101,6 +109,8 @@ def answer_keys(kind, direction):
         return ('CIPHERTEXT',) if direction == 'enc' else ('PLAINTEXT',)
     if kind == 'gcm':
         return ('CT', 'Tag') if direction == 'enc' else ('PT', 'FAIL')
+    if kind == 'ccm':
+        return ('CT',) if direction == 'enc' else ('Result', 'Payload')
     if kind == 'sha':
         return ('MD',)
     return ('Mac',)
@@ -142,7 +152,7 @@ def make_from_rsp(kind, path, outdir, expected, limit=None):
     blocks = read_blocks(path)
     header = blocks[0]
     name = os.path.splitext(os.path.basename(path))[0]
-    # Sections: their [parameter] lines, then their cases.
+    # Sections: their blocks of parameter lines, then their cases.
     sections = []
     for b in blocks[1:]:
         if is_case(b):
@@ -152,50 +162,59 @@ def make_from_rsp(kind, path, outdir, expected, limit=None):
         else:
             if not sections or sections[-1][1]:
                 sections.append(([], []))
-            sections[-1][0].extend(b)
+            sections[-1][0].append(b)
     parsed = []
-    for plines, cs in sections:
+    held = {}       # parameters so far: a CCM file sets some once for all
+    for pblocks, cs in sections:
         p = {}
-        for line in plines:
-            m = re.fullmatch(r'\[(\w+)(?:\s*=\s*(\w+))?\]', line.strip())
+        for line in (x for b in pblocks for x in b):
+            m = re.fullmatch(r'\[(\w+)\]', line.strip())
             if m:
-                p[m.group(1)] = m.group(2)
-        parsed.append((p, plines, cs))
+                p[m.group(1)] = None
+            for k, v in re.findall(r'(\w+) = (\w+)', line):
+                if k not in ('Key', 'Nonce'):
+                    p[k] = v
+        held.update(p)
+        parsed.append((p, dict(held), pblocks, cs))
 
     if kind == 'gcm':
-        chosen = gcm_select([(p, cs) for p, _, cs in parsed])
+        chosen = gcm_select([(p, cs) for p, _, _, cs in parsed])
         keep = {id(c) for _, cs in chosen for c in cs}
     else:
         keep = None
     if limit is not None:
-        first = [id(c) for _, _, cs in parsed for c in cs if keep is None or id(c) in keep]
+        first = [id(c) for _, _, _, cs in parsed for c in cs if keep is None or id(c) in keep]
         keep = set(first[:limit])
 
     if kind == 'gcm':
         direction = 'enc' if 'GCM Encrypt' in ' '.join(header) else 'dec'
+    if kind == 'ccm':
+        direction = 'dec' if 'CCM-DVPT' in ' '.join(header) else 'enc'
     out = ['\n'.join(header), '']
     cases_expected = []
-    for p, plines, cs in parsed:
+    for p, held, pblocks, cs in parsed:
         cs = [c for c in cs if keep is None or id(c) in keep]
         if not cs:
             continue
         if kind in ('cbc', 'ecb'):
             direction = 'enc' if 'ENCRYPT' in p else 'dec'
-        elif kind != 'gcm':
+        elif kind not in ('gcm', 'ccm'):
             direction = 'gen'
         keys = answer_keys(kind, direction)
-        if plines:
-            out += plines + ['']
+        for b in pblocks:
+            out += b + ['']
         for c in cs:
             req = [line for line in c if split_line(line)[0] not in keys]
             ans = {k: v for k, v in map(split_line, c) if k in keys}
             out += req + ['']
             cases_expected.append({
                 'id': c[0].strip(), 'req': req, 'answer': ans,
-                'params': p,
-                # our device takes GCM with a 96-bit IV only (virtio-crypto
-                # has no IV length in its AEAD session)
-                'bypass_ok': kind == 'gcm' and p.get('IVlen') != '96'})
+                'params': held,
+                # our device takes GCM with a 96-bit IV only, CCM with a
+                # 13-byte nonce only (virtio-crypto has no IV length in its
+                # AEAD session: the device takes the algorithm's largest)
+                'bypass_ok': (kind == 'gcm' and held.get('IVlen') != '96' or
+                              kind == 'ccm' and held.get('Nlen') != '13')})
     with open(os.path.join(outdir, name + '.req'), 'w') as f:
         f.write('\n'.join(out) + '\n')
     expected[name] = {'kind': kind, 'source': path, 'cases': cases_expected}

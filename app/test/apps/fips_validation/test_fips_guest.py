@@ -11,10 +11,10 @@ are checked here against the files' own answers.
 
 What QEMU's device carries in vhost-user mode is AES-CBC (and AES-CBC
 chained with an HMAC): every AES-CBC vector must be answered right. AES-ECB,
-AES-GCM, plain SHA and HMAC alone it cannot carry: for those the run must end
-in a clean refusal (the application says the device lacks the capability, or
-that a session could not be made) with no wrong answer written before it;
-if the device did take them, every answer must be right.
+AES-CCM, AES-GCM, plain SHA and HMAC alone it cannot carry: for those the
+run must end in a clean refusal (the application says the device lacks the
+capability, or that a session could not be made) with no wrong answer
+written before it; if the device did take them, every answer must be right.
 """
 
 import argparse
@@ -83,7 +83,7 @@ def main():
                     help='default: all')
     ap.add_argument('--timeout', type=float, default=600)
     a = ap.parse_args()
-    sets = a.set or ['cbc', 'ecb', 'gcm', 'sha', 'hmac']
+    sets = a.set or ['cbc', 'ecb', 'ccm', 'gcm', 'sha', 'hmac']
     dirs = []
     try:
         return run(a, sets, dirs)
