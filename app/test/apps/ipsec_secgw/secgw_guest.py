@@ -176,7 +176,8 @@ def main():
             checks[f'{name}: ipsec-secgw refuses to start ("failed to init inbound SAs", '
                    'exit status not 0, no main loop)'] = (
                 re.search(r'^secgw exit status [1-9]', sec, re.M) is not None
-                and 'Cause: failed to init inbound SAs' in log
+                and re.search(r'^(?:  Cause: )?failed to init inbound SAs$', log, re.M)
+                is not None
                 and 'entering main loop' not in log)
             continue
         checks[f'{name}: ipsec-secgw runs its {"librte_ipsec" if lib else "legacy"} path'] = \
