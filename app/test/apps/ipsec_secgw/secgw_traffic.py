@@ -213,7 +213,14 @@ def _ip_checksum_ok(hdr):
 
 
 class Verdict:
-    """Every frame that came out, judged. counts[key] = [in, out, right, wrong]."""
+    """Every frame that came out, judged. counts[key] = [in, out, right, wrong].
+
+    Every frame the kernel interfaces receive is one ipsec-secgw sent (the
+    kernel itself only sends on them, and what it sends is not received
+    there), so a frame that is not one of the expected ones is wrong:
+    a tampered packet that came out mangled, a duplicate, anything else."""
+
+    UNEXPECTED = 'unexpected frames'
 
     def __init__(self, plan):
         self.plan = plan
@@ -221,44 +228,42 @@ class Verdict:
         self.counts = {}
         self.seen_out = set()
         self.seen_in = set()
-        self.noise = 0
         for n in plan.names:
+            def of(tags):
+                return sum(1 for t in tags if t.split()[1].decode() == n)
             self.counts[f'{n} outbound'] = [sum(1 for k in plan.want_out if k[0] == n), 0, 0, 0]
-            self.counts[f'{n} inbound'] = [sum(1 for t in plan.want_in if f' {n} '.encode() in t), 0, 0, 0]
-            self.counts[f'{n} inbound tampered'] = [
-                sum(1 for t in plan.tampered if f' {n} '.encode() in t), 0, 0, 0]
+            self.counts[f'{n} inbound'] = [of(plan.want_in), 0, 0, 0]
+            self.counts[f'{n} inbound tampered'] = [of(plan.tampered), 0, 0, 0]
+        self.counts[self.UNEXPECTED] = [0, 0, 0, 0]
 
     def _bad(self, key, why):
         self.counts[key][3] += 1
         self.problems.append(f'{key}: {why}')
 
+    def _unexpected(self, port, frame, why):
+        self.counts[self.UNEXPECTED][1] += 1
+        self._bad(self.UNEXPECTED, f'port {port}: {why}: {frame[:80].hex()}')
+
     def frame(self, port, frame):
-        """Judge one frame ipsec-secgw sent out of a port. Returns True if it is ours."""
+        """Judge one frame ipsec-secgw sent out of a port."""
         if len(frame) < 34 or frame[12:14] != b'\x08\x00':
-            self.noise += 1         # the kernel's own (IPv6 and the like)
-            return False
+            return self._unexpected(port, frame, 'not IPv4')
         ip = frame[14:]
         tot = struct.unpack('!H', ip[2:4])[0]
         ip = ip[:tot]               # short frames may carry Ethernet padding
         if port == PORT_ESP and ip[9] == 50:
-            return self._esp_out(frame, ip)
-        tag = _tag(ip) if ip[9] == 17 else None
+            return self._esp_out(port, frame, ip)
+        tag = _tag(ip) if ip[9] == 17 and port == PORT_PLAIN else None
         if tag is None:
-            self.noise += 1
-            return False
-        name = tag.split()[1].decode()
-        if port != PORT_PLAIN:
-            self._bad(f'{name} inbound', f'plain packet out of port {port}: {tag}')
-            return True
+            return self._unexpected(port, frame, 'not one of ours')
         if tag in self.plan.tampered:
-            key = f'{name} inbound tampered'
+            key = f'{tag.split()[1].decode()} inbound tampered'
             self.counts[key][1] += 1
-            self._bad(key, f'a tampered packet ({self.plan.tampered[tag]}) came out: {tag}')
-            return True
-        key = f'{name} inbound'
-        if key not in self.counts or tag not in self.plan.want_in:
-            self.noise += 1
-            return False
+            return self._bad(key, f'a tampered packet ({self.plan.tampered[tag]}) came out: '
+                             f'{tag}')
+        if tag not in self.plan.want_in:
+            return self._unexpected(port, frame, f'tag {tag} not expected')
+        key = f'{tag.split()[1].decode()} inbound'
         self.counts[key][1] += 1
         if tag in self.seen_in:
             self._bad(key, f'{tag} came out twice')
@@ -270,30 +275,27 @@ class Verdict:
         else:
             self.counts[key][2] += 1
         self.seen_in.add(tag)
-        return True
 
-    def _esp_out(self, frame, ip):
+    def _esp_out(self, port, frame, ip):
         spi, seq = struct.unpack('!II', ip[20:28])
         names = [n for n in self.plan.names if SAS[n]['out_spi'] == spi]
         if not names:
-            self.problems.append(f'ESP with unknown SPI {spi} out of port {PORT_ESP}')
-            self.noise += 1
-            return False
+            return self._unexpected(port, frame, f'ESP with SPI {spi}')
         n = names[0]
         s = SAS[n]
         key = f'{n} outbound'
         self.counts[key][1] += 1
         if (n, seq) in self.seen_out:
-            return self._bad(key, f'sequence number {seq} twice') or True
+            return self._bad(key, f'sequence number {seq} twice')
         self.seen_out.add((n, seq))
         if (n, seq) not in self.plan.want_out:
-            return self._bad(key, f'sequence number {seq} not expected') or True
+            return self._bad(key, f'sequence number {seq} not expected')
         if frame[0:6] != bytes.fromhex(NEIGH_MAC[PORT_ESP].replace(':', '')):
-            return self._bad(key, f'seq {seq}: destination MAC {_hex(frame[0:6])}') or True
+            return self._bad(key, f'seq {seq}: destination MAC {_hex(frame[0:6])}')
         outer = IP(ip)
         if (ip[0] != 0x45 or outer.src != LOCAL_GW or outer.dst != s['remote_gw']
                 or outer.ttl != 64 or not _ip_checksum_ok(ip[:20])):
-            return self._bad(key, f'seq {seq}: outer header {ip[:20].hex()}') or True
+            return self._bad(key, f'seq {seq}: outer header {ip[:20].hex()}')
         sa = scapy_sa(n, 'out')
         esp = outer[ESP]
         try:
@@ -302,20 +304,23 @@ class Verdict:
             plain = sa.crypt_algo.decrypt(sa, esp, sa.crypt_key,
                                           sa.crypt_algo.icv_size or sa.auth_algo.icv_size)
         except IPSecIntegrityError as e:
-            return self._bad(key, f'seq {seq}: ICV does not verify ({e})') or True
+            return self._bad(key, f'seq {seq}: ICV does not verify ({e})')
         # RFC 4303: padding 1, 2, 3...; the payload aligned to the block
         padding, padlen, nh = esp_trailer(n, ip)
         enc_len = len(ip) - 28 - len(plain.iv) - s['icv']
         if (nh != 4 or plain.nh != 4 or padlen != plain.padlen
                 or padding != bytes(range(1, padlen + 1)) or enc_len % s['block']):
             return self._bad(key, f'seq {seq}: ESP trailer nh {nh} pad {padding.hex()} '
-                             f'encrypted length {enc_len}') or True
+                             f'encrypted length {enc_len}')
         got = bytes(plain.data)
         if got != self.plan.want_out[(n, seq)]:
             return self._bad(key, f'seq {seq}: decrypts to {got.hex()} want '
-                             f'{self.plan.want_out[(n, seq)].hex()}') or True
+                             f'{self.plan.want_out[(n, seq)].hex()}')
         self.counts[key][2] += 1
-        return True
+
+    def out(self):
+        """Frames that came out, all told."""
+        return sum(c[1] for c in self.counts.values())
 
     def seen(self):
         return len(self.seen_out) + len(self.seen_in)
@@ -328,7 +333,7 @@ class Verdict:
         lines, ok = [], not self.problems
         for key, (n_in, n_out, right, wrong) in self.counts.items():
             refused = key.split()[0] in self.plan.refused
-            want = 0 if key.endswith('tampered') or refused else n_in
+            want = 0 if key.endswith('tampered') or refused or key == self.UNEXPECTED else n_in
             good = n_out == want and right == want and wrong == 0
             ok = ok and good
             lines.append(f'{"PASS" if good else "FAIL"}: {key}: in {n_in}, out {n_out}, '
@@ -336,5 +341,65 @@ class Verdict:
                          + (' (an SA the device cannot carry: nothing may come out)'
                             if refused else ''))
         lines += [f'problem: {p}' for p in self.problems[:20]]
-        lines.append(f'other frames (not ours, ignored): {self.noise}')
         return lines, ok
+
+
+def _selftest():
+    """The checks themselves, without DPDK: what a right gateway would send
+    passes, and each kind of wrong answer is caught."""
+    def right_frames(plan):
+        frames = []
+        for (n, seq), inner in plan.want_out.items():
+            if n in plan.refused:
+                continue
+            esp = scapy_sa(n, 'out').encrypt(IP(inner), seq_num=seq)
+            esp.ttl = 64
+            frames.append((PORT_ESP, bytes(Ether(dst=NEIGH_MAC[PORT_ESP]) / esp)))
+        for tag, inner in plan.want_in.items():
+            if tag.split()[1].decode() not in plan.refused:
+                frames.append((PORT_PLAIN, bytes(Ether(dst=NEIGH_MAC[PORT_PLAIN]) / IP(inner))))
+        return frames
+
+    def judge(plan, frames):
+        v = Verdict(plan)
+        for port, fr in frames:
+            v.frame(port, fr)
+        return v.report()[1] and v.right() == plan.expected_count() == v.out()
+
+    def flipped(fr, at):
+        b = bytearray(fr)
+        b[at] ^= 1
+        return bytes(b)
+
+    failures = 0
+    for legacy in (True, False):
+        plan = Plan(['cbc', 'gcm'], legacy, n_out=3, n_in=3, refused=['gcm'] if legacy else [])
+        good = right_frames(plan)
+        tampered_in = [(PORT_PLAIN, bytes(Ether(dst=NEIGH_MAC[PORT_PLAIN]) / IP(bytes(
+            inner_packet('cbc', 'in', 0, 'ct')))))]
+        cases = {
+            'right answers': (good, True),
+            'a frame missing': (good[1:], False),
+            'a frame twice': (good + good[:1], False),
+            'ESP ciphertext byte flipped': ([(good[0][0], flipped(good[0][1], 14 + 20 + 8 + 20))]
+                                            + good[1:], False),
+            'inner packet byte flipped': (good[:-1] + [(good[-1][0], flipped(good[-1][1], 40))],
+                                          False),
+            'a tampered packet out': (good + tampered_in, False),
+            'something else out': (good + [(PORT_PLAIN, bytes(Ether() / IP() / UDP()))], False),
+        }
+        if legacy:
+            plan_all = Plan(['cbc', 'gcm'], legacy, n_out=3, n_in=3)
+            cases['a refused SA answered'] = (right_frames(plan_all), False)
+        for what, (frames, want) in cases.items():
+            got = judge(plan, frames)
+            print(f'{"PASS" if got == want else "FAIL"}: {"legacy" if legacy else "lib"}: '
+                  f'{what}: judged {"right" if got else "wrong"}')
+            failures += got != want
+    print(f'selftest: {failures} failed')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    import sys
+    sys.exit(_selftest() if sys.argv[1:] == ['selftest'] else 2)
