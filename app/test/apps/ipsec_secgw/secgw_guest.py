@@ -28,6 +28,7 @@ Afterwards the daemon has freed every session and holds nothing.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,7 @@ def main():
         except subprocess.TimeoutExpired:
             rc = None
 
+    shutil.rmtree(rundir, ignore_errors=True)
     out = result.output
     checks['guest script ran to the end'] = ok
     bdfs = re.findall(r'^device (\S+) bound to uio_pci_generic', out, re.M)

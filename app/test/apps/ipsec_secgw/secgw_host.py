@@ -20,6 +20,7 @@ exact and every frame right.
 import argparse
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -209,6 +210,7 @@ def main():
                 p.kill()
                 p.wait()
         out.wait_for('Bye...', EXIT_S)
+        shutil.rmtree(tmp, ignore_errors=True)
     check('ipsec-secgw exits cleanly on SIGINT (rc 0, "Bye...")',
           p.returncode == 0 and out.has('Bye...'), f'rc {p.returncode}')
     n_pass = sum(results)
