@@ -4,11 +4,11 @@
 
 /*
  * The data path: rte_crypto_op bursts in, virtio data requests out, and
- * back. The application's buffers (mbuf segments, IV, AAD, digest, RSA
+ * back. The application's buffers (mbuf segments, AAD, digest, RSA
  * operands) go into descriptors as they are; only the request header and
- * fixed part, stateless keys, a digest to verify and the status byte live
- * in the per-op request area. No allocation but the area (mempool), no
- * lock, no system call but the kick the device asks for.
+ * fixed part, the IV, stateless keys, a digest to verify and the status
+ * byte live in the per-op request area. No allocation but the area
+ * (mempool), no lock, no system call but the kick the device asks for.
  */
 
 #include <errno.h>
@@ -151,6 +151,25 @@ push_key(struct req_builder *b, const uint8_t *key, uint32_t len, uint32_t *used
 	*used += len;
 }
 
+/*
+ * The IV is copied: it lies in the op, whose own IOVA (op->phys_addr) only
+ * an op from rte_crypto_op_pool_create() is sure to have. Applications
+ * keeping ops elsewhere leave it unset (ipsec-secgw has them in the mbuf's
+ * private area), and the device would read the IV from wherever it points.
+ */
+static inline void
+push_iv(struct req_builder *b, const uint8_t *iv, uint32_t len)
+{
+	if (len == 0)
+		return;
+	if (unlikely(len > VC_REQ_IV_ROOM)) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->area->iv, iv, len);
+	push_area(b, VC_AREA_OFF(iv), len);
+}
+
 static inline uint32_t
 mbuf_chain_len(const struct rte_mbuf *m)
 {
@@ -279,7 +298,6 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 		virtio_crypto_dataq_flf_len(p->service, rev1, stateless);
 	uint32_t keys = 0, iv_len = p->iv_len;
 	uint8_t *iv = rte_crypto_op_ctod_offset(op, uint8_t *, p->iv_offset);
-	rte_iova_t iv_iova = rte_crypto_op_ctophys_offset(op, p->iv_offset);
 	struct sym_range r, cr = { 0, 0 }, ar = { 0, 0 };
 
 	if (p->service != VIRTIO_CRYPTO_SERVICE_AEAD && !op_ranges(sym, p, &cr, &ar)) {
@@ -325,7 +343,7 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 				s->u.cipher.para.dst_data_len = rte_cpu_to_le_32(r.len);
 				s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
 			}
-			push_ptr(b, iv, iv_iova, iv_len);
+			push_iv(b, iv, iv_len);
 			push_mbuf(b, sym->m_src, r.off, r.len);
 			end_readable(b);
 			push_mbuf(b, dst, r.off, r.len);
@@ -348,14 +366,14 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 				rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
 			push_key(b, p->cipher_key, p->cipher_key_len, &keys);
 			push_key(b, p->auth_key, p->auth_key_len, &keys);
-			push_ptr(b, iv, iv_iova, iv_len);
+			push_iv(b, iv, iv_len);
 			push_mbuf(b, sym->m_src, r.off, r.len);
 		} else {
 			struct virtio_crypto_sym_data_req *s = (void *)flf;
 
 			fill_chain_para(&s->u.chain.para, iv_len, &r, &cr, &ar, p->digest_len);
 			s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
-			push_ptr(b, iv, iv_iova, iv_len);
+			push_iv(b, iv, iv_len);
 			push_mbuf(b, sym->m_src, r.off, r.len);
 		}
 		end_readable(b);
@@ -437,7 +455,7 @@ digest_out:
 			s->dst_data_len = rte_cpu_to_le_32(out_len);
 			s->tag_len = rte_cpu_to_le_32(p->digest_len);
 		}
-		push_ptr(b, iv + iv_skip, iv_iova + iv_skip, iv_len);
+		push_iv(b, iv + iv_skip, iv_len);
 		push_mbuf(b, sym->m_src, sym->aead.data.offset, len);
 		if (!enc)
 			push_ptr(b, sym->aead.digest.data, sym->aead.digest.phys_addr,

@@ -27,6 +27,7 @@
 #define VC_REQ_HDR_ROOM		128	/* op header + largest fixed part (100) */
 #define VC_REQ_KEYS_ROOM	576	/* stateless keys: cipher 64 + auth 512 */
 #define VC_REQ_DIGEST_ROOM	64
+#define VC_REQ_IV_ROOM		32	/* largest IV offered: 16 */
 
 /*
  * What the device reads and writes besides the application's buffers: one
@@ -52,6 +53,7 @@ struct vc_request_area {
 	 */
 	uint8_t hdr[VC_REQ_HDR_ROOM + VC_REQ_MAX_BUFS * 16 + 16] __rte_cache_aligned;
 	uint8_t digest[VC_REQ_DIGEST_ROOM];	/**< digest to verify, computed by the device */
+	uint8_t iv[VC_REQ_IV_ROOM];		/**< copied from the op (see push_iv()) */
 	uint8_t keys[VC_REQ_KEYS_ROOM];
 	uint8_t plain_at_digest[VC_REQ_DIGEST_ROOM];	/**< digest_encrypted */
 } __rte_cache_aligned;
