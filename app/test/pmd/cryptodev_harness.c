@@ -819,6 +819,8 @@ ch_sym_op_build(struct ch_dev *dev, const struct ch_sym_case *c,
 	h->op = rte_crypto_op_alloc(dev->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC);
 	if (h->op == NULL)
 		return -ENOMEM;
+	if (dev->op_iova_unset)
+		h->op->phys_addr = 0;
 	sym = h->op->sym;
 	h->src = chain_build(dev->mbuf_pool, c->in, 0, c->in_len,
 			     c->src_cuts, c->nb_src_cuts);

@@ -70,6 +70,12 @@ struct ch_dev {
 	struct rte_mempool *asym_op_pool;	/**< NULL without asymmetric crypto */
 	struct rte_mempool *mbuf_pool;
 	/**
+	 * Symmetric ops as applications that keep them outside an op pool
+	 * make them (ipsec-secgw: in the mbuf's private area): no IOVA of
+	 * their own, op->phys_addr 0. The IV in the op has no address then.
+	 */
+	bool op_iova_unset;
+	/**
 	 * Set when a burst timed out or an op came back damaged: ops may be
 	 * lost or memory overwritten, so nothing more runs on the device and
 	 * its pools are not freed.

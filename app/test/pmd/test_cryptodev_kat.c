@@ -7,7 +7,7 @@
  *
  *   test_cryptodev_kat [EAL] -- --dev NAME [--sessionless] [--oop]
  *       [--segments N] [--qp N] [--require ALG,...] [--only ALG,...]
- *       [--verbose] [--rsa-refusals] [--strict]
+ *       [--verbose] [--rsa-refusals] [--strict] [--op-iova-unset]
  *
  * Every vector of kat_vectors.h (made at build time from
  * python3-cryptography-vectors) that the device supports runs in both
@@ -21,6 +21,9 @@
  * --strict fails, instead of skipping, a vector whose session the device
  * refuses although its capabilities offer every size in it: our daemon
  * must take every session it offers.
+ * --op-iova-unset makes every symmetric op with op->phys_addr 0, as an
+ * application keeping its ops outside an op pool does (ipsec-secgw): a
+ * device that needs the op's IOVA (its IV) gets wrong answers.
  * --rsa-refusals skips, instead of failing, an RSA operation the device
  * answers INVALID_ARGS: a padding or hash it does not do, which DPDK 22.11's
  * capabilities cannot say (QEMU's builtin backend does no raw RSA), and
@@ -72,6 +75,7 @@ struct kat_opts {
 	bool verbose;
 	bool rsa_refusals;
 	bool strict;
+	bool op_iova_unset;
 };
 
 /** What one algorithm (or chain) came to. */
@@ -849,7 +853,7 @@ usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s [EAL options] -- --dev NAME [--sessionless] [--oop]\n"
 		"       [--segments N] [--qp N] [--require ALG,...] [--only ALG,...]\n"
-		"       [--verbose] [--rsa-refusals] [--strict]\n"
+		"       [--verbose] [--rsa-refusals] [--strict] [--op-iova-unset]\n"
 		"  ALG: a name of the algorithm table (aes-cbc, sha1-hmac, rsa, ...)\n"
 		"       or a chain cipher+auth (aes-cbc+sha1-hmac)\n", prog);
 }
@@ -894,6 +898,8 @@ parse_args(int argc, char **argv, struct kat_opts *o)
 			o->rsa_refusals = true;
 		} else if (strcmp(a, "--strict") == 0) {
 			o->strict = true;
+		} else if (strcmp(a, "--op-iova-unset") == 0) {
+			o->op_iova_unset = true;
 		} else if (val == NULL) {
 			return -EINVAL;
 		} else if (strcmp(a, "--dev") == 0) {
@@ -1026,6 +1032,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
+	dev.op_iova_unset = o.op_iova_unset;
 	printf("kat: %s (driver %s), %s, %s, %u segment%s, %u queue pair%s, "
 	       "%zu symmetric vectors%s\n", dev.name, dev.driver,
 	       o.sessionless ? "sessionless" : "sessions",
