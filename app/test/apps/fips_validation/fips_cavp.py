@@ -401,10 +401,20 @@ def run(a, s):
                   f'answered right ({tot["vectors"] - want_skip}) or, where the device says '
                   f'it cannot, skipped ({want_skip})')
             ok = ok and good
-        else:
-            # Informational: aesni_mb's own defects are not ours to fail on.
+        elif s == 'hmac':
+            # Informational: aesni_mb's own defect (an HMAC of an empty
+            # message spoils every later one) is not ours to fail on; it is
+            # why the daemon never gives it such a request.
             print(f'INFO: crypto_aesni_mb directly, {s}: {tot["wrong"]} wrong of '
                   f'{tot["answered"]} answered')
+        else:
+            # Everything else, HMAC without empty messages included, is
+            # right there too: the baseline the virtio answers are held to,
+            # and a sign of the day the defect spreads.
+            good = tot['wrong'] == 0 and tot['missing'] == 0 and tot['answered'] > 0
+            print(('PASS' if good else 'FAIL') + f': crypto_aesni_mb directly, {s}: '
+                  f'{tot["wrong"]} wrong, {tot["missing"]} missing of {tot["answered"]} answered')
+            ok = ok and good
     finally:
         if a.keep:
             print(f'kept {d}')
