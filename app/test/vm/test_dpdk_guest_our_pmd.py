@@ -63,16 +63,23 @@ for bdf in $bdfs; do
 done
 '''
 
-# Shared with test_dpdk_guest_vhost_user: wait for the drivers, then the
-# binding case on the first device; $qp is the queue pairs it offers.
-BOUND_AND_BINDING = r'''
+# Wait for every device's driver (up to 30 s each: a TCG guest on a busy
+# host is slow, and the loop ends as soon as it is bound), say which it is, and
+# gather the EAL allow list in $allow. Shared with the other guest tests
+# (these fragments are what a guest script starts with).
+WAIT_BOUND = r'''
 allow=
 for bdf in $bdfs; do
 	i=0
-	while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	echo "device $bdf bound to $(basename $(readlink /sys/bus/pci/devices/$bdf/driver))"
 	allow="$allow -a $bdf"
 done
+'''
+
+# Shared with test_dpdk_guest_vhost_user: wait for the drivers, then the
+# binding case on the first device; $qp is the queue pairs it offers.
+BOUND_AND_BINDING = WAIT_BOUND + r'''
 eal="-n 1 --iova-mode=@IOVA@ -d /usr/bin/@PMD@"
 log="--log-level=pmd.crypto.virtio.*:info --log-level=eal:info"
 

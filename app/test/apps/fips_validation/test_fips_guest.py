@@ -47,12 +47,8 @@ CARRIED = ('cbc',)
 # with its long messages would be 9 MB.)
 REFUSED_LIMIT = 6
 
-RUN = r'''
+RUN = our_pmd.WAIT_BOUND + r'''
 cd /tmp && tar xzf fips.tgz || { echo "no files"; exit 1; }
-for bdf in $bdfs; do
-	i=0
-	while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-done
 for s in @SETS@; do
 	echo "=== fips $s"
 	mkdir -p /tmp/out-$s

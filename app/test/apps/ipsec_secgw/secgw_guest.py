@@ -56,14 +56,7 @@ RUNS = {
     'lib': (['cbc'], [], True, True, 0),
 }
 
-RUN = r'''
-allow=
-for bdf in $bdfs; do
-	i=0
-	while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	echo "device $bdf bound to $(basename $(readlink /sys/bus/pci/devices/$bdf/driver))"
-	allow="$allow -a $bdf"
-done
+RUN = our_pmd.WAIT_BOUND + r'''
 
 run() {
 	name=$1 lib=$2 want=$3

@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.join(HERE, '..', '..', 'vm'))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'common'))
 import l2fwd_frames as lf  # noqa: E402
 import vmharness  # noqa: E402
+import test_dpdk_guest_our_pmd as our_pmd  # noqa: E402
 from vc_telemetry import all_given_back, telemetry, wait_disconnected  # noqa: E402
 
 # Bounds on events (the guest is TCG on a possibly busy machine).
@@ -55,20 +56,8 @@ RUNS = {
 }
 REFUSED = {'gcm-refused'}
 
-GUEST_SCRIPT = r'''
-bdfs=
-for d in /sys/bus/pci/devices/*; do
-	if [ "$(cat $d/vendor)" = 0x1af4 ] && [ "$(cat $d/device)" = 0x1054 ]; then
-		bdfs="$bdfs $(basename $d)"
-	fi
-done
-[ -n "$bdfs" ] || { echo "no virtio-crypto device"; exit 1; }
-set -- $bdfs
-bdf=$1
-echo "1af4 1054" > /sys/bus/pci/drivers/uio_pci_generic/new_id
-i=0
-while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-echo "device $bdf bound to $(basename $(readlink /sys/bus/pci/devices/$bdf/driver))"
+GUEST_SCRIPT = our_pmd.FIND_DEVICES + our_pmd.BIND_UIO + our_pmd.WAIT_BOUND + r'''
+bdf=$first
 
 # our PMD logs each op that did not succeed at debug level
 eal="-l 0 -n 1 --iova-mode=pa -d /usr/bin/@PMD@ -a $bdf --log-level=pmd.crypto.virtio.driver:debug"
