@@ -1,49 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Run a command inside the Debian 13 (trixie: DPDK 24.11, QEMU 10) chroot
-# that devtools/setup.sh makes in .cache/debian13/root, e.g.
-#
-#   devtools/debian13.sh meson test -C build-debian13
-#
-# The checkout is bind-mounted at the same path inside, so paths mean the
-# same on both sides; /proc, /sys, /dev, /dev/hugepages and /run/vc-shared
-# (sockets shared with host processes) are bind-mounted too. All mounts
-# live in a private mount namespace and vanish when the command ends.
-set -euo pipefail
-
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-root="$top/.cache/debian13/root"
-shared=/run/vc-shared
-
-if [ ! -f "$root/.ready" ]; then
-	echo "debian13.sh: no Debian 13 chroot in $root; run devtools/setup.sh" >&2
-	exit 1
-fi
-[ $# -gt 0 ] || set -- bash
-
-mkdir -p "$shared"
-# shellcheck disable=SC2016
-exec unshare --mount --propagation private -- /bin/bash -c '
-	set -e
-	root=$1 top=$2 shared=$3; shift 3
-	# /tmp first: the checkout may live below it.
-	mount -t tmpfs tmpfs "$root/tmp"
-	mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root$top" "$root$shared"
-	mount -t proc proc "$root/proc"
-	mount --rbind /sys "$root/sys"
-	mount --rbind /dev "$root/dev"
-	mount --bind "$top" "$root$top"
-	# In a worktree .cache links to the main checkout cache: the link
-	# must resolve inside too.
-	if [ -L "$top/.cache" ]; then
-		cache=$(readlink -f "$top/.cache")
-		mkdir -p "$root$cache"
-		mount --bind "$cache" "$root$cache"
-	fi
-	mount --bind "$shared" "$root$shared"
-	cd "$PWD" 2>/dev/null || cd "$top"
-	exec chroot "$root" /usr/bin/env -C "$PWD" \
-		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 "$@"
-' debian13 "$root" "$top" "$shared" "$@"
+# Run a command in the Debian 13 chroot: devtools/chroot.sh debian13 CMD...
+# (kept because scripts and guides name it).
+exec "$(dirname "${BASH_SOURCE[0]}")/chroot.sh" debian13 "$@"

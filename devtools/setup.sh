@@ -3,7 +3,9 @@
 #
 # One-step, idempotent setup of a Debian 12 machine for dpdk-virtio-crypto:
 # Debian packages, hugepages, the guest kernel package, a Debian 13 chroot
-# (DPDK 24.11, QEMU 10; skipped with VC_DEBIAN13=0), and both builds.
+# (DPDK 24.11, QEMU 10; skipped with VC_DEBIAN13=0), a Debian forky chroot
+# (future 14: DPDK 25.11, QEMU 11.1; skipped with VC_FORKY=0), and the three
+# builds.
 # Every other script in devtools/ calls this first, so a fresh clone needs
 # nothing installed by hand. Re-running it on a ready machine takes seconds.
 set -euo pipefail
@@ -12,6 +14,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache="$top/.cache"
 build="${BUILD_DIR:-$top/build}"
 build13="${BUILD_DIR_DEBIAN13:-$top/build-debian13}"
+buildforky="${BUILD_DIR_FORKY:-$top/build-forky}"
 hugepages_2m="${HUGEPAGES_2M:-1024}"
 
 log() { printf 'setup: %s\n' "$*"; }
@@ -78,9 +81,10 @@ fetch_guest_kernel() {
 	ln -sfn "$pkg" "$dir/current"
 }
 
-# Debian 13 (trixie: DPDK 24.11, QEMU 10) in a chroot, from the archive the
-# machine already uses; devtools/debian13.sh runs commands inside it.
-debian13_packages=(
+# Newer Debian generations in chroots, from the archive the machine already
+# uses; devtools/chroot.sh NAME runs commands inside them. One package list
+# serves every chroot (the same tools on each generation).
+chroot_packages=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev dpdk-doc libipsec-mb-dev
 	qemu-system-x86 busybox-static cpio procps valgrind
@@ -97,30 +101,55 @@ debian_mirror() {
 	echo "${uri:-http://deb.debian.org/debian}"
 }
 
-setup_debian13() {
-	local dir="$cache/debian13" root="$cache/debian13/root" want have
-	want=$(printf '%s\n' "${debian13_packages[@]}" | sort | sha256sum | cut -c1-16)
+# make_chroot NAME SUITE SCRIPT PACKAGE...: Debian SUITE in .cache/NAME/root
+# with PACKAGE... installed. SCRIPT is debootstrap's script for a suite this
+# machine's debootstrap does not know (empty: the suite's own). The root
+# holds a digest of its package list in .ready: the chroot is made once,
+# and only a changed list brings it up to date (with apt-get inside).
+make_chroot() {
+	local name=$1 suite=$2 script=$3; shift 3
+	local dir="$cache/$name" root="$cache/$name/root" want have
+	want=$(printf '%s\n' "$@" | sort | sha256sum | cut -c1-16)
 	have=$(cat "$root/.ready" 2>/dev/null || true)
 	[ "$have" = "$want" ] && return 0
 	if [ ! -x "$root/usr/bin/apt-get" ] || [ -z "$have" ]; then
-		log "debootstrap Debian 13 into $root (about 2 minutes)"
+		log "debootstrap $suite into $root (a few minutes)"
 		rm -rf "$root"
 		mkdir -p "$dir"
-		debootstrap --variant=minbase \
-			--include="$(IFS=,; echo "${debian13_packages[*]}")" \
-			trixie "$root" "$(debian_mirror)" > "$dir/debootstrap.log" 2>&1 || {
+		debootstrap --variant=minbase --include="$(IFS=,; echo "$*")" \
+			"$suite" "$root" "$(debian_mirror)" ${script:+"$script"} \
+			> "$dir/debootstrap.log" 2>&1 || {
 			tail -20 "$dir/debootstrap.log"
 			log "debootstrap failed (log in $dir/debootstrap.log)"
 			exit 1
 		}
 	else
-		log "updating Debian 13 packages"
+		log "updating the $name chroot's packages"
 		touch "$root/.ready"
-		"$top/devtools/debian13.sh" sh -c 'apt-get update -q &&
+		"$top/devtools/chroot.sh" "$name" sh -c 'apt-get update -q &&
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"' \
-			apt "${debian13_packages[@]}"
+			apt "$@"
 	fi
 	echo "$want" > "$root/.ready"
+}
+
+# Debian 13 (trixie: DPDK 24.11, QEMU 10).
+setup_debian13() {
+	make_chroot debian13 trixie "" "${chroot_packages[@]}"
+}
+
+# Debian forky (future 14: DPDK 25.11, QEMU 11.1). Debian 12's debootstrap
+# has no script named forky; sid's is the one every testing suite uses.
+setup_forky() {
+	make_chroot forky forky /usr/share/debootstrap/scripts/sid "${chroot_packages[@]}"
+}
+
+# build_in_chroot NAME DIR: configure (once) and build the checkout in DIR
+# with the chroot's compiler and DPDK.
+build_in_chroot() {
+	"$top/devtools/chroot.sh" "$1" sh -c \
+		'[ -f "$1/build.ninja" ] || meson setup -Ddocs=disabled "$1" . && ninja -C "$1"' \
+		build "$2"
 }
 
 configure_and_build() {
@@ -129,9 +158,10 @@ configure_and_build() {
 	fi
 	ninja -C "$build"
 	if [ "${VC_DEBIAN13:-1}" = 1 ]; then
-		"$top/devtools/debian13.sh" sh -c \
-			'[ -f "$1/build.ninja" ] || meson setup -Ddocs=disabled "$1" . && ninja -C "$1"' \
-			build "$build13"
+		build_in_chroot debian13 "$build13"
+	fi
+	if [ "${VC_FORKY:-1}" = 1 ]; then
+		build_in_chroot forky "$buildforky"
 	fi
 }
 
@@ -140,5 +170,6 @@ install_packages
 reserve_hugepages
 fetch_guest_kernel
 [ "${VC_DEBIAN13:-1}" = 1 ] && setup_debian13
+[ "${VC_FORKY:-1}" = 1 ] && setup_forky
 configure_and_build
 log "ready (build in $build)"
