@@ -8,9 +8,10 @@
 #   devtools/chroot.sh forky meson test -C build-forky
 #
 # The checkout is bind-mounted at the same path inside, so paths mean the
-# same on both sides; /proc, /sys, /dev, /dev/hugepages and /run/vc-shared
-# (sockets shared with host processes) are bind-mounted too. All mounts
-# live in a private mount namespace and vanish when the command ends.
+# same on both sides; /proc, /sys, /dev and /run/vc-shared (sockets shared
+# with host processes) are bind-mounted too, and /dev/hugepages is a
+# hugetlbfs of the command's own. All mounts live in a private mount
+# namespace and vanish when the command ends.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,6 +42,13 @@ exec unshare --mount --propagation private -- /bin/bash -c '
 	mount -t proc proc "$root/proc"
 	mount --rbind /sys "$root/sys"
 	mount --rbind /dev "$root/dev"
+	# A hugetlbfs of its own (the same pool of pages): DPDK names its
+	# page files after --file-prefix and takes them over by name, so a
+	# process here and one on the host (or in another chroot) with the
+	# same prefix would otherwise share memory. Files left behind go
+	# with the namespace.
+	mkdir -p "$root/dev/hugepages"
+	mount -t hugetlbfs nodev "$root/dev/hugepages"
 	mount --bind "$top" "$root$top"
 	# In a worktree .cache links to the main checkout cache: the link
 	# must resolve inside too.
