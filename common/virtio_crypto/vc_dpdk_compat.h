@@ -8,7 +8,8 @@
 /**
  * @file
  * Every difference between the DPDK releases we build against (22.11 to
- * 24.11) that our code has to know about, and nothing else. Code elsewhere
+ * 25.11) that our code has to know about, and nothing else (25.11 needs
+ * nothing 24.11 does not). Code elsewhere
  * uses the names defined here and never tests RTE_VERSION itself.
  */
 
