@@ -6,6 +6,13 @@ The device is bound to uio_pci_generic and driven by a crypto_virtio PMD
 with IOVA as PA, the path every DPDK-in-guest test takes. Today the PMD is
 the distribution's (--pmd-source distro), against QEMU's builtin backend;
 the run must enqueue and dequeue every operation with no failure.
+
+From 25.11 that PMD keeps a request header per descriptor in one
+IOVA-contiguous memzone (2768 bytes each, 2.7 MiB for QEMU's 1024-entry
+queue), more than one 2 MiB page: with IOVA as PA only --legacy-mem,
+which maps every page up front sorted by physical address, finds such a
+run (the dynamic allocator takes pages in whatever order the guest kernel
+gives them and fails with "Failed to alloc queue headers").
 """
 
 import argparse
@@ -30,7 +37,7 @@ i=0
 while [ ! -e /sys/bus/pci/devices/$bdf/driver ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 echo "device $bdf bound to $(basename $(readlink /sys/bus/pci/devices/$bdf/driver))"
 grep -i hugepages_ /proc/meminfo
-dpdk-test-crypto-perf -l 0,1 -n 1 --iova-mode=pa --file-prefix=guest \
+dpdk-test-crypto-perf -l 0,1 -n 1 --iova-mode=pa --legacy-mem --file-prefix=guest \
 	-a $bdf --log-level=pmd.crypto.virtio:info -- \
 	--devtype crypto_virtio --ptest throughput --optype cipher-only \
 	--cipher-algo aes-cbc --cipher-op encrypt --cipher-key-sz 16 \
