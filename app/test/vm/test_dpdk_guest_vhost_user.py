@@ -33,10 +33,8 @@ the one daemon: traffic in parallel where QEMU allows one queue a device
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
@@ -103,16 +101,8 @@ def main():
     prefix = f'vc-vm-{os.getpid()}'
     checks = {}
     with vmharness.ProcessGroup() as group, open(log_path, 'w') as log:
-        daemon = group.popen(
-            [a.daemon, '-l', '0', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
-             '--'] + [x for sock in socks for x in ('--socket', sock)] +
-            ['--queues', str(a.queues)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while (not all(os.path.exists(s) for s in socks) and daemon.poll() is None and
-               time.monotonic() < deadline):
-            time.sleep(0.1)
-        checks['daemon listening'] = all(os.path.exists(s) for s in socks)
+        daemon, checks['daemon listening'] = vmharness.start_crypto_daemon(
+            group, a.daemon, prefix, socks, log, ['--queues', str(a.queues)], timeout=30)
         result = vmharness.run_guest(
             script, image, qemu, memory_mb=1024, hugepages=256, smp=max(2, a.devices + 1),
             timeout=a.timeout, shared_memory=True, group=group,
@@ -120,11 +110,7 @@ def main():
         ok = vmharness.report(result, 'dpdk-guest-vhost-user')
         stats = [telemetry(prefix, f'/vhost_crypto/stats,{s}') for s in socks]
         after = [wait_disconnected(prefix, s) for s in socks]
-        daemon.terminate()
-        try:
-            rc = daemon.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            rc = None
+        rc = vmharness.stop_crypto_daemon(daemon)
 
     binding = our_pmd.section(result.output, 'binding')
     bdfs = re.findall(r'^device (\S+) bound to ', result.output, re.M)

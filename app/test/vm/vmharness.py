@@ -423,6 +423,33 @@ class ProcessGroup:
         return False
 
 
+def start_crypto_daemon(group, daemon, prefix, sockets, log, extra=(), timeout=60):
+    """The vhost-crypto daemon (lcore 0, in-memory, EAL prefix `prefix`)
+    serving `sockets`, started in `group`, its output to the file `log`.
+
+    Returns (process, listening): listening once every socket is there,
+    False if the daemon exited first or `timeout` s passed.
+    """
+    p = group.popen(
+        [daemon, '-l', '0', '--no-pci', '--in-memory', f'--file-prefix={prefix}', '--']
+        + [x for s in sockets for x in ('--socket', s)] + list(extra),
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while (not all(os.path.exists(s) for s in sockets) and p.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.1)
+    return p, all(os.path.exists(s) for s in sockets)
+
+
+def stop_crypto_daemon(p, timeout=20):
+    """SIGTERM the daemon; its exit status, or None if it did not exit in time."""
+    p.terminate()
+    try:
+        return p.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+
+
 def qemu_version():
     """(major, minor) of the QEMU the guests run on."""
     out = subprocess.run([QEMU, '--version'], capture_output=True, text=True).stdout

@@ -22,11 +22,9 @@ import gzip
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -111,24 +109,14 @@ def run(a, sets, dirs):
     prefix = f'vc-fips-{os.getpid()}'
     checks = {}
     with vmharness.ProcessGroup() as group, open(os.path.join(rundir, 'daemon.log'), 'w') as log:
-        daemon = group.popen(
-            [a.daemon, '-l', '0', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
-             '--', '--socket', sock],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + DAEMON_LISTEN_S
-        while not os.path.exists(sock) and daemon.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        checks['daemon listening'] = os.path.exists(sock)
+        daemon, checks['daemon listening'] = vmharness.start_crypto_daemon(
+            group, a.daemon, prefix, [sock], log, timeout=DAEMON_LISTEN_S)
         result = vmharness.run_guest(
             script, image, vmharness.vhost_user_crypto_args(sock, queues=1),
             memory_mb=1024, hugepages=256, smp=2, timeout=a.timeout, shared_memory=True,
             group=group, files={'fips.tgz': tarpath})
         after = wait_disconnected(prefix, sock)
-        daemon.terminate()
-        try:
-            rc = daemon.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            rc = None
+        rc = vmharness.stop_crypto_daemon(daemon)
 
     # The guest's output without the hex of the answer files.
     print(RSP.sub(lambda m: f'--- rsp {m.group(1)} {m.group(2)} '

@@ -29,10 +29,8 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -131,25 +129,14 @@ def main():
     prefix = f'vc-sgw-{os.getpid()}'
     checks = {}
     with vmharness.ProcessGroup() as group, open(os.path.join(rundir, 'daemon.log'), 'w') as log:
-        daemon = group.popen(
-            [a.daemon, '-l', '0', '--no-pci', '--in-memory', f'--file-prefix={prefix}', '--']
-            + [x for s in socks for x in ('--socket', s)] + ['--queues', '1'],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + DAEMON_READY_S
-        while (not all(os.path.exists(s) for s in socks) and daemon.poll() is None
-               and time.monotonic() < deadline):
-            time.sleep(0.1)
-        checks['daemon listening'] = all(os.path.exists(s) for s in socks)
+        daemon, checks['daemon listening'] = vmharness.start_crypto_daemon(
+            group, a.daemon, prefix, socks, log, ['--queues', '1'], timeout=DAEMON_READY_S)
         result = vmharness.run_guest(script, image, qemu, memory_mb=1024, hugepages=256,
                                      smp=2, timeout=a.timeout, shared_memory=True,
                                      group=group, files=files)
         ok = vmharness.report(result, 'ipsec-secgw-guest')
         after = [wait_disconnected(prefix, s) for s in socks]
-        daemon.terminate()
-        try:
-            rc = daemon.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            rc = None
+        rc = vmharness.stop_crypto_daemon(daemon)
 
     shutil.rmtree(rundir, ignore_errors=True)
     out = result.output

@@ -26,10 +26,8 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -178,14 +176,8 @@ def main():
     prefix = f'vc-l2fwd-{os.getpid()}'
     checks = {}
     with vmharness.ProcessGroup() as group, open(log_path, 'w') as log:
-        daemon = group.popen(
-            [a.daemon, '-l', '0', '--no-pci', '--in-memory', f'--file-prefix={prefix}', '--',
-             '--socket', sock, '--queues', '1'],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + DAEMON_READY_S
-        while not os.path.exists(sock) and daemon.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
-        checks['daemon listening'] = os.path.exists(sock)
+        daemon, checks['daemon listening'] = vmharness.start_crypto_daemon(
+            group, a.daemon, prefix, [sock], log, ['--queues', '1'], timeout=DAEMON_READY_S)
         result = vmharness.run_guest(
             script, image, vmharness.vhost_user_crypto_args(sock, index=0, queues=1),
             memory_mb=1024, hugepages=256, smp=2, timeout=a.timeout, shared_memory=True,
@@ -202,11 +194,7 @@ def main():
             print('\n'.join(result.console.splitlines()[-60:]))
         after = wait_disconnected(prefix, sock)
         stats = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
-        daemon.terminate()
-        try:
-            rc = daemon.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            rc = None
+        rc = vmharness.stop_crypto_daemon(daemon)
 
     checks['guest script ran to the end'] = result.ok and '=== end' in result.output
     checks['our PMD holds the device'] = re.search(
