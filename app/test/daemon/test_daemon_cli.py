@@ -43,9 +43,16 @@ def serve(daemon, what, args, sockets, expect):
         p = subprocess.Popen([daemon] + args, stdout=log, stderr=subprocess.STDOUT,
                              stdin=subprocess.DEVNULL, start_new_session=True)
         try:
+            # The sockets exist before the daemon says which lcore polls
+            # what: wait for those lines too, or a SIGTERM in between finds
+            # a daemon that (rightly) stops before launching its workers.
+            def announced():
+                log.seek(0)
+                return sum(line.startswith('vhost-crypto: lcore')
+                           for line in log.read().splitlines()) >= len(expect)
             deadline = time.monotonic() + 30
-            while (not all(os.path.exists(s) for s in sockets) and p.poll() is None
-                   and time.monotonic() < deadline):
+            while (not (all(os.path.exists(s) for s in sockets) and announced())
+                   and p.poll() is None and time.monotonic() < deadline):
                 time.sleep(0.1)
             up = all(os.path.exists(s) for s in sockets) and p.poll() is None
             p.send_signal(signal.SIGTERM)
