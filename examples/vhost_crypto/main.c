@@ -54,6 +54,7 @@ struct options {
 	const char *fallback;	/* NULL: none */
 	bool client;
 	bool no_notify;
+	bool split_ring;
 	bool zero_copy;
 	uint32_t queues;
 	uint32_t max_sessions;
@@ -107,6 +108,8 @@ usage(const char *prog, FILE *f)
 		"                        is known to get wrong (default %s; 'none')\n"
 		"  --client              connect to the sockets instead of listening\n"
 		"  --no-notify           never signal frontends (they poll)\n"
+		"  --split-ring          offer the split ring only (default: split and\n"
+		"                        packed, the frontend or its guest picks)\n"
 		"  --queues N            data queues offered to each frontend (default %u)\n"
 		"  --zero-copy           let the crypto device work on guest buffers\n"
 		"                        where a request allows it (software devices;\n"
@@ -257,6 +260,7 @@ parse_options(int argc, char **argv)
 		{ "fallback", required_argument, NULL, 'F' },
 		{ "client", no_argument, NULL, 'C' },
 		{ "no-notify", no_argument, NULL, 'N' },
+		{ "split-ring", no_argument, NULL, 'R' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "zero-copy", no_argument, NULL, 'z' },
 		{ "copy", no_argument, NULL, 'k' },
@@ -294,6 +298,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'N':
 			opt.no_notify = true;
+			break;
+		case 'R':
+			opt.split_ring = true;
 			break;
 		case 'z':
 		case 'k':
@@ -580,6 +587,7 @@ main(int argc, char **argv)
 			.socket_path = opt.sockets[i],
 			.flags = (opt.client ? VHOST_CRYPTO_F_CLIENT : 0) |
 				 (opt.no_notify ? VHOST_CRYPTO_F_NO_NOTIFY : 0) |
+				 (opt.split_ring ? VHOST_CRYPTO_F_SPLIT_RING : 0) |
 				 (opt.zero_copy ? VHOST_CRYPTO_F_ZERO_COPY : 0) |
 				 (fallback >= 0 ? VHOST_CRYPTO_F_FALLBACK : 0),
 			.cdev_id = dev,

@@ -471,6 +471,8 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 	rc = vhost_crypto_config_build(ids, vc->nb_cdevs, vc->conf.max_dataqueues,
 				       vc->conf.max_size, &vc->config);
 	vc->offered_features = VC_VIRTIO_FEATURES | crypto_features(&vc->config);
+	if (vc->conf.flags & VHOST_CRYPTO_F_SPLIT_RING)
+		vc->offered_features &= ~(1ULL << VIRTIO_F_RING_PACKED);
 	vc->offered_protocol_features = VC_PROTOCOL_FEATURES;
 	if (rc == 0)
 		rc = create_pools(vc, __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED), ids);

@@ -76,6 +76,13 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
  * reads it; that only spoils its own result.
  */
 #define VHOST_CRYPTO_F_ZERO_COPY	(1u << 3)
+/**
+ * Offer the split ring only. The packed ring is offered by default; a
+ * frontend that passes the backend's features through to its guest (QEMU's
+ * generic vhost-user device) gives the guest no other way to pick the
+ * split ring, which some guest drivers handle better or only.
+ */
+#define VHOST_CRYPTO_F_SPLIT_RING	(1u << 4)
 
 /** Layout of QEMU's create-session payload, when it cannot be told. */
 enum vhost_crypto_session_layout {

@@ -313,6 +313,11 @@ class GuestImage:
         # service threads at rte_eal_cleanup); no ldd lists it.
         if libs:
             libs.update(glob.glob('/usr/lib/x86_64-linux-gnu/libgcc_s.so.1'))
+        # OpenSSL 3 loads its providers at run time (crypto_openssl needs
+        # the legacy one for DES, and crashes on a failed MAC fetch
+        # without it), from a directory no ldd names.
+        if any(os.path.basename(lib).startswith('libcrypto.so') for lib in libs):
+            libs.update(glob.glob('/usr/lib/x86_64-linux-gnu/ossl-modules/*.so'))
         return mods, bins, pmds, sorted(libs)
 
     def _key(self, mods, bins, pmds, libs):
@@ -483,6 +488,28 @@ def vhost_user_crypto_args(socket_path, index=0, device_opts='', server=False, q
             '-object', f'cryptodev-vhost-user,id=vmtest-cd{index},chardev=vmtest-vu{index}{nq}',
             '-device', f'virtio-crypto-pci,id=vmtest-crypto{index},'
                        f'cryptodev=vmtest-cd{index},vectors=0{opts}']
+
+
+def full_device_crypto_args(socket_path, index=0, queues=1):
+    """A virtio-crypto device that a vhost-user backend at socket_path owns
+    whole (full-device mode): QEMU's generic vhost-user-test-device-pci
+    (user-creatable since QEMU 10.2) with virtio-id 20 (crypto), one
+    virtqueue per data queue plus the control queue, and the 56-byte
+    virtio-crypto configuration space read from the backend (GET_CONFIG).
+
+    QEMU passes the backend's features to the guest as they are, so the
+    ring layout is the backend's choice (packed=on/off does nothing here).
+    """
+    return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}',
+            '-device', f'vhost-user-test-device-pci,id=vmtest-crypto{index},'
+                       f'chardev=vmtest-vu{index},virtio-id=20,num_vqs={queues + 1},'
+                       f'config_size=56']
+
+
+def has_full_device():
+    """This QEMU can create the generic vhost-user device (QEMU >= 10.2)."""
+    out = subprocess.run([QEMU, '-device', 'help'], capture_output=True, text=True).stdout
+    return re.search(r'^name "vhost-user-test-device-pci"', out, re.M) is not None
 
 
 def builtin_crypto_args(index=0, device_opts=''):
