@@ -490,7 +490,7 @@ def vhost_user_crypto_args(socket_path, index=0, device_opts='', server=False, q
                        f'cryptodev=vmtest-cd{index},vectors=0{opts}']
 
 
-def full_device_crypto_args(socket_path, index=0, queues=1):
+def full_device_crypto_args(socket_path, index=0, queues=1, vq_size=256):
     """A virtio-crypto device that a vhost-user backend at socket_path owns
     whole (full-device mode): QEMU's generic vhost-user-test-device-pci
     (user-creatable since QEMU 10.2) with virtio-id 20 (crypto), one
@@ -499,11 +499,13 @@ def full_device_crypto_args(socket_path, index=0, queues=1):
 
     QEMU passes the backend's features to the guest as they are, so the
     ring layout is the backend's choice (packed=on/off does nothing here).
+    vq_size: entries of every ring (QEMU's default is 64; the guide's
+    command line says 256).
     """
     return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}',
             '-device', f'vhost-user-test-device-pci,id=vmtest-crypto{index},'
                        f'chardev=vmtest-vu{index},virtio-id=20,num_vqs={queues + 1},'
-                       f'config_size=56']
+                       f'config_size=56,vq_size={vq_size}']
 
 
 def has_full_device():
