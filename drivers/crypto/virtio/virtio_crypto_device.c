@@ -747,8 +747,8 @@ static struct rte_cryptodev_ops virtio_crypto_dev_ops = {
  * with (our declarations follow RTE_VERSION). Point releases keep the
  * layouts, so 22.11.1 and 22.11.11 are the same release here.
  */
-static bool
-abi_checked(const char *name)
+bool
+virtio_crypto_release_checked(const char *name)
 {
 	int year = 0, month = 0;
 
@@ -800,7 +800,7 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	int rc;
 
 	/* Before handing DPDK any structure of ours. */
-	if (!abi_checked(name))
+	if (!virtio_crypto_release_checked(name))
 		return -ENOTSUP;
 	snprintf(params.name, sizeof(params.name), "%s", name);
 	dev = rte_cryptodev_pmd_create(name, device, &params);
