@@ -27,9 +27,11 @@
  * comment saying "more fields follow" marks a structure of which we declare
  * the beginning only; any other structure is declared whole.
  *
- * The probe refuses a DPDK whose release the test has not passed on
- * (VC_DRIVER_ABI_CHECKED), and checks at run time that the library agrees
- * with us (virtio_crypto_dev_create()).
+ * The unit test driver_abi_live checks the same declarations against the
+ * running library instead, on every platform (see VC_DRIVER_ABI_CHECKED).
+ * The probe refuses a DPDK release not checked (VC_DRIVER_ABI_CHECKED), and
+ * checks at run time that the library agrees with us
+ * (virtio_crypto_dev_create()).
  */
 
 #include <stddef.h>
@@ -43,28 +45,34 @@
 #include <rte_version.h>
 
 /*
- * The DPDK releases, as YEAR.MONTH, whose driver headers the test
- * driver_abi has compared this file with; the test fails on a release
- * missing here, so an entry is added only with a platform whose check
- * passes. The key is the release (YEAR.MONTH), not the point release:
- * DPDK's stable point releases (22.11.1 .. 22.11.x) take only fixes that
- * keep their release's ABI, these structures included, so one check holds
- * for a whole series; layouts change only at a new YEAR.MONTH. A point
- * release breaking that would still be caught, by the test when a platform
- * moves to it (the headers are fetched per exact version) and by
- * abi_agrees() at probe.
+ * The DPDK releases, as YEAR.MONTH, this file was checked against; the
+ * probe refuses any other. Two unit tests check it, and each fails on a
+ * release that passes it but is missing here, so an entry is added only
+ * with a platform whose checks pass:
+ *  - driver_abi compares every declaration with DPDK's own driver headers
+ *    of the installed version (Debian's source package), at compile time;
+ *  - driver_abi_live, on every platform, writes each declared field through
+ *    this file and reads it back through the running library's functions,
+ *    or the reverse (a vdev and a cryptodev of its own, a PCI driver on a
+ *    made-up sysfs tree), listing the few the library never reaches
+ *    without a real device.
+ * The key is the release (YEAR.MONTH), not the point release: DPDK's
+ * stable point releases (22.11.1 .. 22.11.x) take only fixes that keep
+ * their release's ABI, these structures included, so one check holds for
+ * a whole series; layouts change only at a new YEAR.MONTH. A point release
+ * breaking that would still be caught, by the tests when a platform moves
+ * to it and by abi_agrees() at probe.
  *
- * 22.11: checked by the test against Debian's 22.11.11 source package.
- * 24.11: these layouts were read from the 24.11 binaries (the offsets its
- * libraries use) before the test existed; the test checks them once the
- * archive serves Debian's 24.11 source package to fetch_dpdk_headers.sh,
- * and fails on Debian 13 until then.
- * 25.11: not checked (its source package was not fetchable either), so the
- * probe refuses it.
+ * 22.11: both tests, on Debian 12 (22.11.11: headers and library).
+ * 24.11: driver_abi_live on Debian 13 (24.11.8); driver_abi skips there, as
+ * Debian's archive answers 404 for the source package dpdk 24.11.8-0+deb13u1.
+ * 25.11: driver_abi_live on Debian forky (25.11.4); driver_abi skips there,
+ * the archive answering 404 for dpdk 25.11.4-1 likewise.
  */
 #define VC_DRIVER_ABI_CHECKED(year, month) \
 	(((year) == 22 && (month) == 11) || \
-	 ((year) == 24 && (month) == 11))
+	 ((year) == 24 && (month) == 11) || \
+	 ((year) == 25 && (month) == 11))
 
 /* ---- EAL: dev_driver.h ------------------------------------------------ */
 
