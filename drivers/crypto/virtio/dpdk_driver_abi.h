@@ -17,14 +17,21 @@
  * public header declares the functions on mapped devices, and rte_pci.h
  * and rte_dev.h the ids, addresses and resources those structures hold.
  *
- * Only what this PMD touches is declared, with the layouts of every
- * release we build against, as read from the 22.11 sources and from the
- * 22.11 and 24.11 binaries (the offsets each library uses). They agree
- * but for one op 24.11 inserts in struct rte_cryptodev_ops; where a
- * release appends fields, structures we hand to DPDK carry zeroed room for
- * them. The probe checks at run time that the library agrees with us
- * (virtio_crypto_dev_create()), so a release that moved a field fails
- * loudly instead of corrupting memory.
+ * Only what this PMD touches is declared. The unit test driver_abi (built
+ * from this file by app/test/unit/gen_driver_abi_check.py) compares every
+ * structure, field, enumerator and macro here with DPDK's own driver
+ * headers of the installed version, taken from Debian's source package by
+ * devtools/fetch_dpdk_headers.sh: offsets, sizes and structure sizes must
+ * agree. Conventions the generator reads: a field named `unused` is zeroed
+ * room for fields later releases append to a structure we hand to DPDK; a
+ * comment saying "more fields follow" marks a structure of which we declare
+ * the beginning only; any other structure is declared whole.
+ *
+ * The unit test driver_abi_live checks the same declarations against the
+ * running library instead, on every platform (see VC_DRIVER_ABI_CHECKED).
+ * The probe refuses a DPDK release not checked (VC_DRIVER_ABI_CHECKED), and
+ * checks at run time that the library agrees with us
+ * (virtio_crypto_dev_create()).
  */
 
 #include <stddef.h>
@@ -36,6 +43,36 @@
 #include <rte_dev.h>
 #include <rte_pci.h>
 #include <rte_version.h>
+
+/*
+ * The DPDK releases, as YEAR.MONTH, this file was checked against; the
+ * probe refuses any other. Two unit tests check it, and each fails on a
+ * release that passes it but is missing here, so an entry is added only
+ * with a platform whose checks pass:
+ *  - driver_abi compares every declaration with DPDK's own driver headers
+ *    of the installed version (Debian's source package), at compile time;
+ *  - driver_abi_live, on every platform, writes each declared field through
+ *    this file and reads it back through the running library's functions,
+ *    or the reverse (a vdev and a cryptodev of its own, a PCI driver on a
+ *    made-up sysfs tree), listing the few the library never reaches
+ *    without a real device.
+ * The key is the release (YEAR.MONTH), not the point release: DPDK's
+ * stable point releases (22.11.1 .. 22.11.x) take only fixes that keep
+ * their release's ABI, these structures included, so one check holds for
+ * a whole series; layouts change only at a new YEAR.MONTH. A point release
+ * breaking that would still be caught, by the tests when a platform moves
+ * to it and by abi_agrees() at probe.
+ *
+ * 22.11: both tests, on Debian 12 (22.11.11: headers and library).
+ * 24.11: driver_abi_live on Debian 13 (24.11.8); driver_abi skips there, as
+ * Debian's archive answers 404 for the source package dpdk 24.11.8-0+deb13u1.
+ * 25.11: driver_abi_live on Debian forky (25.11.4); driver_abi skips there,
+ * the archive answering 404 for dpdk 25.11.4-1 likewise.
+ */
+#define VC_DRIVER_ABI_CHECKED(year, month) \
+	(((year) == 22 && (month) == 11) || \
+	 ((year) == 24 && (month) == 11) || \
+	 ((year) == 25 && (month) == 11))
 
 /* ---- EAL: dev_driver.h ------------------------------------------------ */
 
@@ -79,11 +116,6 @@ void rte_vdev_register(struct rte_vdev_driver *driver);
 void rte_vdev_unregister(struct rte_vdev_driver *driver);
 
 /* ---- bus/pci: bus_pci_driver.h ---------------------------------------- */
-
-/*
- * Layouts read from the 22.11 and 24.11 binaries (the same in both); the
- * asserts below pin every offset the bus or this PMD uses.
- */
 
 /** How the kernel hands the device over (values unused here). */
 enum rte_pci_kernel_driver {
@@ -133,36 +165,6 @@ struct rte_pci_driver {
 
 void rte_pci_register(struct rte_pci_driver *driver);
 void rte_pci_unregister(struct rte_pci_driver *driver);
-
-/* Where the 64-bit binaries have each field; a change fails the build. */
-#define VC_ABI_AT(type, field, off) \
-	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " moved")
-
-#ifdef RTE_ARCH_64
-_Static_assert(sizeof(struct rte_driver) == 0x20, "rte_driver size");
-_Static_assert(sizeof(struct rte_device) == 0x40, "rte_device size");
-_Static_assert(sizeof(struct rte_mem_resource) == 24, "rte_mem_resource size");
-VC_ABI_AT(rte_pci_device, device, 0x10);
-VC_ABI_AT(rte_pci_device, addr, 0x50);
-VC_ABI_AT(rte_pci_device, id, 0x58);
-VC_ABI_AT(rte_pci_device, id.vendor_id, 0x5c);
-VC_ABI_AT(rte_pci_device, id.device_id, 0x5e);
-VC_ABI_AT(rte_pci_device, mem_resource, 0x68);
-VC_ABI_AT(rte_pci_device, intr_handle, 0xf8);
-VC_ABI_AT(rte_pci_device, driver, 0x100);
-VC_ABI_AT(rte_pci_device, max_vfs, 0x108);
-VC_ABI_AT(rte_pci_device, kdrv, 0x10c);
-VC_ABI_AT(rte_pci_device, name, 0x110);
-VC_ABI_AT(rte_pci_device, bus_info, 0x128);
-VC_ABI_AT(rte_pci_device, vfio_req_intr_handle, 0x130);
-VC_ABI_AT(rte_pci_driver, driver, 0x10);
-VC_ABI_AT(rte_pci_driver, probe, 0x30);
-VC_ABI_AT(rte_pci_driver, remove, 0x38);
-VC_ABI_AT(rte_pci_driver, dma_map, 0x40);
-VC_ABI_AT(rte_pci_driver, dma_unmap, 0x48);
-VC_ABI_AT(rte_pci_driver, id_table, 0x50);
-VC_ABI_AT(rte_pci_driver, drv_flags, 0x58);
-#endif
 
 /* ---- cryptodev: cryptodev_pmd.h ---------------------------------------- */
 

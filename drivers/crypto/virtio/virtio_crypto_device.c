@@ -24,6 +24,7 @@
 #include <rte_malloc.h>
 #include <rte_memzone.h>
 #include <rte_pause.h>
+#include <rte_version.h>
 
 #include "dpdk_driver_abi.h"
 #include "virtio_crypto_algs.h"
@@ -740,6 +741,37 @@ static struct rte_cryptodev_ops virtio_crypto_dev_ops = {
 /* Create and destroy                                                  */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Whether the running DPDK is a release (YEAR.MONTH) whose driver headers
+ * dpdk_driver_abi.h was checked against, and the one the PMD was built
+ * with (our declarations follow RTE_VERSION). Point releases keep the
+ * layouts, so 22.11.1 and 22.11.11 are the same release here.
+ */
+bool
+virtio_crypto_release_checked(const char *name)
+{
+	int year = 0, month = 0;
+
+	if (sscanf(rte_version(), "%*s %d.%d", &year, &month) != 2) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "%s: cannot read the DPDK release from \"%s\"; "
+				  "refusing the device", name, rte_version());
+		return false;
+	}
+	if (!VC_DRIVER_ABI_CHECKED(year, month)) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "%s: %s (release %d.%02d): the PMD's layouts of "
+				  "DPDK's driver structures have not been checked against this "
+				  "release; refusing the device", name, rte_version(), year, month);
+		return false;
+	}
+	if (year != RTE_VER_YEAR || month != RTE_VER_MONTH) {
+		VIRTIO_CRYPTO_LOG(init, ERR, "%s: %s runs a PMD built for DPDK %d.%02d; "
+				  "refusing the device", name, rte_version(),
+				  RTE_VER_YEAR, RTE_VER_MONTH);
+		return false;
+	}
+	return true;
+}
+
 /* Our declarations of DPDK's internal structures against the library's. */
 static bool
 abi_agrees(const struct rte_cryptodev *dev, const char *name, const struct rte_device *device)
@@ -767,6 +799,9 @@ virtio_crypto_dev_create(const char *name, struct rte_device *device,
 	struct rte_cryptodev *dev;
 	int rc;
 
+	/* Before handing DPDK any structure of ours. */
+	if (!virtio_crypto_release_checked(name))
+		return -ENOTSUP;
 	snprintf(params.name, sizeof(params.name), "%s", name);
 	dev = rte_cryptodev_pmd_create(name, device, &params);
 	if (dev == NULL)

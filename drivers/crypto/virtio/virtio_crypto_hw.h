@@ -228,6 +228,14 @@ vc_hw_addr(const struct virtio_crypto_hw *hw, const void *va, rte_iova_t iova)
 }
 
 /**
+ * Whether the running DPDK is a release (YEAR.MONTH) whose driver structures
+ * dpdk_driver_abi.h was checked against, and the one the PMD was built for;
+ * logs why not, naming @p name. The probes ask before they read any of
+ * those structures; virtio_crypto_dev_create() asks again.
+ */
+bool virtio_crypto_release_checked(const char *name);
+
+/**
  * Create the cryptodev for a device a transport has reached: handshake,
  * configuration, capabilities. The transport's state must be in hw.
  *

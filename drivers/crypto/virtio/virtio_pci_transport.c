@@ -524,13 +524,18 @@ check_device(struct virtio_pci_dev *d, const char *name)
 static int
 virtio_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pci)
 {
-	const char *name = pci->name;
-	int socket_id = pci->device.numa_node;
+	const char *name;
+	int socket_id;
 	struct virtio_crypto_hw tmpl;
 	struct virtio_crypto_hw *hw;
 	struct virtio_pci_dev *d;
 	int rc;
 
+	/* Before reading the device through our declaration of it. */
+	if (!virtio_crypto_release_checked(drv->driver.name))
+		return -ENOTSUP;
+	name = pci->name;
+	socket_id = pci->device.numa_node;
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: only a primary process drives the device",
 				  name);

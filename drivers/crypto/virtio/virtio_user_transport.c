@@ -832,14 +832,19 @@ probe_on_backend(struct virtio_user_dev *d, struct rte_vdev_device *vdev,
 static int
 virtio_user_probe(struct rte_vdev_device *vdev)
 {
-	const char *name = rte_dev_name(&vdev->device);
-	const struct rte_devargs *da = rte_dev_devargs(&vdev->device);
+	const char *name;
+	const struct rte_devargs *da;
 	struct virtio_user_dev *d;
 	unsigned int i, tries;
 	struct devargs a;
 	bool lost;
 	int rc;
 
+	/* Before reading the device through our declaration of it. */
+	if (!virtio_crypto_release_checked("crypto_virtio_user"))
+		return -ENOTSUP;
+	name = rte_dev_name(&vdev->device);
+	da = rte_dev_devargs(&vdev->device);
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: only a primary process can drive a vhost-user "
 				  "device", name);
