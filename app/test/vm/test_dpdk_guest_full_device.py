@@ -50,35 +50,42 @@ VIRTIO_CRYPTO_F_ALL = 0x1f	# REVISION_1 and the four stateless modes
 RUN = our_pmd.BOUND_AND_BINDING + r'''
 ref="--vdev crypto_openssl0"
 
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "=== kat"
 test_cryptodev_kat -l 0 $eal -a $first --file-prefix=kat -- --dev $first --qp ${qp:-1} \
 	--strict --require @REQUIRE@,rsa
 echo "kat exit status $?"
 
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "=== kat sessionless"
 test_cryptodev_kat -l 0 $eal -a $first --file-prefix=kat_sl -- --dev $first --qp ${qp:-1} \
 	--sessionless --strict --require @REQUIRE@
 echo "kat sessionless exit status $?"
 
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "=== kat oop segments"
 test_cryptodev_kat -l 0 $eal -a $first --file-prefix=kat_oop -- --dev $first \
 	--oop --segments 3 --strict --require aes-cbc,aes-gcm,sha2-256-hmac
 echo "kat oop segments exit status $?"
 
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "=== diff"
 test_cryptodev_diff -l 0 $eal -a $first $ref --file-prefix=diff -- --dev $first \
 	--ref crypto_openssl0 --qp ${qp:-1} --ops @OPS@ --max-segs 4 --seed @SEED@
 echo "diff exit status $?"
 
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "=== diff sessionless"
 test_cryptodev_diff -l 0 $eal -a $first $ref --file-prefix=diff_sl -- --dev $first \
 	--ref crypto_openssl0 --qp ${qp:-1} --ops @OPS@ --sessionless --seed @SEED@
 echo "diff sessionless exit status $?"
 
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "=== cryptodev_virtio_autotest"
 DPDK_TEST=cryptodev_virtio_autotest dpdk-test -l 0,1 $eal $log -a $first --file-prefix=autotest
 echo "autotest exit status $?"
 
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 echo "=== crypto-perf verify"
 dpdk-test-crypto-perf -l @LCORES@ $eal -a $first --file-prefix=verify -- \
 	--devtype crypto_virtio --ptest verify --optype cipher-then-auth \
@@ -87,6 +94,7 @@ dpdk-test-crypto-perf -l @LCORES@ $eal -a $first --file-prefix=verify -- \
 	--test-file /tmp/vector.data --test-name aes-cbc-sha1-hmac_1024 --buffer-sz 1024 \
 	--burst-sz 32 --total-ops @OPS@ --pool-sz 4096 --desc-nb 512
 echo "crypto-perf exit status $?"
+echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 '''
 
 
@@ -201,6 +209,11 @@ def main():
         rc = vmharness.stop_crypto_daemon(daemon)
 
     out = result.output
+    # Where the guest's time went: each section's length by the guest's clock.
+    marks = [float(t) for t in re.findall(r'^uptime (\d+\.\d+)$', out, re.M)]
+    names = re.findall(r'^=== (.*)$', out, re.M)[1:]	# after binding
+    print('guest seconds per section: ' + ', '.join(
+        f'{n} {b - a:.0f}' for n, a, b in zip(names, marks, marks[1:])))
     binding = our_pmd.section(out, 'binding')
     m = re.search(r'features offered 0x[0-9a-f]+ negotiated 0x([0-9a-f]+)', binding)
     negotiated = int(m.group(1), 16) if m else 0
