@@ -104,14 +104,14 @@ def endless_script(threads, seed):
     return guest_script(10 ** 6, threads, seed, rounds=10 ** 6)
 
 
-def traffic_checks(output, buffers, rounds=5, prefix=''):
+def traffic_checks(output, buffers, rounds=5, prefix='', kernel_root=vmharness.KERNEL_ROOT):
     """{check: bool} for the traffic part of a GUEST_SCRIPT's output.
 
     The AF_ALG differential must pass; only a Linux 7 or later guest may
     refuse AF_ALG the driver, and then every self-test round must pass.
     """
     if AFALG_REFUSED in output:
-        release = vmharness.kernel_release()
+        release = vmharness.kernel_release(kernel_root)
         return {
             f'{prefix}AF_ALG refused the driver only on Linux 7 or later '
             f'(guest {release})': int(release.split('.')[0]) >= 7,
