@@ -284,6 +284,12 @@ def main():
     check('every request completed OK',
           stats.get('requests', 0) > 0 and stats.get('requests') == stats.get('ok')
           and stats.get('bad') == 0, str(stats))
+    if a.full_device:
+        # The guest driver set up every queue it found: the daemon saw
+        # each data ring and the control ring (the last) go live.
+        check(f'the guest set up {a.queues} data queues and the control queue',
+              all(re.search(rf': ring {i} live,', log_text) for i in range(a.queues + 1)),
+              ', '.join(sorted(set(re.findall(r'ring \d+ live', log_text)))))
     if a.copy:
         check('no request went zero-copy', stats.get('zero_copy', -1) == 0, str(stats))
     else:
