@@ -4,11 +4,10 @@
 
 The guest is the Debian kernel that devtools/setup.sh unpacks into
 .cache/guest-kernel/current/root (forky's build: .cache/guest-kernel-forky),
-with a busybox initramfs built here and
-cached by content: the modules a test asks for (with their dependencies,
-read from each module's .modinfo), the binaries it asks for with every
-shared library they load, and the DPDK PMDs it names, placed in the plugin
-directory EAL looks in. The script reaches the guest through fw_cfg, so a
+with a busybox initramfs built here and cached by content: the modules a
+test asks for (with their dependencies, read from each module's .modinfo),
+the binaries it asks for with every shared library they load, and the DPDK
+PMDs it names, placed in the plugin directory EAL looks in. The script reaches the guest through fw_cfg, so a
 new script never rebuilds the initramfs.
 
 The script's own output comes back on the second serial port, the kernel
