@@ -91,6 +91,7 @@ fetch_guest_kernel() {
 	log "fetching guest kernel ${pkgs[*]}${name:+ ($name)}"
 	mkdir -p "$dir/$pkg"
 	(cd "$dir" && rm -f ./*.deb)
+	# shellcheck disable=SC2016
 	"${apt[@]}" sh -c 'cd "$1" && shift && apt-get download -q "$@"' \
 		download "$dir" "${pkgs[@]}"
 	rm -rf "$dir/$pkg/root"
@@ -176,6 +177,7 @@ build_in_chroot() {
 	local name=$1 dir=$2; shift 2
 	local get='import json, sys
 print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == sys.argv[1]))'
+	# shellcheck disable=SC2016
 	"$top/devtools/chroot.sh" "$name" sh -c '
 		dir=$1 get=$2; shift 2
 		if [ ! -f "$dir/build.ninja" ]; then
