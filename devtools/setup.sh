@@ -4,8 +4,8 @@
 # One-step, idempotent setup of a Debian 12 machine for dpdk-virtio-crypto:
 # Debian packages, hugepages, the guest kernel package, a Debian 13 chroot
 # (DPDK 24.11, QEMU 10; skipped with VC_DEBIAN13=0), a Debian forky chroot
-# (future 14: DPDK 25.11, QEMU 11.1; skipped with VC_FORKY=0), and the three
-# builds.
+# (future 14: DPDK 25.11, QEMU 11.1, and its own guest kernel, Linux 7;
+# skipped with VC_FORKY=0), and the three builds.
 # Every other script in devtools/ calls this first, so a fresh clone needs
 # nothing installed by hand. Re-running it on a ready machine takes seconds.
 set -euo pipefail
@@ -54,29 +54,54 @@ reserve_hugepages() {
 	mountpoint -q /dev/hugepages || mount -t hugetlbfs nodev /dev/hugepages
 }
 
-# The guest kernel is the one package linux-image-amd64 depends on. It is
+# The guest kernel is the package linux-image-amd64 depends on. It is
 # downloaded (not installed) and unpacked into the cache; the harness takes
-# vmlinuz and modules from there.
+# vmlinuz and modules from there. Newer generations (forky) split it: the
+# linux-image package is empty and depends on linux-binary-, linux-modules-
+# and linux-base- of the same release, which are fetched with it.
+# fetch_guest_kernel DIR [CHROOT]: into DIR/<package>/root, DIR/current
+# pointing at it; with CHROOT, the packages are the ones that chroot's apt
+# resolves (its generation's kernel), downloaded by that apt into DIR,
+# which the chroot sees at the same path (the checkout and its cache are
+# bind-mounted there).
 fetch_guest_kernel() {
-	local pkg deb dir="$cache/guest-kernel"
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	local dir=$1 name=${2:-} pkg deb debs
+	local apt=() pkgs=()
+	[ -n "$name" ] && apt=("$top/devtools/chroot.sh" "$name")
+	resolve() {
+		"${apt[@]}" apt-cache depends linux-image-amd64 2>/dev/null |
+			awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+	}
+	pkg=$(resolve)
 	if [ -z "$pkg" ]; then
-		apt-get update -q
-		pkg=$(apt-cache depends linux-image-amd64 |
-			awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+		"${apt[@]}" apt-get update -q
+		pkg=$(resolve)
 	fi
-	[ -n "$pkg" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
+	[ -n "$pkg" ] || { log "cannot resolve linux-image-amd64${name:+ in $name}"; exit 1; }
 	if [ -f "$dir/$pkg/.unpacked" ]; then
 		ln -sfn "$pkg" "$dir/current"
 		return 0
 	fi
-	log "fetching guest kernel $pkg"
+	# The package and its dependencies named for the same release.
+	mapfile -t pkgs < <("${apt[@]}" apt-cache depends "$pkg" |
+		awk -v rel="-${pkg#linux-image-}" '
+			/^ *Depends: linux-/ && substr($2, length($2) - length(rel) + 1) == rel {
+				print $2 }')
+	pkgs=("$pkg" "${pkgs[@]}")
+	log "fetching guest kernel ${pkgs[*]}${name:+ ($name)}"
 	mkdir -p "$dir/$pkg"
-	(cd "$dir" && rm -f "$pkg"_*.deb && apt-get download -q "$pkg")
-	deb=$(ls "$dir/$pkg"_*.deb)
-	dpkg-deb -x "$deb" "$dir/$pkg/root"
-	rm -f "$deb"
+	(cd "$dir" && rm -f ./*.deb)
+	# shellcheck disable=SC2016
+	"${apt[@]}" sh -c 'cd "$1" && shift && apt-get download -q "$@"' \
+		download "$dir" "${pkgs[@]}"
+	rm -rf "$dir/$pkg/root"
+	debs=0
+	for deb in "$dir"/*.deb; do
+		"${apt[@]}" dpkg-deb -x "$deb" "$dir/$pkg/root"
+		rm -f "$deb"
+		debs=$((debs + 1))
+	done
+	[ "$debs" -eq ${#pkgs[@]} ] || { log "downloaded $debs of ${#pkgs[@]} packages"; exit 1; }
 	touch "$dir/$pkg/.unpacked"
 	ln -sfn "$pkg" "$dir/current"
 }
@@ -144,12 +169,28 @@ setup_forky() {
 	make_chroot forky forky /usr/share/debootstrap/scripts/sid "${chroot_packages[@]}"
 }
 
-# build_in_chroot NAME DIR: configure (once) and build the checkout in DIR
-# with the chroot's compiler and DPDK.
+# build_in_chroot NAME DIR [-DOPTION=VALUE...]: configure (once) and build
+# the checkout in DIR with the chroot's compiler and DPDK. A build dir made
+# before an option was passed here, or with another value, gets it by
+# meson configure (only then: a reconfigure costs a full rebuild's check).
 build_in_chroot() {
-	"$top/devtools/chroot.sh" "$1" sh -c \
-		'[ -f "$1/build.ninja" ] || meson setup -Ddocs=disabled "$1" . && ninja -C "$1"' \
-		build "$2"
+	local name=$1 dir=$2; shift 2
+	local get='import json, sys
+print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == sys.argv[1]))'
+	# shellcheck disable=SC2016
+	"$top/devtools/chroot.sh" "$name" sh -c '
+		dir=$1 get=$2; shift 2
+		if [ ! -f "$dir/build.ninja" ]; then
+			meson setup -Ddocs=disabled "$@" "$dir" . || exit
+		else
+			for opt; do
+				kv=${opt#-D}
+				have=$(meson introspect --buildoptions "$dir" |
+					python3 -c "$get" "${kv%%=*}") || exit
+				[ "$have" = "${kv#*=}" ] || meson configure "$dir" "$opt" || exit
+			done
+		fi
+		ninja -C "$dir"' build "$dir" "$get" "$@"
 }
 
 configure_and_build() {
@@ -161,16 +202,21 @@ configure_and_build() {
 		build_in_chroot debian13 "$build13"
 	fi
 	if [ "${VC_FORKY:-1}" = 1 ]; then
-		build_in_chroot forky "$buildforky"
+		# forky's guests boot forky's own kernel (Linux 7).
+		build_in_chroot forky "$buildforky" \
+			-Dguest_kernel_dir="$cache/guest-kernel-forky/current/root"
 	fi
 }
 
 [ "$(id -u)" -eq 0 ] || { log "must run as root (apt-get, hugepages)"; exit 1; }
 install_packages
 reserve_hugepages
-fetch_guest_kernel
+fetch_guest_kernel "$cache/guest-kernel"
 [ "${VC_DEBIAN13:-1}" = 1 ] && setup_debian13
-[ "${VC_FORKY:-1}" = 1 ] && setup_forky
+if [ "${VC_FORKY:-1}" = 1 ]; then
+	setup_forky
+	fetch_guest_kernel "$cache/guest-kernel-forky" forky
+fi
 # DPDK's driver headers of every platform's DPDK, for the unit test driver_abi
 # (which fails without them, or skips naming the release when the archive
 # answers 404 for its source package; the script logs that and succeeds).

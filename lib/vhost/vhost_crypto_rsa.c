@@ -73,9 +73,14 @@ der_header(struct der_reader *r, uint8_t tag, uint32_t *len)
 }
 
 /*
- * Read an INTEGER that must be non-negative, minimally encoded (a leading
- * zero byte only where the next byte would otherwise read as a sign), and
- * return its magnitude: zero comes back with len 0.
+ * Read an INTEGER, minimally encoded (a leading zero byte only where the
+ * next byte would otherwise read as a sign), and return its magnitude:
+ * zero comes back with len 0. Contents whose top bit is set, negative in
+ * DER, are read as an unsigned magnitude, as Linux's own RSA key parser
+ * reads them: its virtio_crypto driver sends the key it was given as it
+ * is, and the kernel's crypto self-test has a 2048-bit public key whose
+ * modulus is encoded that way (without it, the test of virtio-crypto-rsa
+ * fails on a Linux 7 guest of a full-device backend).
  */
 static int
 der_uint(struct der_reader *r, struct vc_rsa_int *v)
@@ -86,7 +91,7 @@ der_uint(struct der_reader *r, struct vc_rsa_int *v)
 	rc = der_header(r, DER_INTEGER, &len);
 	if (rc != 0)
 		return rc;
-	if (len == 0 || (r->p[0] & 0x80))
+	if (len == 0)
 		return -EBADMSG;
 	if (len > 1 && r->p[0] == 0 && !(r->p[1] & 0x80))
 		return -EBADMSG;

@@ -67,11 +67,12 @@ bool vc_rsa_key_has_crt(const struct vc_rsa_key *k);
  * SEQUENCE { n, e } for VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC,
  * RSAPrivateKey SEQUENCE { 0, n, e, d, p, q, dp, dq, qinv } for _PRIVATE.
  * Strict DER, no recursion, no allocation; the whole buffer must be the
- * one SEQUENCE.
+ * one SEQUENCE. One leniency, Linux's: an INTEGER whose first byte has
+ * the top bit set (negative in DER) is read as an unsigned magnitude.
  *
  * @return 0 with *key filled; -EBADMSG for an unknown key type, a
  *   truncated or malformed encoding (indefinite, non-minimal or over
- *   4-byte lengths, wrong tags, negative or non-minimal integers, bytes
+ *   4-byte lengths, wrong tags, non-minimal integers, bytes
  *   after the SEQUENCE, version other than 0 or 1), a zero integer, or e
  *   or a private component longer than n; -ENOTSUP for a multi-prime key
  *   (version 1) or a modulus outside VC_RSA_MIN_MOD_BITS..MAX_MOD_BITS.

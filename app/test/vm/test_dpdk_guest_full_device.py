@@ -169,9 +169,9 @@ def main():
     ap.add_argument('--timeout', type=float, default=900)
     a = ap.parse_args()
 
-    if not vmharness.has_full_device():
-        print(f'SKIP: QEMU {vmharness.qemu_version()} has no vhost-user-test-device-pci '
-              '(QEMU 10.2 and later)')
+    if not vmharness.qemu_has_device(vmharness.FULL_DEVICE):
+        print(f'SKIP: QEMU {"%d.%d" % vmharness.qemu_version()} has no '
+              f'{vmharness.FULL_DEVICE} (QEMU 10.2 and later)')
         return 77
     pmd = os.path.realpath(a.pmd)
     rundir = tempfile.mkdtemp(prefix='vc-vm-', dir='/run')

@@ -13,6 +13,14 @@
 With --client QEMU listens (server=on,wait=on) and the daemon connects:
 the daemon starts first and keeps trying while there is no QEMU, then
 connects to each new QEMU on the same path by itself.
+
+With --full-device the device is QEMU's generic vhost-user device
+(vhost-user-test-device-pci, QEMU 10.2+) with virtio-crypto's ID: the
+daemon owns all of it, config space (GET_CONFIG), --queues data queues and
+the control queue. The guest must find that many data queues, and the
+daemon must see the sessions on its control queue. A Linux 7 guest then
+registers RSA too, and self-tests it. Linux 7 keeps AF_ALG from the driver:
+see test_linux_guest_crypto.py for what replaces the differential there.
 """
 
 import argparse
@@ -22,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,10 +41,53 @@ import test_linux_guest_crypto as linux_guest  # noqa: E402
 
 results = []
 
+# The guest's virtio-crypto device as its driver found it: the dmesg line of
+# the config it read, and the features it negotiated (sysfs, one character
+# per bit from bit 0).
+DEVICE_INFO = r'''
+dmesg | grep -o 'virtio_crypto virtio[0-9]*: max_queues: [0-9]*'
+for d in /sys/bus/virtio/devices/*; do
+	[ "$(cat "$d/device")" = 0x0014 ] && echo "virtio features $(cat "$d/features")"
+done
+'''
+VIRTIO_F_RING_PACKED = 34
+
 
 def check(what, good, detail=''):
     results.append(bool(good))
     print(f'{"PASS" if good else "FAIL"}: {what}' + (f' ({detail})' if detail and not good else ''))
+
+
+# Requests of the guest to be killed that the daemon must have counted first.
+KILL_AFTER_REQUESTS = 20
+
+
+class QemuKiller(threading.Thread):
+    """SIGKILL the newest QEMU of `group` once the daemon's telemetry counts
+    `requests` requests: mid-traffic however long the guest takes to boot."""
+
+    def __init__(self, group, prefix, sock, requests):
+        super().__init__(daemon=True)
+        self.group, self.prefix, self.sock, self.requests = group, prefix, sock, requests
+        self.killed = threading.Event()
+        self.last = None
+        self._done = threading.Event()
+
+    def run(self):
+        while not self._done.wait(0.2):
+            t = self.last = telemetry(self.prefix, f'/vhost_crypto/stats,{self.sock}')
+            if not isinstance(t, dict) or t['requests'] < self.requests:
+                continue
+            qemus = [p for p in self.group.procs
+                     if p.args[0] == vmharness.QEMU and p.poll() is None]
+            if qemus:
+                os.killpg(qemus[-1].pid, signal.SIGKILL)
+                self.killed.set()
+            return
+
+    def stop(self):
+        self._done.set()
+        self.join()
 
 
 def dpdk_version():
@@ -79,21 +131,44 @@ def main():
                     help='run the daemon with --copy (zero-copy is its default)')
     ap.add_argument('--client', action='store_true',
                     help='QEMU listens and the daemon connects (daemon --client)')
+    ap.add_argument('--full-device', action='store_true',
+                    help=f'the daemon serves the whole device ({vmharness.FULL_DEVICE})')
+    ap.add_argument('--queues', type=int, default=1,
+                    help='data queues of the full device (the daemon offers as many)')
+    ap.add_argument('--packed', action='store_true',
+                    help="the guest must use the packed ring the daemon offers (QEMU 11.1's "
+                         "full device passes the daemon's offer through whatever its packed= "
+                         "says)")
+    ap.add_argument('--kernel-root', default=vmharness.KERNEL_ROOT,
+                    help='unpacked guest kernel package (default: the build\'s)')
+    ap.add_argument('--rounds', type=int, default=5,
+                    help='driver reloads where the guest keeps AF_ALG from it')
     a = ap.parse_args()
+    if (a.queues != 1 or a.packed) and not a.full_device:
+        ap.error('--queues and --packed are for --full-device')
 
     # QEMU 8.1+ sends 1072-byte session messages, which librte_vhost
     # before 25.03 drops: the daemon's session relay answers them.
-    print('QEMU %d.%d, DPDK %d.%d' % (vmharness.qemu_version() + dpdk_version()))
+    print('QEMU %d.%d, DPDK %d.%d, guest Linux %s' % (
+        vmharness.qemu_version() + dpdk_version() + (vmharness.kernel_release(a.kernel_root),)))
 
     rundir = tempfile.mkdtemp(prefix='vc-vm-', dir='/run')
     sock = os.path.join(rundir, 'vc.sock')
     log_path = os.path.join(rundir, 'daemon.log')
     image = vmharness.GuestImage(
         modules=['virtio_pci', 'virtio_crypto', 'algif_skcipher'],
-        binaries=[os.path.abspath(a.afalg)])
-    device = vmharness.vhost_user_crypto_args(sock, server=a.client)
-    script = (linux_guest.GUEST_SCRIPT.replace('@BUFFERS@', str(a.buffers))
-              .replace('@THREADS@', '4').replace('@SEED@', str(a.seed)))
+        binaries=[os.path.abspath(a.afalg)], kernel_root=a.kernel_root)
+    if a.full_device:
+        device = vmharness.full_device_crypto_args(sock, queues=a.queues, server=a.client)
+        if not vmharness.qemu_has_device(vmharness.FULL_DEVICE):
+            print(f'{vmharness.FULL_DEVICE}: not in this QEMU')
+            return 77
+    else:
+        device = vmharness.vhost_user_crypto_args(sock, server=a.client)
+    # What the guest driver found: its data queues (the config it read)
+    # and the ring layout it negotiated.
+    script = DEVICE_INFO + linux_guest.guest_script(a.buffers, 4, a.seed, a.rounds)
+    kill_script = DEVICE_INFO + linux_guest.endless_script(4, a.seed)
 
     prefix = f'vc-vm-{os.getpid()}'
     with vmharness.ProcessGroup() as group, open(log_path, 'w') as log:
@@ -101,7 +176,8 @@ def main():
             [a.daemon, '-l', '0', '--no-pci', '--in-memory',
              f'--file-prefix={prefix}', '--', '--socket', sock,
              '--stats-interval', '1'] + (['--copy'] if a.copy else []) +
-            (['--client'] if a.client else []),
+            (['--client'] if a.client else []) +
+            (['--queues', str(a.queues)] if a.full_device else []),
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         if a.client:
             # No QEMU yet: the daemon must be up, trying, and not in the way.
@@ -122,14 +198,24 @@ def main():
             check('daemon listening', os.path.exists(sock))
 
         connections = 0
+        t = None
         for run in ('first guest', None, 'guest after a killed one'):
             connections += 1
             if run is None:
-                # Traffic that never ends, cut by SIGKILL to QEMU's group.
-                kill_script = script.replace(f'--buffers {a.buffers}', '--buffers 1000000')
+                # Traffic that never ends, cut by SIGKILL to QEMU's group
+                # once the daemon has counted some of it.
+                before = t['requests'] if isinstance(t, dict) else 0
+                killer = QemuKiller(group, prefix, sock, before + KILL_AFTER_REQUESTS)
+                killer.start()
                 r = vmharness.run_guest(kill_script, image, device, memory_mb=512,
-                                        timeout=20, shared_memory=True, group=group)
-                check('QEMU killed mid-traffic', r.timed_out)
+                                        timeout=240, shared_memory=True, group=group)
+                killer.stop()
+                if not killer.killed.is_set():
+                    vmharness.report(r, 'guest to be killed')
+                check(f'QEMU killed mid-traffic (after {KILL_AFTER_REQUESTS} of its requests)',
+                      killer.killed.is_set() and r.status is None and not r.timed_out,
+                      f'killed {killer.killed.is_set()}, exit {r.status}, timed out {r.timed_out} '
+                      f'after {r.seconds:.1f} s, telemetry {killer.last}')
                 check('daemon survived the killed QEMU', daemon.poll() is None)
                 t = wait_disconnected(prefix, sock)
                 check('killed QEMU: connection gone, its sessions freed, nothing in use',
@@ -144,12 +230,32 @@ def main():
             vmharness.report(r, run)
             check(f'{run}: kernel self-test passed',
                   'virtio_crypto_aes_cbc selftest: passed' in r.output)
-            check(f'{run}: AF_ALG differential {a.buffers} passed, 0 failed',
-                  re.search(rf'^{a.buffers} passed, 0 failed$', r.output, re.M))
+            for what, good in linux_guest.traffic_checks(r.output, a.buffers, a.rounds,
+                                                         f'{run}: ', a.kernel_root).items():
+                check(what, good)
             t = telemetry(prefix, f'/vhost_crypto/stats,{sock}')
             check(f'{run}: telemetry counts the requests on queue 0',
                   isinstance(t, dict) and t['requests'] > 0 and
                   t['queue0_requests'] == t['requests'] and t['bad_requests'] == 0, str(t))
+            if a.full_device:
+                m = re.search(r'max_queues: (\d+)', r.output)
+                check(f'{run}: the guest driver found {a.queues} data queues',
+                      m is not None and int(m.group(1)) == a.queues,
+                      m.group(0) if m else 'no max_queues line')
+                m = re.search(r'^virtio features ([01]+)$', r.output, re.M)
+                ring = ('packed' if m and m.group(1)[VIRTIO_F_RING_PACKED] == '1'
+                        else 'split' if m else None)
+                print(f'{run}: the guest negotiated the {ring} ring')
+                if a.packed:
+                    check(f'{run}: packed ring negotiated', ring == 'packed', str(ring))
+                # The daemon's own control queue: sessions come through it,
+                # none refused; every data queue it offers is there.
+                check(f'{run}: sessions on the daemon\'s control queue, none refused',
+                      isinstance(t, dict) and t.get('control0_requests', 0) > 0 and
+                      t['sessions_created'] > 0 and t['control_refused'] == 0, str(t))
+                check(f'{run}: the daemon serves {a.queues} data queues',
+                      isinstance(t, dict) and all(f'queue{q}_requests' in t
+                                                  for q in range(a.queues)), str(t))
             check(f'{run}: connection {connections} of the daemon\'s',
                   isinstance(t, dict) and t['connections'] == connections, str(t))
 
@@ -176,6 +282,12 @@ def main():
     check('every request completed OK',
           stats.get('requests', 0) > 0 and stats.get('requests') == stats.get('ok')
           and stats.get('bad') == 0, str(stats))
+    if a.full_device:
+        # The guest driver set up every queue it found: the daemon saw
+        # each data ring and the control ring (the last) go live.
+        check(f'the guest set up {a.queues} data queues and the control queue',
+              all(re.search(rf': ring {i} live,', log_text) for i in range(a.queues + 1)),
+              ', '.join(sorted(set(re.findall(r'ring \d+ live', log_text)))))
     if a.copy:
         check('no request went zero-copy', stats.get('zero_copy', -1) == 0, str(stats))
     else:

@@ -3,11 +3,11 @@
 """Boot a throw-away Linux guest under QEMU and run one shell script in it.
 
 The guest is the Debian kernel that devtools/setup.sh unpacks into
-.cache/guest-kernel/current/root, with a busybox initramfs built here and
-cached by content: the modules a test asks for (with their dependencies,
-read from each module's .modinfo), the binaries it asks for with every
-shared library they load, and the DPDK PMDs it names, placed in the plugin
-directory EAL looks in. The script reaches the guest through fw_cfg, so a
+.cache/guest-kernel/current/root (forky's build: .cache/guest-kernel-forky),
+with a busybox initramfs built here and cached by content: the modules a
+test asks for (with their dependencies, read from each module's .modinfo),
+the binaries it asks for with every shared library they load, and the DPDK
+PMDs it names, placed in the plugin directory EAL looks in. The script reaches the guest through fw_cfg, so a
 new script never rebuilds the initramfs.
 
 The script's own output comes back on the second serial port, the kernel
@@ -22,6 +22,7 @@ import glob
 import gzip
 import hashlib
 import io
+import lzma
 import os
 import re
 import shutil
@@ -46,6 +47,11 @@ EXIT_MARKER = 'VMTEST-EXIT='
 # Modules every guest gets: fw_cfg carries the script in. virtio_pci is not
 # one of them, so that a DPDK guest finds its devices unbound.
 BASE_MODULES = ['qemu_fw_cfg']
+# Drivers some kernels build in (forky's Linux 7: virtio_pci) that would
+# take devices a guest wants unbound unless its test asks for the module:
+# their initcall is then skipped (initcall_blacklist=), so the driver never
+# registers.
+BUILTIN_UNLESS_ASKED = {'virtio_pci': 'virtio_pci_driver_init'}
 
 INIT_SCRIPT = r'''#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -115,36 +121,94 @@ def log(msg):
 # Kernel modules
 # --------------------------------------------------------------------------
 
-def kernel_release(root=KERNEL_ROOT):
-    mods = glob.glob(os.path.join(root, 'lib', 'modules', '*'))
-    if len(mods) != 1:
-        raise HarnessError(f'expected one kernel in {root}/lib/modules, found {mods}; '
+def _modules_dirs(root):
+    # Debian 12 packages the kernel under /lib/modules and /boot; forky's
+    # (merged-/usr, Linux 7) puts modules and vmlinuz in /usr/lib/modules.
+    dirs = set()
+    for d in glob.glob(os.path.join(root, 'lib', 'modules', '*')) + \
+            glob.glob(os.path.join(root, 'usr', 'lib', 'modules', '*')):
+        if os.path.isdir(d):
+            dirs.add(os.path.realpath(d))
+    return sorted(dirs)
+
+
+def _modules_dir(root):
+    dirs = _modules_dirs(root)
+    if len(dirs) != 1:
+        raise HarnessError(f'expected one kernel in {root}/[usr/]lib/modules, found {dirs}; '
                            'run devtools/setup.sh')
-    return os.path.basename(mods[0])
+    return dirs[0]
+
+
+def kernel_release(root=KERNEL_ROOT):
+    return os.path.basename(_modules_dir(root))
 
 
 def kernel_image(root=KERNEL_ROOT):
     images = glob.glob(os.path.join(root, 'boot', 'vmlinuz-*'))
+    if not images:
+        images = glob.glob(os.path.join(_modules_dir(root), 'vmlinuz'))
     if len(images) != 1:
-        raise HarnessError(f'expected one vmlinuz in {root}/boot, found {images}')
+        raise HarnessError(f'expected one vmlinuz in {root}/boot or the modules '
+                           f'directory, found {images}')
     return images[0]
+
+
+# Debian compresses modules (forky: every .ko is .ko.xz). They go into the
+# initramfs uncompressed: busybox's insmod hands the file to the kernel as
+# it is, and a kernel decompresses only through finit_module's flag.
+MODULE_SUFFIXES = ('.ko', '.ko.xz', '.ko.zst', '.ko.gz')
+
+
+def _module_name(filename):
+    for suffix in MODULE_SUFFIXES:
+        if filename.endswith(suffix):
+            return filename[:-len(suffix)].replace('-', '_')
+    return None
+
+
+def module_data(path):
+    """The module at `path`, uncompressed."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if path.endswith('.xz'):
+        return lzma.decompress(data)
+    if path.endswith('.gz'):
+        return gzip.decompress(data)
+    if path.endswith('.zst'):
+        try:
+            from compression import zstd   # Python 3.14
+            return zstd.decompress(data)
+        except ImportError:
+            res = subprocess.run(['zstd', '-dc'], input=data, capture_output=True)
+            if res.returncode != 0:
+                raise HarnessError(f'zstd -dc {path}: {res.stderr.decode().strip()}')
+            return res.stdout
+    return data
 
 
 def _module_index(root):
     index = {}
-    base = os.path.join(root, 'lib', 'modules', kernel_release(root), 'kernel')
-    for dirpath, _, files in os.walk(base):
+    for dirpath, _, files in os.walk(os.path.join(_modules_dir(root), 'kernel')):
         for f in files:
-            if f.endswith('.ko'):
-                index[f[:-3].replace('-', '_')] = os.path.join(dirpath, f)
+            name = _module_name(f)
+            if name:
+                index[name] = os.path.join(dirpath, f)
     return index
+
+
+def builtin_modules(root=KERNEL_ROOT):
+    """Names of the modules built into the kernel (modules.builtin)."""
+    path = os.path.join(_modules_dir(root), 'modules.builtin')
+    with contextlib.suppress(FileNotFoundError), open(path) as f:
+        return {_module_name(os.path.basename(line.strip())) for line in f if line.strip()}
+    return set()
 
 
 def _module_depends(path):
     # .modinfo holds NUL-separated key=value strings; "depends=" is the
     # comma-separated list depmod would have used.
-    with open(path, 'rb') as f:
-        data = f.read()
+    data = module_data(path)
     m = re.search(rb'(?:^|\x00)depends=([^\x00]*)\x00', data)
     if not m or not m.group(1):
         return []
@@ -152,13 +216,17 @@ def _module_depends(path):
 
 
 def resolve_modules(names, root=KERNEL_ROOT):
-    """Return (name, path) for names and their dependencies, load order."""
+    """Return (name, path) for names and their dependencies, load order.
+
+    Modules built into this kernel are there already and left out.
+    """
     index = _module_index(root)
+    builtin = builtin_modules(root)
     order, seen = [], set()
 
     def visit(name, chain):
         name = name.replace('-', '_')
-        if name in seen:
+        if name in seen or name in builtin:
             return
         if name in chain:
             raise HarnessError(f'module dependency loop: {chain + [name]}')
@@ -320,6 +388,14 @@ class GuestImage:
             libs.update(glob.glob('/usr/lib/x86_64-linux-gnu/ossl-modules/*.so'))
         return mods, bins, pmds, sorted(libs)
 
+    def kernel_args(self):
+        """What the kernel command line needs for this image's modules."""
+        asked = {m.replace('-', '_') for m in BASE_MODULES + list(self.modules)}
+        builtin = builtin_modules(self.kernel_root)
+        return ' '.join(f'initcall_blacklist={initcall}'
+                        for name, initcall in sorted(BUILTIN_UNLESS_ASKED.items())
+                        if name in builtin and name not in asked)
+
     def _key(self, mods, bins, pmds, libs):
         h = hashlib.sha256()
         # The harness's own source: a change to the image layout or /init
@@ -351,7 +427,7 @@ class GuestImage:
         c.file('init', INIT_SCRIPT.encode(), 0o755)
         c.file('etc/vmtest-modules', ''.join(f'{n}\n' for n, _ in mods).encode())
         for name, p in mods:
-            c.copy(p, f'lib/modules/vmtest/{name}.ko')
+            c.file(f'lib/modules/vmtest/{name}.ko', module_data(p))
         for lib in libs:
             c.copy(os.path.realpath(lib), _guest_path(lib))
         # Binaries go on the guest's PATH, wherever they were built.
@@ -490,28 +566,44 @@ def vhost_user_crypto_args(socket_path, index=0, device_opts='', server=False, q
                        f'cryptodev=vmtest-cd{index},vectors=0{opts}']
 
 
-def full_device_crypto_args(socket_path, index=0, queues=1, vq_size=256):
-    """A virtio-crypto device that a vhost-user backend at socket_path owns
-    whole (full-device mode): QEMU's generic vhost-user-test-device-pci
-    (user-creatable since QEMU 10.2) with virtio-id 20 (crypto), one
-    virtqueue per data queue plus the control queue, and the 56-byte
-    virtio-crypto configuration space read from the backend (GET_CONFIG).
+# QEMU's generic vhost-user device (user-creatable since QEMU 10.2): the
+# backend owns the whole virtio device, config space and every queue.
+FULL_DEVICE = 'vhost-user-test-device-pci'
+# Device ID of virtio-crypto, and the size of its config space.
+VIRTIO_ID_CRYPTO = 20
+VIRTIO_CRYPTO_CONFIG_SIZE = 56
 
-    QEMU passes the backend's features to the guest as they are, so the
-    ring layout is the backend's choice (packed=on/off does nothing here).
-    vq_size: entries of every ring (QEMU's default is 64; the guide's
-    command line says 256).
+
+def qemu_has_device(name):
+    """True if this QEMU can create a device called `name` (-device help)."""
+    res = subprocess.run([QEMU, '-device', 'help'], capture_output=True, text=True)
+    return res.returncode == 0 and re.search(rf'^name "{re.escape(name)}"',
+                                             res.stdout, re.M) is not None
+
+
+def full_device_crypto_args(socket_path, index=0, queues=1, server=False, vq_size=256,
+                            device_opts=''):
+    """A virtio-crypto device served entirely by a vhost-user backend.
+
+    QEMU's generic vhost-user device with virtio-crypto's ID: QEMU asks
+    the backend for the config space (GET_CONFIG) and hands it every
+    virtqueue, `queues` data queues then the control queue, so the
+    backend sees the guest's features and control requests itself. The
+    backend must offer at least `queues` data queues (max_dataqueues).
+
+    QEMU passes the backend's features to the guest as they are: the ring
+    layout is the backend's offer, whatever the device's packed= says
+    (packed=off does not give a split ring; the daemon's --split-ring
+    does). vq_size: entries of every ring (QEMU's default is 64; the
+    daemon guide's command line says 256). server: QEMU listens and the
+    backend connects.
     """
-    return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}',
-            '-device', f'vhost-user-test-device-pci,id=vmtest-crypto{index},'
-                       f'chardev=vmtest-vu{index},virtio-id=20,num_vqs={queues + 1},'
-                       f'config_size=56,vq_size={vq_size}']
-
-
-def has_full_device():
-    """This QEMU can create the generic vhost-user device (QEMU >= 10.2)."""
-    out = subprocess.run([QEMU, '-device', 'help'], capture_output=True, text=True).stdout
-    return re.search(r'^name "vhost-user-test-device-pci"', out, re.M) is not None
+    opts = f',{device_opts}' if device_opts else ''
+    listen = ',server=on,wait=on' if server else ''
+    return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}{listen}',
+            '-device', f'{FULL_DEVICE},id=vmtest-crypto{index},chardev=vmtest-vu{index},'
+                       f'virtio-id={VIRTIO_ID_CRYPTO},num_vqs={queues + 1},'
+                       f'config_size={VIRTIO_CRYPTO_CONFIG_SIZE},vq_size={vq_size}{opts}']
 
 
 def builtin_crypto_args(index=0, device_opts=''):
@@ -563,7 +655,8 @@ def run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
         console = os.path.join(tmp, 'console.log')
         output = os.path.join(tmp, 'output.log')
         append = ('console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable '
-                  f'default_hugepagesz=2M hugepagesz=2M hugepages={hugepages} {cmdline_extra}')
+                  f'default_hugepagesz=2M hugepagesz=2M hugepages={hugepages} '
+                  f'{image.kernel_args()} {cmdline_extra}')
         args = [QEMU, '-accel', 'tcg', '-cpu', 'max', '-smp', str(smp),
                 '-m', f'{memory_mb}M', '-nic', 'none', '-display', 'none',
                 '-monitor', 'none', '-no-reboot', '-nodefaults',
