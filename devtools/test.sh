@@ -5,7 +5,8 @@
 # (idempotent), builds, runs every meson suite on the host (Debian 12: DPDK
 # 22.11, QEMU 7.2) and in the Debian 13 chroot (DPDK 24.11, QEMU 10), and
 # the suites FORKY_SUITES names in the Debian forky chroot (DPDK 25.11,
-# QEMU 11.1; all but vm, perf and fuzz, to keep CI under 40 minutes), then
+# QEMU 11.1; all but vm, perf and fuzz, to keep CI under 40 minutes, with
+# full_device, the guests only QEMU 11.1 can run, out of vm), then
 # checks that nothing was left behind: no QEMU, DPDK or daemon process,
 # and (in CI) no file in the source tree that git would see.
 #
@@ -18,7 +19,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="${BUILD_DIR:-$top/build}"
 build13="${BUILD_DIR_DEBIAN13:-$top/build-debian13}"
 buildforky="${BUILD_DIR_FORKY:-$top/build-forky}"
-forky_suites="${FORKY_SUITES:-unit daemon install pmd control virtio_user apps}"
+forky_suites="${FORKY_SUITES:-unit daemon install pmd control virtio_user apps full_device}"
 
 "$top/devtools/setup.sh" || exit 1
 
