@@ -37,7 +37,6 @@ Our crypto_virtio PMD over virtio-pci in the guest, --queues data queues
 import argparse
 import os
 import re
-import shutil
 import sys
 import tempfile
 
@@ -263,13 +262,7 @@ def main():
     checks['daemon: guest gone, every session freed, nothing in use'] = (
         isinstance(after, dict) and all_given_back(after) and after['sessions_created'] > 0)
     checks['daemon stopped cleanly'] = rc == 0
-    rc = vmharness.report_checks(checks)
-    # The run directory holds the daemon's log: kept where a check failed.
-    if rc == 0:
-        shutil.rmtree(rundir, ignore_errors=True)
-    else:
-        print(f'daemon log kept in {log_path}')
-    return rc
+    return vmharness.finish_run_dir(rundir, vmharness.report_checks(checks))
 
 
 if __name__ == '__main__':

@@ -33,7 +33,6 @@ the one daemon: traffic in parallel where QEMU allows one queue a device
 import argparse
 import os
 import re
-import shutil
 import sys
 import tempfile
 
@@ -151,13 +150,7 @@ def main():
         checks[f'daemon {name}: guest gone, every session freed, nothing in use'] = (
             isinstance(aft, dict) and all_given_back(aft) and aft['sessions_created'] > 0)
     checks['daemon stopped cleanly'] = rc == 0
-    rc = vmharness.report_checks(checks)
-    # The run directory holds the daemon's log: kept where a check failed.
-    if rc == 0:
-        shutil.rmtree(rundir, ignore_errors=True)
-    else:
-        print(f'daemon log kept in {log_path}')
-    return rc
+    return vmharness.finish_run_dir(rundir, vmharness.report_checks(checks))
 
 
 if __name__ == '__main__':

@@ -522,6 +522,16 @@ def start_crypto_daemon(group, daemon, prefix, sockets, log, extra=(), timeout=6
     return p, all(os.path.exists(s) for s in sockets)
 
 
+def finish_run_dir(rundir, rc, what='daemon log'):
+    """A test's run directory (in /run, with the daemon's log): removed when
+    the test passed (rc 0), kept for a look, and said where, when not."""
+    if rc == 0:
+        shutil.rmtree(rundir, ignore_errors=True)
+    else:
+        print(f'{what} kept in {rundir}')
+    return rc
+
+
 def stop_crypto_daemon(p, timeout=20):
     """SIGTERM the daemon; its exit status, or None if it did not exit in time."""
     p.terminate()

@@ -25,7 +25,6 @@ has freed every session and holds nothing, and stops cleanly.
 import argparse
 import os
 import re
-import shutil
 import sys
 import tempfile
 
@@ -208,12 +207,8 @@ def main():
     checks['daemon: guest gone, every session freed, nothing in use'] = (
         isinstance(after, dict) and all_given_back(after) and after['sessions_created'] > 0)
     checks['daemon stopped cleanly'] = rc == 0
-    status = vmharness.report_checks(checks)
-    if status == 0:
-        shutil.rmtree(rundir, ignore_errors=True)
-    else:
-        print(f'inputs and the daemon\'s log kept in {rundir}')
-    return status
+    return vmharness.finish_run_dir(rundir, vmharness.report_checks(checks),
+                                    "inputs and the daemon's log")
 
 
 if __name__ == '__main__':
