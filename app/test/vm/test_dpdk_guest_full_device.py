@@ -45,6 +45,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import vmharness  # noqa: E402
 from vc_telemetry import all_given_back, telemetry, wait_disconnected  # noqa: E402
 import test_dpdk_guest_our_pmd as our_pmd  # noqa: E402
+import test_dpdk_guest_vhost_user as vhost_user  # noqa: E402
 
 VIRTIO_CRYPTO_F_ALL = 0x1f	# REVISION_1 and the four stateless modes
 
@@ -89,14 +90,7 @@ echo "autotest exit status $?"
 fi
 
 echo "uptime $(cut -d' ' -f1 /proc/uptime)"
-echo "=== crypto-perf verify"
-dpdk-test-crypto-perf -l @LCORES@ $eal -a $first --file-prefix=verify -- \
-	--devtype crypto_virtio --ptest verify --optype cipher-then-auth \
-	--cipher-algo aes-cbc --cipher-op encrypt --cipher-key-sz 16 --cipher-iv-sz 16 \
-	--auth-algo sha1-hmac --auth-op generate --auth-key-sz 20 --digest-sz 20 \
-	--test-file /tmp/vector.data --test-name aes-cbc-sha1-hmac_1024 --buffer-sz 1024 \
-	--burst-sz 32 --total-ops @OPS@ --pool-sz 4096 --desc-nb 512
-echo "crypto-perf exit status $?"
+''' + vhost_user.VERIFY_CBC_SHA1 + r'''
 echo "uptime $(cut -d' ' -f1 /proc/uptime)"
 '''
 
@@ -126,7 +120,7 @@ def per_service(counts):
                      if (algs := by.get(svc)))
 
 
-def check_kat(out, name, queues, checks):
+def check_kat(out, name, checks):
     m = re.search(r'^kat: (\d+) passed, (\d+) failed, (\d+) skipped', out, re.M)
     for line in re.findall(r'^(?:PASS|SKIP|FAIL) .*$', out, re.M):
         print(f'    {name}: {line}')
@@ -144,9 +138,9 @@ def check_diff(out, name, ops, checks):
     checks[f'{name}: {ops} cases against crypto_openssl, 0 mismatches, exit status 0'] = (
         m is not None and int(m.group(1)) >= ops and m.group(2) == '0' and
         our_pmd.exited(out, name))
-    ops = {a: int(n) for a, n in re.findall(r'^  (\S+)\s+(\d+) ops', out, re.M)}
+    per_alg = {a: int(n) for a, n in re.findall(r'^  (\S+)\s+(\d+) ops', out, re.M)}
     if m:
-        print(f'{name}: {m.group(0)}; ops per service: {per_service(ops)}')
+        print(f'{name}: {m.group(0)}; ops per service: {per_service(per_alg)}')
     else:
         print(out[-2000:])
 
@@ -240,20 +234,14 @@ def main():
         m is not None and packed != a.split_ring)
     our_pmd.check_program_checks(binding, 'binding', checks)
     for name in ('kat', 'kat sessionless', 'kat oop segments'):
-        check_kat(our_pmd.section(out, name), name, a.queues, checks)
+        check_kat(our_pmd.section(out, name), name, checks)
     rsa = our_pmd.section(out, 'kat')
     checks['kat: RSA passed'] = re.search(r'^PASS rsa ', rsa, re.M) is not None
     check_diff(our_pmd.section(out, 'diff'), 'diff', a.ops, checks)
     check_diff(our_pmd.section(out, 'diff sessionless'), 'diff sessionless', a.ops, checks)
     if not a.no_autotest:
         our_pmd.check_autotest(our_pmd.section(out, 'cryptodev_virtio_autotest'), checks)
-    verify = our_pmd.section(out, 'crypto-perf verify')
-    rows = [tuple(int(x) for x in r.groups()) for r in our_pmd.VERIFY_ROW.finditer(verify)]
-    checks['crypto-perf: exit status 0'] = our_pmd.exited(verify, 'crypto-perf')
-    checks[f'crypto-perf verify: one row per worker lcore ({workers})'] = len(rows) == workers
-    for lcore, size, burst, enq, deq, fenq, fdeq, failed in rows:
-        checks[f'crypto-perf verify lcore {lcore}: {a.ops} enqueued and dequeued, '
-               f'Failed Ops 0'] = enq == a.ops and deq == a.ops and failed == 0
+    our_pmd.check_verify(our_pmd.section(out, 'crypto-perf verify'), a.ops, workers, checks)
     per_queue = [stats.get(f'queue{q}_requests', 0) if isinstance(stats, dict) else 0
                  for q in range(a.queues)]
     print(f'daemon requests per queue: {per_queue}')

@@ -211,10 +211,14 @@ def check_autotest(out, checks):
     checks['autotest: dpdk-test exit status 0 (device removed cleanly)'] = exited(out, 'autotest')
 
 
-def check_verify(out, ops, devices, checks):
+def check_verify(out, ops, workers, checks):
+    """crypto-perf verify: a result row per worker lcore (the tests run one
+    per device, or one per queue pair of a device), each with every op back
+    and none failed."""
     rows = [tuple(int(x) for x in m.groups()) for m in VERIFY_ROW.finditer(out)]
     checks['crypto-perf: exit status 0'] = exited(out, 'crypto-perf')
-    checks[f'crypto-perf verify: one result row per device ({devices})'] = len(rows) == devices
+    checks[f'crypto-perf verify: one result row per worker lcore ({workers})'] = (
+        len(rows) == workers)
     for lcore, size, burst, enq, deq, fenq, fdeq, failed in rows:
         checks[f'crypto-perf verify lcore {lcore}, {size} B: {ops} enqueued and dequeued, '
                f'Failed Ops 0'] = enq == ops and deq == ops and failed == 0

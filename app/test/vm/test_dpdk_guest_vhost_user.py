@@ -44,15 +44,10 @@ import test_dpdk_guest_our_pmd as our_pmd  # noqa: E402
 
 ALGS = 'aes-cbc,aes-cbc+sha1-hmac,aes-cbc+sha2-256-hmac'
 
-RUN = our_pmd.BOUND_AND_BINDING + r'''
-
-for bdf in $bdfs; do
-	echo "=== kat $bdf"
-	test_cryptodev_kat -l 0 $eal $allow --file-prefix=kat -- --dev $bdf --qp ${qp:-1} \
-		--only @ALGS@ --require @ALGS@
-	echo "kat exit status $?"
-done
-
+# dpdk-test-crypto-perf --ptest verify of AES-128-CBC + HMAC-SHA1 over 1 KiB
+# on every device allowed, against /tmp/vector.data (a worker per lcore of
+# @LCORES@ after the first). Shared with test_dpdk_guest_full_device.
+VERIFY_CBC_SHA1 = r'''
 echo "=== crypto-perf verify"
 dpdk-test-crypto-perf -l @LCORES@ $eal $allow --file-prefix=verify -- \
 	--devtype crypto_virtio --ptest verify --optype cipher-then-auth \
@@ -62,6 +57,16 @@ dpdk-test-crypto-perf -l @LCORES@ $eal $allow --file-prefix=verify -- \
 	--burst-sz 32 --total-ops @OPS@ --pool-sz 4096 --desc-nb 512
 echo "crypto-perf exit status $?"
 '''
+
+RUN = our_pmd.BOUND_AND_BINDING + r'''
+
+for bdf in $bdfs; do
+	echo "=== kat $bdf"
+	test_cryptodev_kat -l 0 $eal $allow --file-prefix=kat -- --dev $bdf --qp ${qp:-1} \
+		--only @ALGS@ --require @ALGS@
+	echo "kat exit status $?"
+done
+''' + VERIFY_CBC_SHA1
 
 
 def main():

@@ -591,8 +591,7 @@ def qemu_has_device(name):
                                              res.stdout, re.M) is not None
 
 
-def full_device_crypto_args(socket_path, index=0, queues=1, server=False, vq_size=256,
-                            device_opts=''):
+def full_device_crypto_args(socket_path, index=0, queues=1, server=False, vq_size=256):
     """A virtio-crypto device served entirely by a vhost-user backend.
 
     QEMU's generic vhost-user device with virtio-crypto's ID: QEMU asks
@@ -608,12 +607,11 @@ def full_device_crypto_args(socket_path, index=0, queues=1, server=False, vq_siz
     daemon guide's command line says 256). server: QEMU listens and the
     backend connects.
     """
-    opts = f',{device_opts}' if device_opts else ''
     listen = ',server=on,wait=on' if server else ''
     return ['-chardev', f'socket,id=vmtest-vu{index},path={socket_path}{listen}',
             '-device', f'{FULL_DEVICE},id=vmtest-crypto{index},chardev=vmtest-vu{index},'
                        f'virtio-id={VIRTIO_ID_CRYPTO},num_vqs={queues + 1},'
-                       f'config_size={VIRTIO_CRYPTO_CONFIG_SIZE},vq_size={vq_size}{opts}']
+                       f'config_size={VIRTIO_CRYPTO_CONFIG_SIZE},vq_size={vq_size}']
 
 
 def builtin_crypto_args(index=0, device_opts=''):
