@@ -631,11 +631,18 @@ prepare_sockets(void)
 {
 	struct sockaddr_un sa;
 	char lib[PATH_MAX + 8];
-	unsigned int i;
+	unsigned int i, j;
 
 	atexit(unlock_sockets);
 	for (i = 0; i < opt.nb_sockets; i++) {
 		const char *path = opt.sockets[i];
+
+		/* Else the lock would name this very daemon as the other one. */
+		for (j = 0; j < i; j++)
+			if (strcmp(opt.sockets[j], path) == 0) {
+				fprintf(stderr, "vhost-crypto: --socket %s is given twice\n", path);
+				return -1;
+			}
 
 		/* librte_vhost would truncate a long PATH.lib: refuse first. */
 		if (strlen(path) + strlen(".lib") >= sizeof(sa.sun_path)) {

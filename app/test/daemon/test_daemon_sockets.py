@@ -138,6 +138,12 @@ def main():
               rc == 1 and missing in err and 'No such file or directory' in err,
               f'exit {rc}, stderr {err.strip()[-300:]!r}')
 
+        rc, err = run(d, ['--socket', path, '--socket', path])
+        check('the same --socket twice: exit 1, "given twice", nothing created',
+              rc == 1 and f'--socket {path} is given twice' in err
+              and os.listdir(rundir) == ['target'],
+              f'exit {rc}, stderr {err.strip()[-300:]!r}, dir {os.listdir(rundir)}')
+
         # One daemon per socket.
         first = Daemon(d, path)
         try:
