@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -27,7 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include <rte_common.h>
 #include <rte_cryptodev.h>
@@ -488,6 +494,181 @@ eal_core_option(int argc, char **argv)
 	return NULL;
 }
 
+/*
+ * Safe sockets. Before serving PATH the daemon takes an advisory lock on
+ * "PATH.lock" (one daemon per socket), refuses anything at PATH or at
+ * librte_vhost's "PATH.lib" that is not a socket, and removes a stale socket
+ * only while it holds the lock. The lock file goes at exit, while still held.
+ */
+struct socket_lock {
+	char path[PATH_MAX];
+	int fd;
+};
+static struct socket_lock locks[MAX_SOCKETS];
+static unsigned int nb_locks;
+
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "not a socket";
+}
+
+/* 0 if nothing or a socket is at path; otherwise say why and -1. */
+static int
+check_socket_path(const char *path)
+{
+	struct stat st;
+
+	/* lstat: a symbolic link could point anywhere, so it is refused. */
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		fprintf(stderr, "vhost-crypto: cannot check %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISSOCK(st.st_mode))
+		return 0;
+	fprintf(stderr, "vhost-crypto: %s is %s, not a socket: left alone, not served\n",
+		path, file_kind(st.st_mode));
+	return -1;
+}
+
+/* Remove a stale socket (the caller holds the lock); 0 or -1 with a message. */
+static int
+remove_stale_socket(const char *path)
+{
+	struct stat st;
+
+	if (check_socket_path(path) != 0)
+		return -1;
+	if (lstat(path, &st) == 0 && unlink(path) != 0 && errno != ENOENT) {
+		fprintf(stderr, "vhost-crypto: cannot remove the stale socket %s: %s\n",
+			path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Lock "PATH.lock" for this daemon; 0, or -1 with a message. */
+static int
+lock_socket(const char *sock)
+{
+	struct socket_lock *l = &locks[nb_locks];
+	struct stat held, named;
+	char pid[32];
+	ssize_t n;
+	int fd;
+
+	if ((size_t)snprintf(l->path, sizeof(l->path), "%s.lock", sock) >= sizeof(l->path)) {
+		fprintf(stderr, "vhost-crypto: %s.lock: %s\n", sock, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	for (;;) {
+		/* The lock file is the first thing made in the directory:
+		 * its errno is the real cause (EACCES, ENOENT, ...). */
+		fd = open(l->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			fprintf(stderr, "vhost-crypto: cannot create the lock file %s: %s\n",
+				l->path, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			int err = errno;
+
+			n = read(fd, pid, sizeof(pid) - 1);
+			pid[n > 0 ? n : 0] = '\0';
+			pid[strcspn(pid, "\n")] = '\0';
+			close(fd);
+			if (err == EWOULDBLOCK)
+				fprintf(stderr, "vhost-crypto: another daemon%s%s%s serves %s "
+					"(it holds %s)\n", pid[0] ? " (pid " : "", pid,
+					pid[0] ? ")" : "", sock, l->path);
+			else
+				fprintf(stderr, "vhost-crypto: cannot lock %s: %s\n",
+					l->path, strerror(err));
+			return -1;
+		}
+		/* Locked; but the previous holder may have removed the file
+		 * between our open and our lock: then lock the new one. */
+		if (fstat(fd, &held) == 0 && stat(l->path, &named) == 0 &&
+		    held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+			break;
+		close(fd);
+	}
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, n, 0) != n)
+		fprintf(stderr, "vhost-crypto: warning: cannot write the pid to %s: %s\n",
+			l->path, strerror(errno));
+	l->fd = fd;
+	nb_locks++;
+	return 0;
+}
+
+/* At exit: each lock file goes while still held, so never another's. */
+static void
+unlock_sockets(void)
+{
+	while (nb_locks > 0) {
+		struct socket_lock *l = &locks[--nb_locks];
+
+		unlink(l->path);
+		close(l->fd);
+	}
+}
+
+/*
+ * Everything about the socket paths that can be checked before EAL starts:
+ * lengths, what is there, the locks, stale sockets. 0, or -1 with a message.
+ */
+static int
+prepare_sockets(void)
+{
+	struct sockaddr_un sa;
+	char lib[PATH_MAX + 8];
+	unsigned int i, j;
+
+	atexit(unlock_sockets);
+	for (i = 0; i < opt.nb_sockets; i++) {
+		const char *path = opt.sockets[i];
+
+		/* Else the lock would name this very daemon as the other one. */
+		for (j = 0; j < i; j++)
+			if (strcmp(opt.sockets[j], path) == 0) {
+				fprintf(stderr, "vhost-crypto: --socket %s is given twice\n", path);
+				return -1;
+			}
+
+		/* librte_vhost would truncate a long PATH.lib: refuse first. */
+		if (strlen(path) + strlen(".lib") >= sizeof(sa.sun_path)) {
+			fprintf(stderr, "vhost-crypto: %s is too long for a unix socket: "
+				"%zu bytes with \".lib\", the limit is %zu\n", path,
+				strlen(path) + strlen(".lib"), sizeof(sa.sun_path) - 1);
+			return -1;
+		}
+		snprintf(lib, sizeof(lib), "%s.lib", path);
+		/* Client mode: PATH is the frontend's socket, not ours. */
+		if ((!opt.client && check_socket_path(path) != 0) ||
+		    check_socket_path(lib) != 0)
+			return -1;
+	}
+	for (i = 0; i < opt.nb_sockets; i++) {
+		const char *path = opt.sockets[i];
+
+		snprintf(lib, sizeof(lib), "%s.lib", path);
+		if (lock_socket(path) != 0 ||
+		    (!opt.client && remove_stale_socket(path) != 0) ||
+		    remove_stale_socket(lib) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -527,6 +708,8 @@ main(int argc, char **argv)
 		usage(argv[0], rc > 0 ? stdout : stderr);
 		return rc > 0 ? 0 : 2;
 	}
+	if (prepare_sockets() != 0)
+		return 1;
 
 	eal_argv = calloc(nb_eal_opts + 16, sizeof(*eal_argv));
 	if (eal_argv == NULL)
@@ -601,12 +784,13 @@ main(int argc, char **argv)
 			.socket_id = rte_socket_id(),
 		};
 
-		if (!opt.client)
-			unlink(opt.sockets[i]);	/* a stale socket from a killed run */
+		/* A stale socket is gone already: prepare_sockets(). */
 		instances[i] = vhost_crypto_create(&conf);
-		if (instances[i] == NULL || vhost_crypto_start(instances[i]) != 0) {
+		rc = instances[i] == NULL ? -rte_errno : vhost_crypto_start(instances[i]);
+		if (rc != 0) {
+			/* rc, not rte_errno: start reports its cause by value. */
 			fprintf(stderr, "vhost-crypto: cannot serve %s: %s\n",
-				opt.sockets[i], rte_strerror(rte_errno));
+				opt.sockets[i], rte_strerror(-rc));
 			quit = failed = true;
 			break;
 		}

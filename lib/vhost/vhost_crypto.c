@@ -18,6 +18,9 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 
@@ -481,9 +484,20 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 	return rc;
 }
 
+void
+vc_unlink_socket(const char *path)
+{
+	struct stat st;
+
+	/* The path comes from a command line: remove only what we could have made. */
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+}
+
 struct vhost_crypto *
 vhost_crypto_create(const struct vhost_crypto_conf *conf)
 {
+	struct sockaddr_un sa;
 	struct vhost_crypto *vc;
 	int rc;
 
@@ -512,7 +526,12 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 	 * vhost_crypto_relay.c.
 	 */
 	snprintf(vc->lib_path, sizeof(vc->lib_path), "%s.lib", vc->path);
-	unlink(vc->lib_path);
+	/* librte_vhost would bind a truncated path: refuse a long one here. */
+	if (strlen(vc->lib_path) >= sizeof(sa.sun_path)) {
+		rc = -ENAMETOOLONG;
+		goto fail_registered;
+	}
+	vc_unlink_socket(vc->lib_path);
 	if (rte_vhost_driver_register(vc->lib_path, 0) != 0) {
 		rc = -EINVAL;
 		goto fail_registered;
@@ -586,7 +605,7 @@ vhost_crypto_destroy(struct vhost_crypto *vc)
 	vc_ctrl_disconnect(vc);
 	pthread_mutex_unlock(&vc->ctrl_lock);
 	rte_vhost_driver_unregister(vc->lib_path);
-	unlink(vc->lib_path);
+	vc_unlink_socket(vc->lib_path);
 	instance_slot_release(vc);
 	free_instance(vc);
 }

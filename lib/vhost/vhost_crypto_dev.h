@@ -247,6 +247,8 @@ void vc_ctrl_disconnect(struct vhost_crypto *vc);
 void vc_ring_reset(struct vc_ring *r);
 
 /* The session relay (vhost_crypto_relay.c). */
+/* Remove path if it is a socket: never a file, directory or link. */
+void vc_unlink_socket(const char *path);
 int vc_relay_start(struct vhost_crypto *vc);
 void vc_relay_stop(struct vhost_crypto *vc);
 

@@ -516,7 +516,7 @@ vc_relay_start(struct vhost_crypto *vc)
 	if (fd < 0)
 		return -errno;
 	memcpy(sa.sun_path, vc->path, strlen(vc->path) + 1);
-	unlink(vc->path);
+	vc_unlink_socket(vc->path);
 	/* One frontend at a time: a second one waits in the backlog. */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 1) != 0) {
 		int rc = -errno;
@@ -527,7 +527,7 @@ vc_relay_start(struct vhost_crypto *vc)
 	vc->relay.listen_fd = fd;
 	if (relay_thread_create(vc) != 0) {
 		close(fd);
-		unlink(vc->path);
+		vc_unlink_socket(vc->path);
 		vc->relay.listen_fd = -1;
 		return -EAGAIN;
 	}
@@ -544,7 +544,7 @@ vc_relay_stop(struct vhost_crypto *vc)
 	vc_ctrl_thread_join(vc->relay.thread);
 	if (vc->relay.listen_fd >= 0) {
 		close(vc->relay.listen_fd);
-		unlink(vc->path);
+		vc_unlink_socket(vc->path);
 	}
 	vc->relay.listen_fd = -1;
 	vc->relay.running = false;

@@ -148,7 +148,7 @@ class Daemon:
         self.kill()
         self.log.close()
         for s in self.sockets:
-            for p in (s, s + '.lib'):
+            for p in (s, s + '.lib', s + '.lock'):
                 if os.path.exists(p):
                     os.unlink(p)
         # EAL leaves its runtime directory, and a daemon that crashed its
