@@ -34,6 +34,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <grp.h>
+#include <pwd.h>
 
 #include <rte_common.h>
 #include <rte_cryptodev.h>
@@ -52,6 +54,8 @@
 #define DEFAULT_QUEUES		2
 #define CDEV_QP_DESCRIPTORS	2048
 #define POLL_BURST		32
+/* What the library adds to PATH for librte_vhost's socket: see vhost_crypto.h. */
+#define PRIVATE_SOCKET		".lib/sock"
 
 struct options {
 	const char *sockets[MAX_SOCKETS];
@@ -69,6 +73,11 @@ struct options {
 	unsigned int stats_interval;
 	const char *lcores;	/* NULL: EAL's choice, or the current core */
 	unsigned int main_lcore;	/* the first of lcores */
+	/* The public sockets (server mode): mode, and owner and group if set. */
+	unsigned int socket_mode;
+	bool socket_uid_set, socket_gid_set;
+	uid_t socket_uid;
+	gid_t socket_gid;
 };
 
 static const struct options default_opt = {
@@ -88,17 +97,61 @@ static const struct options default_opt = {
 	 * one). A queue the frontend does not enable costs nothing.
 	 */
 	.queues = DEFAULT_QUEUES,
+	/* Frontends run as root or as the daemon's user unless told otherwise. */
+	.socket_mode = 0600,
 };
 static struct options opt;
 
 static struct vhost_crypto *instances[MAX_SOCKETS];
 static volatile bool quit;
+/* Set by the handlers, acted on by the main lcore: signal_work(). */
+static volatile sig_atomic_t hup_pending, usr1_pending;
 
+/*
+ * SIGINT and SIGTERM stop the daemon cleanly; SIGUSR1 prints the counters;
+ * SIGHUP has nothing to reload and is only logged. Neither of the last two
+ * may kill a daemon by default action and leave its sockets behind, nor
+ * may SIGPIPE (a frontend gone while the relay writes to it).
+ */
 static void
 on_signal(int sig)
 {
-	RTE_SET_USED(sig);
-	quit = true;
+	if (sig == SIGHUP)
+		hup_pending = 1;
+	else if (sig == SIGUSR1)
+		usr1_pending = 1;
+	else
+		quit = true;
+}
+
+static void
+signals_install(void)
+{
+	static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	unsigned int i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < RTE_DIM(handled); i++)
+		sigaction(handled[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void print_stats(void);
+
+/* What the handlers asked for; on the main lcore only. */
+static void
+signal_work(void)
+{
+	if (usr1_pending) {
+		usr1_pending = 0;
+		print_stats();
+	}
+	if (hup_pending) {
+		hup_pending = 0;
+		printf("vhost-crypto: SIGHUP: nothing to reload, serving on\n");
+	}
 }
 
 static void
@@ -113,6 +166,10 @@ usage(const char *prog, FILE *f)
 		"  --fallback NAME       software crypto device for requests the main one\n"
 		"                        is known to get wrong (default %s; 'none')\n"
 		"  --client              connect to the sockets instead of listening\n"
+		"  --socket-mode MODE    permissions of the sockets, octal (default 0600)\n"
+		"  --socket-owner USER   owner of the sockets, a name or number\n"
+		"  --socket-group GROUP  group of the sockets, a name or number (give\n"
+		"                        QEMU's group, with --socket-mode 0660)\n"
 		"  --no-notify           never signal frontends (they poll)\n"
 		"  --split-ring          offer the split ring only (default: split and\n"
 		"                        packed, the frontend or its guest picks)\n"
@@ -256,6 +313,77 @@ parse_lcores(const char *arg)
 	return 0;
 }
 
+static bool socket_perms_given;
+
+static int
+parse_socket_mode(const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 8);
+	if (errno || *end || end == arg || arg[0] == '-' || v > 0777) {
+		fprintf(stderr, "vhost-crypto: invalid --socket-mode '%s' (want octal "
+			"permissions like 0660)\n", arg);
+		return -1;
+	}
+	/* connect() needs write permission: a mode without it locks out even the owner. */
+	if (!(v & 0200))
+		fprintf(stderr, "vhost-crypto: warning: --socket-mode %04lo: without write "
+			"permission for the owner, only root can connect\n", v);
+	opt.socket_mode = v;
+	socket_perms_given = true;
+	return 0;
+}
+
+/* A name, or a number that is not one: what chown(1) takes. */
+static int
+parse_owner(const char *arg)
+{
+	struct passwd *pw;
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	pw = getpwnam(arg);
+	if (pw != NULL) {
+		opt.socket_uid = pw->pw_uid;
+	} else {
+		v = strtoul(arg, &end, 10);
+		if (*arg == '\0' || *end || arg[0] == '-' || v >= (uid_t)-1) {
+			fprintf(stderr, "vhost-crypto: --socket-owner '%s': no such user\n", arg);
+			return -1;
+		}
+		opt.socket_uid = v;
+	}
+	opt.socket_uid_set = true;
+	return 0;
+}
+
+static int
+parse_group(const char *arg)
+{
+	struct group *gr;
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	gr = getgrnam(arg);
+	if (gr != NULL) {
+		opt.socket_gid = gr->gr_gid;
+	} else {
+		v = strtoul(arg, &end, 10);
+		if (*arg == '\0' || *end || arg[0] == '-' || v >= (gid_t)-1) {
+			fprintf(stderr, "vhost-crypto: --socket-group '%s': no such group\n", arg);
+			return -1;
+		}
+		opt.socket_gid = v;
+	}
+	opt.socket_gid_set = true;
+	return 0;
+}
+
 /* Returns 0, 1 for --help, or -1 for a bad command line. */
 static int
 parse_options(int argc, char **argv)
@@ -275,6 +403,9 @@ parse_options(int argc, char **argv)
 		{ "session-layout", required_argument, NULL, 'L' },
 		{ "stats-interval", required_argument, NULL, 'i' },
 		{ "lcores", required_argument, NULL, 'l' },
+		{ "socket-mode", required_argument, NULL, 'M' },
+		{ "socket-owner", required_argument, NULL, 'O' },
+		{ "socket-group", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -357,6 +488,18 @@ parse_options(int argc, char **argv)
 			if (parse_lcores(optarg))
 				return -1;
 			break;
+		case 'M':
+			if (parse_socket_mode(optarg))
+				return -1;
+			break;
+		case 'O':
+			if (parse_owner(optarg))
+				return -1;
+			break;
+		case 'G':
+			if (parse_group(optarg))
+				return -1;
+			break;
 		case 'h':
 			return 1;
 		default:
@@ -371,14 +514,22 @@ parse_options(int argc, char **argv)
 		fprintf(stderr, "vhost-crypto: at least one --socket is needed\n");
 		return -1;
 	}
+	if (opt.client && (socket_perms_given || opt.socket_uid_set || opt.socket_gid_set)) {
+		fprintf(stderr, "vhost-crypto: with --client the sockets are the frontends': "
+			"--socket-mode, --socket-owner and --socket-group do not apply\n");
+		return -1;
+	}
 	return 0;
 }
 
-/* The named crypto device, created as a virtual device if it is none yet. */
+/*
+ * The named crypto device, created as a virtual device if it is none yet,
+ * with a queue pair per socket (virtual crypto drivers default to 8).
+ */
 static int
 find_or_create_cryptodev(const char *name)
 {
-	char vdev[64];
+	char vdev[64], args[64];
 	int id = rte_cryptodev_get_dev_id(name);
 
 	if (id >= 0)
@@ -387,7 +538,8 @@ find_or_create_cryptodev(const char *name)
 	id = rte_cryptodev_get_dev_id(vdev);
 	if (id >= 0)
 		return id;
-	if (rte_eal_hotplug_add("vdev", vdev, "") != 0) {
+	snprintf(args, sizeof(args), "max_nb_queue_pairs=%u", opt.nb_sockets);
+	if (rte_eal_hotplug_add("vdev", vdev, args) != 0) {
 		fprintf(stderr, "vhost-crypto: no crypto device '%s', and no virtual "
 			"crypto driver by that name\n", name);
 		return -1;
@@ -455,11 +607,15 @@ poll_loop(void *arg)
 	unsigned int nb_workers = RTE_MAX(rte_lcore_count() - 1, 1u);
 	uint64_t next_stats = 0, hz = rte_get_timer_hz();
 
+	bool on_main = rte_lcore_id() == rte_get_main_lcore();
+
 	while (!quit) {
 		unsigned int i;
 
 		for (i = worker; i < opt.nb_sockets; i += nb_workers)
 			vhost_crypto_poll(instances[i], POLL_BURST);
+		if (on_main)
+			signal_work();
 		if (opt.stats_interval && worker == 0) {
 			uint64_t now = rte_get_timer_cycles();
 
@@ -473,32 +629,51 @@ poll_loop(void *arg)
 	return 0;
 }
 
-/* The EAL option before "--" that chooses cores, or NULL. */
+/*
+ * The first of names among the EAL options (argv[1..argc-1]), or NULL:
+ * "-l 0", "-l0", "--lcores 0", "--lcores=0".
+ */
 static const char *
-eal_core_option(int argc, char **argv)
+eal_option_given(int argc, char **argv, const char *const *names, unsigned int nb_names)
 {
-	static const char *const core_opts[] = { "-l", "-c", "--lcores", "--main-lcore" };
 	int i;
 	unsigned int j;
 
 	for (i = 1; i < argc; i++)
-		for (j = 0; j < RTE_DIM(core_opts); j++) {
-			size_t len = strlen(core_opts[j]);
+		for (j = 0; j < nb_names; j++) {
+			size_t len = strlen(names[j]);
 
-			/* "-l 0", "-l0"; "--lcores 0", "--lcores=0" */
-			if (strncmp(argv[i], core_opts[j], len) == 0 &&
+			if (strncmp(argv[i], names[j], len) == 0 &&
 			    (argv[i][len] == '\0' || argv[i][len] == '=' ||
-			     core_opts[j][1] != '-'))
-				return core_opts[j];
+			     names[j][1] != '-'))
+				return names[j];
 		}
 	return NULL;
 }
 
+/* EAL options that choose the cores. */
+static const char *const eal_core_opts[] = { "-l", "-c", "--lcores", "--main-lcore" };
+
+/*
+ * The daemon's EAL defaults, and the EAL options that decide the same
+ * thing: a default applies unless one of those is given, so an option
+ * added for one reason (a file prefix, a log level) never silently drops
+ * the others (the PCI scan coming back with a --file-prefix, say).
+ */
+static const char *const eal_pci_opts[] = { "-a", "--allow", "-b", "--block", "--no-pci" };
+/* In-memory means no files: options about the files want them. */
+static const char *const eal_memory_opts[] = {
+	"--in-memory", "--file-prefix", "--proc-type", "--huge-dir",
+};
+static const char *const eal_prefix_opts[] = { "--file-prefix" };
+
 /*
  * Safe sockets. Before serving PATH the daemon takes an advisory lock on
- * "PATH.lock" (one daemon per socket), refuses anything at PATH or at
- * librte_vhost's "PATH.lib" that is not a socket, and removes a stale socket
- * only while it holds the lock. The lock file goes at exit, while still held.
+ * "PATH.lock" (one daemon per socket), refuses anything at PATH that is not
+ * a socket and anything at "PATH.lib" that is not the library's private
+ * directory (or an older release's socket there), and removes a stale
+ * socket only while it holds the lock. The lock file goes at exit, while
+ * still held.
  */
 struct socket_lock {
 	char path[PATH_MAX];
@@ -537,6 +712,31 @@ check_socket_path(const char *path)
 	fprintf(stderr, "vhost-crypto: %s is %s, not a socket: left alone, not served\n",
 		path, file_kind(st.st_mode));
 	return -1;
+}
+
+/*
+ * "PATH.lib": nothing, a socket (an older release's), or a directory of
+ * ours no one else may enter (the library's, left by a killed run).
+ */
+static int
+check_private_dir(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return check_socket_path(path);
+	if (st.st_uid != geteuid()) {
+		fprintf(stderr, "vhost-crypto: %s belongs to uid %u, not to this daemon's "
+			"user: left alone, not served\n", path, (unsigned int)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & 0077) {
+		fprintf(stderr, "vhost-crypto: %s is open to others (mode %04o), where "
+			"the daemon keeps a private socket: left alone, not served\n",
+			path, (unsigned int)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
 }
 
 /* Remove a stale socket (the caller holds the lock); 0 or -1 with a message. */
@@ -644,29 +844,155 @@ prepare_sockets(void)
 				return -1;
 			}
 
-		/* librte_vhost would truncate a long PATH.lib: refuse first. */
-		if (strlen(path) + strlen(".lib") >= sizeof(sa.sun_path)) {
+		/* librte_vhost would truncate a long PATH.lib/sock: refuse first. */
+		if (strlen(path) + strlen(PRIVATE_SOCKET) >= sizeof(sa.sun_path)) {
 			fprintf(stderr, "vhost-crypto: %s is too long for a unix socket: "
-				"%zu bytes with \".lib\", the limit is %zu\n", path,
-				strlen(path) + strlen(".lib"), sizeof(sa.sun_path) - 1);
+				"%zu bytes with \"%s\" (the daemon's private socket), "
+				"the limit is %zu\n", path, strlen(path) + strlen(PRIVATE_SOCKET),
+				PRIVATE_SOCKET, sizeof(sa.sun_path) - 1);
 			return -1;
 		}
 		snprintf(lib, sizeof(lib), "%s.lib", path);
 		/* Client mode: PATH is the frontend's socket, not ours. */
 		if ((!opt.client && check_socket_path(path) != 0) ||
-		    check_socket_path(lib) != 0)
+		    check_private_dir(lib) != 0)
 			return -1;
 	}
 	for (i = 0; i < opt.nb_sockets; i++) {
 		const char *path = opt.sockets[i];
 
-		snprintf(lib, sizeof(lib), "%s.lib", path);
 		if (lock_socket(path) != 0 ||
-		    (!opt.client && remove_stale_socket(path) != 0) ||
-		    remove_stale_socket(lib) != 0)
+		    (!opt.client && remove_stale_socket(path) != 0))
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * CPU placement. Each worker busy-polls its CPU; two daemons polling one
+ * CPU each get half of it. So a daemon holds a lock per CPU it polls,
+ * CPU_LOCK_DIR/vhost-crypto.cpuN (a pid inside), for as long as it runs;
+ * without --lcores it polls the highest CPU of its affinity that no other
+ * daemon holds, and with given cores it warns about one another holds.
+ * A directory it cannot use only costs the coordination, with a note.
+ * VHOST_CRYPTO_LOCK_DIR in the environment names another directory (a
+ * container's own, or a test's), which the daemons sharing CPUs must share.
+ */
+#define CPU_LOCK_DIR	"/run/lock"
+
+static const char *
+cpu_lock_dir(void)
+{
+	const char *dir = getenv("VHOST_CRYPTO_LOCK_DIR");
+
+	return dir != NULL && dir[0] != '\0' ? dir : CPU_LOCK_DIR;
+}
+
+static int cpu_lock_fd[CPU_SETSIZE];
+static bool cpu_locks_ready;
+
+static void
+cpu_locks_init(void)
+{
+	unsigned int c;
+
+	for (c = 0; c < CPU_SETSIZE; c++)
+		cpu_lock_fd[c] = -1;
+	cpu_locks_ready = true;
+}
+
+/*
+ * Lock cpu for this daemon: 1 taken (or already ours), 0 another daemon's
+ * (its pid in *holder, 0 if unknown), -1 the lock directory is unusable.
+ */
+static int
+lock_cpu(unsigned int cpu, int *holder)
+{
+	char path[PATH_MAX], pid[32];
+	ssize_t n;
+	int fd;
+
+	if (!cpu_locks_ready)
+		cpu_locks_init();
+	*holder = 0;
+	if (cpu_lock_fd[cpu] >= 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/vhost-crypto.cpu%u", cpu_lock_dir(), cpu);
+	/* Read-only for another user's daemon: flock needs no write access. */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		*holder = atoi(pid);
+		close(fd);
+		return 0;
+	}
+	/* The pid only makes another daemon's warning nicer: no error if it fails. */
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) == 0)
+		n = pwrite(fd, pid, n, 0);
+	cpu_lock_fd[cpu] = fd;	/* released at exit, with the process */
+	return 1;
+}
+
+/* The CPU to poll without --lcores or an EAL core option: see above. */
+static unsigned int
+default_cpu(void)
+{
+	unsigned int here = (unsigned int)sched_getcpu(), c;
+	cpu_set_t allowed;
+	int holder, rc = -1;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+		return here;
+	for (c = CPU_SETSIZE; c-- > 0;) {
+		if (!CPU_ISSET(c, &allowed) || c >= RTE_MAX_LCORE)
+			continue;
+		rc = lock_cpu(c, &holder);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 1)
+		return c;
+	if (rc < 0)
+		printf("vhost-crypto: note: cannot use %s to keep off other daemons' CPUs: "
+		       "polling CPU %u, where it started (--lcores chooses)\n",
+		       cpu_lock_dir(), here);
+	else
+		fprintf(stderr, "vhost-crypto: warning: every CPU this daemon may use is "
+			"polled by another vhost-crypto daemon: polling CPU %u too, at a "
+			"share of it (--lcores chooses)\n", here);
+	return here;
+}
+
+/* After EAL: warn about each polling CPU another daemon polls too. */
+static void
+check_polling_cpus(void)
+{
+	unsigned int lcore;
+	int holder;
+
+	RTE_LCORE_FOREACH(lcore) {
+		unsigned int cpu = rte_lcore_to_cpu_id(lcore);
+
+		/* With workers, the main lcore sleeps. */
+		if ((lcore == rte_get_main_lcore() && rte_lcore_count() > 1) ||
+		    cpu >= CPU_SETSIZE)
+			continue;
+		if (lock_cpu(cpu, &holder) == 0) {
+			char who[32] = "";
+
+			if (holder)
+				snprintf(who, sizeof(who), " (pid %d)", holder);
+			fprintf(stderr, "vhost-crypto: warning: CPU %u is polled by another "
+				"vhost-crypto daemon%s too: each gets a share of it "
+				"(--lcores chooses)\n", cpu, who);
+		}
+	}
 }
 
 int
@@ -700,7 +1026,9 @@ main(int argc, char **argv)
 		app_argv[0] = argv[0];
 	}
 	rc = parse_options(app_argc, app_argv);
-	conflict = rc == 0 && opt.lcores ? eal_core_option(nb_eal_opts, argv) : NULL;
+	conflict = rc == 0 && opt.lcores ?
+		eal_option_given(nb_eal_opts, argv, eal_core_opts, RTE_DIM(eal_core_opts)) :
+		NULL;
 	if (conflict)
 		fprintf(stderr, "vhost-crypto: --lcores and the EAL option %s both choose "
 			"the cores; give them in one place\n", conflict);
@@ -708,28 +1036,17 @@ main(int argc, char **argv)
 		usage(argv[0], rc > 0 ? stdout : stderr);
 		return rc > 0 ? 0 : 2;
 	}
+	/* Before anything exists that a signal's default action would leave behind. */
+	signals_install();
 	if (prepare_sockets() != 0)
 		return 1;
 
 	eal_argv = calloc(nb_eal_opts + 16, sizeof(*eal_argv));
 	if (eal_argv == NULL)
 		return 1;
-	if (nb_eal_opts) {
-		memcpy(eal_argv, argv, nb_eal_opts * sizeof(*argv));
-		eal_argc = nb_eal_opts;
-	} else {
-		snprintf(prefix, sizeof(prefix), "--file-prefix=vhost-crypto-%d", getpid());
-		snprintf(lcore, sizeof(lcore), "%u", (unsigned int)sched_getcpu());
-		eal_argv[eal_argc++] = argv[0];
-		if (opt.lcores == NULL) {
-			eal_argv[eal_argc++] = "-l";
-			eal_argv[eal_argc++] = lcore;
-		}
-		eal_argv[eal_argc++] = "--no-pci";
-		eal_argv[eal_argc++] = "--in-memory";
-		eal_argv[eal_argc++] = prefix;
-		eal_argv[eal_argc++] = "--log-level=lib.vhost_crypto:info";
-	}
+	eal_argv[eal_argc++] = argv[0];
+	/* First, so that a --log-level the user gives wins. */
+	eal_argv[eal_argc++] = "--log-level=lib.vhost_crypto:info";
 	if (opt.lcores) {
 		/* EAL would make the lowest one main; the user named the first. */
 		snprintf(main_lcore, sizeof(main_lcore), "%u", opt.main_lcore);
@@ -737,6 +1054,30 @@ main(int argc, char **argv)
 		eal_argv[eal_argc++] = (char *)(uintptr_t)opt.lcores;
 		eal_argv[eal_argc++] = "--main-lcore";
 		eal_argv[eal_argc++] = main_lcore;
+	} else if (!eal_option_given(nb_eal_opts, argv, eal_core_opts,
+				     RTE_DIM(eal_core_opts))) {
+		snprintf(lcore, sizeof(lcore), "%u", default_cpu());
+		eal_argv[eal_argc++] = "-l";
+		eal_argv[eal_argc++] = lcore;
+	}
+	if (!eal_option_given(nb_eal_opts, argv, eal_pci_opts, RTE_DIM(eal_pci_opts)))
+		eal_argv[eal_argc++] = "--no-pci";
+	if (!eal_option_given(nb_eal_opts, argv, eal_memory_opts, RTE_DIM(eal_memory_opts)))
+		eal_argv[eal_argc++] = "--in-memory";
+	if (!eal_option_given(nb_eal_opts, argv, eal_prefix_opts, RTE_DIM(eal_prefix_opts))) {
+		snprintf(prefix, sizeof(prefix), "--file-prefix=vhost-crypto-%d", getpid());
+		eal_argv[eal_argc++] = prefix;
+	}
+	{
+		printf("vhost-crypto: EAL defaults:");
+		for (i = 1; i < (unsigned int)eal_argc; i++)
+			printf(" %s", eal_argv[i]);
+		printf("\n");
+	}
+	/* The user's EAL options last: where they overlap ours, EAL takes the last. */
+	if (nb_eal_opts > 1) {
+		memcpy(eal_argv + eal_argc, argv + 1, (nb_eal_opts - 1) * sizeof(*argv));
+		eal_argc += nb_eal_opts - 1;
 	}
 	/* EAL keeps pointers into its arguments: eal_argv lives until exit. */
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
@@ -745,8 +1086,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	check_polling_cpus();
 
 	dev = find_or_create_cryptodev(opt.cryptodev);
 	if (dev < 0 || setup_cryptodev(dev, opt.nb_sockets) != 0) {
@@ -782,8 +1122,18 @@ main(int argc, char **argv)
 			.max_size = opt.max_size,
 			.session_layout = opt.layout,
 			.socket_id = rte_socket_id(),
+			.socket_mode = opt.socket_mode,
+			.socket_uid = opt.socket_uid,
+			.socket_gid = opt.socket_gid,
 		};
 
+		if (opt.socket_uid_set)
+			conf.flags |= VHOST_CRYPTO_F_SOCKET_OWNER;
+		if (opt.socket_gid_set)
+			conf.flags |= VHOST_CRYPTO_F_SOCKET_GROUP;
+
+		if (quit)
+			break;	/* told to stop while starting: serve nothing */
 		/* A stale socket is gone already: prepare_sockets(). */
 		instances[i] = vhost_crypto_create(&conf);
 		rc = instances[i] == NULL ? -rte_errno : vhost_crypto_start(instances[i]);
@@ -820,8 +1170,10 @@ main(int argc, char **argv)
 		poll_loop((void *)0);
 	} else {
 		/* rte_eal_mp_wait_lcore() would spin: the main lcore has no work. */
-		while (!quit)
+		while (!quit) {
+			signal_work();
 			usleep(100 * 1000);
+		}
 	}
 	rte_eal_mp_wait_lcore();
 

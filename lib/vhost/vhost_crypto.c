@@ -408,7 +408,8 @@ conf_valid(const struct vhost_crypto_conf *conf)
 		 conf->fallback_cdev_id != conf->cdev_id &&
 		 conf->fallback_qp < rte_cryptodev_queue_pair_count(conf->fallback_cdev_id))) &&
 	       conf->max_dataqueues <= VC_MAX_DATAQUEUES &&
-	       conf->session_layout <= VHOST_CRYPTO_SESSION_LAYOUT_QEMU_8_1;
+	       conf->session_layout <= VHOST_CRYPTO_SESSION_LAYOUT_QEMU_8_1 &&
+	       (conf->socket_mode & ~0777u) == 0;
 }
 
 int
@@ -434,6 +435,8 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 		vc->conf.max_size = VC_DEFAULT_MAX_SIZE;
 	if (vc->conf.nb_ops == 0)
 		vc->conf.nb_ops = VC_DEFAULT_NB_OPS;
+	if (vc->conf.socket_mode == 0)
+		vc->conf.socket_mode = 0600;
 	vc->vid = -1;
 	pthread_mutex_init(&vc->ctrl_lock, NULL);
 	vc->nb_rings = vc->conf.max_dataqueues;
@@ -494,10 +497,57 @@ vc_unlink_socket(const char *path)
 		unlink(path);
 }
 
+/*
+ * librte_vhost's socket lives in "<path>.lib", a directory only this
+ * process's user may enter: whatever the public socket's permissions, no
+ * frontend reaches librte_vhost but through the relay (which it checks
+ * too: new_connection()). A directory a killed run left is taken over if
+ * it is ours and closed to others; an older release's socket of that name
+ * is replaced. 0 or a negative errno: ENOTDIR for anything else at the
+ * name, EPERM for a directory of another user's or open to others.
+ */
+static int
+private_dir_make(struct vhost_crypto *vc)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+
+	if ((size_t)snprintf(vc->lib_dir, sizeof(vc->lib_dir), "%s.lib", vc->path) >=
+		    sizeof(vc->lib_dir) ||
+	    (size_t)snprintf(vc->lib_path, sizeof(vc->lib_path), "%s/sock", vc->lib_dir) >=
+		    sizeof(sa.sun_path) ||
+	    (size_t)snprintf(vc->bind_path, sizeof(vc->bind_path), "%s/bind", vc->lib_dir) >=
+		    sizeof(sa.sun_path))
+		return -ENAMETOOLONG;	/* librte_vhost would bind a truncated path */
+	if (lstat(vc->lib_dir, &st) != 0) {
+		if (errno != ENOENT)
+			return -errno;
+	} else if (S_ISSOCK(st.st_mode)) {
+		if (unlink(vc->lib_dir) != 0)
+			return -errno;
+	} else if (!S_ISDIR(st.st_mode)) {
+		return -ENOTDIR;
+	} else if (st.st_uid != geteuid() || (st.st_mode & 0077) != 0) {
+		return -EPERM;
+	} else {
+		vc_unlink_socket(vc->lib_path);
+		vc_unlink_socket(vc->bind_path);
+		return 0;
+	}
+	return mkdir(vc->lib_dir, 0700) == 0 ? 0 : -errno;
+}
+
+static void
+private_dir_remove(struct vhost_crypto *vc)
+{
+	vc_unlink_socket(vc->lib_path);
+	vc_unlink_socket(vc->bind_path);
+	rmdir(vc->lib_dir);	/* only if empty: nothing of anyone else's goes */
+}
+
 struct vhost_crypto *
 vhost_crypto_create(const struct vhost_crypto_conf *conf)
 {
-	struct sockaddr_un sa;
 	struct vhost_crypto *vc;
 	int rc;
 
@@ -525,16 +575,16 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 	 * socket or, in client mode, connects to it (and reconnects); see
 	 * vhost_crypto_relay.c.
 	 */
-	snprintf(vc->lib_path, sizeof(vc->lib_path), "%s.lib", vc->path);
-	/* librte_vhost would bind a truncated path: refuse a long one here. */
-	if (strlen(vc->lib_path) >= sizeof(sa.sun_path)) {
-		rc = -ENAMETOOLONG;
+	rc = private_dir_make(vc);
+	if (rc != 0) {
+		VC_LOG(ERR, "%s: private directory %s.lib: %s", vc->path, vc->path,
+		       rc == -ENOTDIR ? "something else is there" :
+		       rc == -EPERM ? "another user's, or open to others" : strerror(-rc));
 		goto fail_registered;
 	}
-	vc_unlink_socket(vc->lib_path);
 	if (rte_vhost_driver_register(vc->lib_path, 0) != 0) {
 		rc = -EINVAL;
-		goto fail_registered;
+		goto fail_dir;
 	}
 	if (rte_vhost_driver_set_features(vc->lib_path, vc->offered_features) != 0 ||
 	    rte_vhost_driver_set_protocol_features(vc->lib_path,
@@ -549,6 +599,8 @@ vhost_crypto_create(const struct vhost_crypto_conf *conf)
 
 fail_driver:
 	rte_vhost_driver_unregister(vc->lib_path);
+fail_dir:
+	private_dir_remove(vc);
 fail_registered:
 	instance_slot_release(vc);
 	free_instance(vc);
@@ -605,7 +657,7 @@ vhost_crypto_destroy(struct vhost_crypto *vc)
 	vc_ctrl_disconnect(vc);
 	pthread_mutex_unlock(&vc->ctrl_lock);
 	rte_vhost_driver_unregister(vc->lib_path);
-	vc_unlink_socket(vc->lib_path);
+	private_dir_remove(vc);
 	instance_slot_release(vc);
 	free_instance(vc);
 }

@@ -56,7 +56,7 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
 /**
  * Connect to the socket (the frontend listens) instead of listening: every
  * second until a frontend is there, and again each time it goes away.
- * librte_vhost's private socket "<socket_path>.lib" is made either way.
+ * librte_vhost's private socket is made either way (see socket_path).
  */
 #define VHOST_CRYPTO_F_CLIENT		(1u << 0)
 /** Never signal the frontend: it polls the used ring (a PMD does). */
@@ -83,6 +83,10 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
  * split ring, which some guest drivers handle better or only.
  */
 #define VHOST_CRYPTO_F_SPLIT_RING	(1u << 4)
+/** socket_uid is set: the socket's owner (server mode). */
+#define VHOST_CRYPTO_F_SOCKET_OWNER	(1u << 5)
+/** socket_gid is set: the socket's group (server mode). */
+#define VHOST_CRYPTO_F_SOCKET_GROUP	(1u << 6)
 
 /** Layout of QEMU's create-session payload, when it cannot be told. */
 enum vhost_crypto_session_layout {
@@ -94,7 +98,13 @@ enum vhost_crypto_session_layout {
 
 /** What one backend instance serves, and with what. */
 struct vhost_crypto_conf {
-	const char *socket_path;	/**< vhost-user socket */
+	/**
+	 * The vhost-user socket. Next to it the instance keeps a directory
+	 * "<socket_path>.lib", mode 0700, for librte_vhost's own socket
+	 * behind the session relay: no sun_path may exceed 107 bytes, so
+	 * socket_path has 98 at most.
+	 */
+	const char *socket_path;
 	uint32_t flags;			/**< VHOST_CRYPTO_F_* */
 	uint8_t cdev_id;		/**< crypto device for symmetric requests */
 	uint16_t cdev_qp;		/**< its queue pair this instance owns */
@@ -106,6 +116,15 @@ struct vhost_crypto_conf {
 	uint32_t nb_ops;		/**< ops in flight at most; 0: 1024 */
 	enum vhost_crypto_session_layout session_layout;
 	int socket_id;			/**< NUMA node for memory */
+	/**
+	 * Server mode: the socket's permissions (0: 0600), and its owner and
+	 * group with VHOST_CRYPTO_F_SOCKET_OWNER and _GROUP (else the
+	 * process's). They are in place before the socket is: it is bound
+	 * in the private directory, given them, and renamed to socket_path.
+	 */
+	uint32_t socket_mode;
+	uint32_t socket_uid;
+	uint32_t socket_gid;
 };
 
 /** Counters of one instance; read with vhost_crypto_stats_get(). */

@@ -134,7 +134,10 @@ struct vc_ring_ctrl {
 
 struct vhost_crypto {
 	char path[PATH_MAX];		/**< the socket frontends connect to */
-	char lib_path[PATH_MAX + 8];	/**< librte_vhost's (path + ".lib" with the relay) */
+	/** path + ".lib": a directory only this process's user may enter */
+	char lib_dir[PATH_MAX + 8];
+	char lib_path[PATH_MAX + 16];	/**< librte_vhost's socket, in lib_dir */
+	char bind_path[PATH_MAX + 16];	/**< the public socket until it is ready */
 	struct vc_relay relay;
 	struct vhost_crypto_conf conf;
 	int vid;			/**< connected frontend, or -1 */

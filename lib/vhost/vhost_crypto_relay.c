@@ -9,7 +9,8 @@
  * 1072-byte payload, and every librte_vhost before DPDK 25.03 drops the
  * connection on a payload over 632 bytes before any hook runs. So the
  * instance listens on the public socket itself and librte_vhost on a
- * private one next to it ("<path>.lib"); this thread passes every message
+ * private one next to it ("<path>.lib/sock", in a directory only this
+ * process's user may enter); this thread passes every message
  * through, both ways, with its file descriptors, except the two session
  * messages and the config space, which the control plane answers itself.
  * Memory, rings, kicks and calls stay librte_vhost's; the data path never
@@ -41,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -496,14 +498,54 @@ relay_thread_create(struct vhost_crypto *vc)
 		0 : -EAGAIN;
 }
 
+/*
+ * The public socket, with its permissions and owner before anyone can
+ * reach it: bound in the private directory, given them there, listening,
+ * and only then renamed into place (which also replaces a stale socket in
+ * one step). A frontend never meets a socket whose permissions are still
+ * the umask's. Returns the listening fd or a negative errno.
+ */
+static int
+listen_public(struct vhost_crypto *vc)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const struct vhost_crypto_conf *c = &vc->conf;
+	struct stat st;
+	int fd, rc = 0;
+
+	if (strlen(vc->path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	/* rename() would replace anything: only ever a socket. */
+	if (lstat(vc->path, &st) == 0 && !S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(sa.sun_path, vc->bind_path, strlen(vc->bind_path) + 1);
+	vc_unlink_socket(vc->bind_path);
+	/* One frontend at a time: a second one waits in the backlog. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    ((c->flags & (VHOST_CRYPTO_F_SOCKET_OWNER | VHOST_CRYPTO_F_SOCKET_GROUP)) &&
+	     lchown(vc->bind_path,
+		    c->flags & VHOST_CRYPTO_F_SOCKET_OWNER ? (uid_t)c->socket_uid : (uid_t)-1,
+		    c->flags & VHOST_CRYPTO_F_SOCKET_GROUP ? (gid_t)c->socket_gid : (gid_t)-1)
+		    != 0) ||
+	    chmod(vc->bind_path, c->socket_mode) != 0 || listen(fd, 1) != 0 ||
+	    rename(vc->bind_path, vc->path) != 0)
+		rc = -errno;
+	if (rc != 0) {
+		close(fd);
+		vc_unlink_socket(vc->bind_path);
+		return rc;
+	}
+	return fd;
+}
+
 int
 vc_relay_start(struct vhost_crypto *vc)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
-	if (strlen(vc->lib_path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
 	vc->relay.stop = false;
 	if (vc->conf.flags & VHOST_CRYPTO_F_CLIENT) {
 		/* The frontend's socket is its own: nothing to bind. */
@@ -512,18 +554,9 @@ vc_relay_start(struct vhost_crypto *vc)
 		vc->relay.running = true;
 		return 0;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = listen_public(vc);
 	if (fd < 0)
-		return -errno;
-	memcpy(sa.sun_path, vc->path, strlen(vc->path) + 1);
-	vc_unlink_socket(vc->path);
-	/* One frontend at a time: a second one waits in the backlog. */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 1) != 0) {
-		int rc = -errno;
-
-		close(fd);
-		return rc;
-	}
+		return fd;
 	vc->relay.listen_fd = fd;
 	if (relay_thread_create(vc) != 0) {
 		close(fd);

@@ -2,13 +2,21 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The vhost-crypto daemon's sockets.
 
---socket PATH serves PATH only if nothing but a socket is there, and the
-same for librte_vhost's private PATH.lib: anything else (a regular file, a
-directory, a symbolic link) is left alone and the daemon exits 1 naming it.
-A path too long for a unix socket is refused before anything is created.
-One daemon per socket: a second one exits 1 while the first keeps serving;
-the first removes its socket and lock file when it stops. A stale socket
-left by a killed daemon is replaced by the next one.
+--socket PATH serves PATH only if nothing but a socket is there: anything
+else (a regular file, a directory, a symbolic link) is left alone and the
+daemon exits 1 naming it. PATH.lib is the library's private directory
+(0700, librte_vhost's socket inside): a directory of another user's or one
+open to others is refused the same way; an older release's socket there is
+replaced. A path too long for a unix socket (with ".lib/sock") is refused
+before anything is created. One daemon per socket: a second one exits 1
+while the first keeps serving; the first removes its socket, directory and
+lock file when it stops. A stale socket left by a killed daemon is replaced
+by the next one.
+
+Permissions: the socket is 0600 by default, so another user cannot
+connect; --socket-mode and --socket-group open it to a group, never the
+private socket behind it. Checked by connecting as user and group 65534
+(nobody, nogroup).
 """
 
 import argparse
@@ -51,9 +59,9 @@ def connects(path):
 class Daemon:
     """A daemon serving one socket, up once it says so."""
 
-    def __init__(self, daemon, path):
+    def __init__(self, daemon, path, args=()):
         self.log = tempfile.TemporaryFile('w+')
-        self.p = subprocess.Popen([daemon, '--socket', path], stdout=self.log,
+        self.p = subprocess.Popen([daemon, '--socket', path, *args], stdout=self.log,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                   start_new_session=True)
         deadline = time.monotonic() + TIMEOUT
@@ -77,6 +85,22 @@ class Daemon:
             self.log.close()
 
 
+NOBODY = 65534	# user nobody, group nogroup on Debian
+
+
+def connects_as_nobody(path):
+    """'ok', or the error connect() gives to user and group 65534."""
+    probe = ('import socket, sys\n'
+             's = socket.socket(socket.AF_UNIX)\n'
+             'try:\n'
+             '    s.connect(sys.argv[1]); print("ok")\n'
+             'except OSError as e:\n'
+             '    print(e.strerror)\n')
+    r = subprocess.run(['/usr/bin/python3', '-c', probe, path], capture_output=True, text=True,
+                       timeout=TIMEOUT, user=NOBODY, group=NOBODY, extra_groups=[])
+    return r.stdout.strip() or r.stderr.strip()
+
+
 def refused(daemon, what, path, message, keep):
     """Exit 1 naming path and message; what was in keep is untouched, no lock made."""
     before = {p: (os.lstat(p), os.readlink(p) if os.path.islink(p) else None) for p in keep}
@@ -98,6 +122,8 @@ def main():
     d = ap.parse_args().daemon
 
     rundir = tempfile.mkdtemp(prefix='vc-sockets-')
+    # Others may enter (mkdtemp makes it 0700): the sockets' own modes are under test.
+    os.chmod(rundir, 0o755)
     try:
         path = os.path.join(rundir, 'vc.sock')
 
@@ -124,10 +150,20 @@ def main():
                 [path + '.lib'])
         os.unlink(path + '.lib')
 
-        # 104 bytes: fits sun_path (108) alone, not with ".lib".
-        long_path = os.path.join(rundir, 'x' * (104 - len(rundir) - 1))
+        os.mkdir(path + '.lib', 0o700)
+        os.chown(path + '.lib', NOBODY, NOBODY)
+        refused(d, "another user's directory at PATH.lib", path,
+                f'belongs to uid {NOBODY}', [path + '.lib'])
+        os.chown(path + '.lib', 0, 0)
+        os.chmod(path + '.lib', 0o755)
+        refused(d, 'a directory open to others at PATH.lib', path,
+                'is open to others (mode 0755)', [path + '.lib'])
+        os.rmdir(path + '.lib')
+
+        # 100 bytes: fits sun_path (108) alone and with ".lib", not with ".lib/sock".
+        long_path = os.path.join(rundir, 'x' * (100 - len(rundir) - 1))
         rc, err = run(d, ['--socket', long_path])
-        check('path too long with ".lib": exit 1, names the limit, nothing created',
+        check('path too long with ".lib/sock": exit 1, names the limit, nothing created',
               rc == 1 and 'too long' in err and 'the limit is 107' in err
               and os.listdir(rundir) == ['target'],
               f'exit {rc}, stderr {err.strip()[-300:]!r}, dir {os.listdir(rundir)}')
@@ -143,6 +179,58 @@ def main():
               rc == 1 and f'--socket {path} is given twice' in err
               and os.listdir(rundir) == ['target'],
               f'exit {rc}, stderr {err.strip()[-300:]!r}, dir {os.listdir(rundir)}')
+
+        for args, message in (
+                (['--socket-mode', '999'], "invalid --socket-mode '999'"),
+                (['--socket-mode', '1777'], "invalid --socket-mode '1777'"),
+                (['--socket-owner', 'no-such-user-vc'], "'no-such-user-vc': no such user"),
+                (['--socket-group', 'no-such-group-vc'], "'no-such-group-vc': no such group"),
+                (['--client', '--socket-mode', '0660'], 'do not apply')):
+            rc, err = run(d, ['--socket', path, *args])
+            check(f'{" ".join(args)}: exit 2, "{message}", nothing created',
+                  rc == 2 and message in err and os.listdir(rundir) == ['target'],
+                  f'exit {rc}, stderr {err.strip()[-300:]!r}, dir {os.listdir(rundir)}')
+
+        # Permissions: 0600 by default, the private directory always 0700.
+        first = Daemon(d, path)
+        try:
+            st, lib = os.stat(path), os.stat(path + '.lib')
+            check('default: socket root 0600, PATH.lib a 0700 directory with the '
+                  'private socket in it',
+                  first.up and (st.st_mode & 0o7777, st.st_uid) == (0o600, 0)
+                  and (lib.st_mode & 0o7777) == 0o700
+                  and os.path.exists(path + '.lib/sock'),
+                  f'socket {st.st_mode:o}, lib {lib.st_mode:o}, {first.text()[-300:]!r}')
+            got = connects_as_nobody(path)
+            check('default: another user cannot connect', got == 'Permission denied', got)
+        finally:
+            first.stop()
+        group = Daemon(d, path, ['--socket-mode', '0660', '--socket-group', 'nogroup',
+                                 '--socket-owner', str(NOBODY)])
+        try:
+            st = os.stat(path)
+            check('--socket-mode 0660 --socket-group nogroup --socket-owner 65534: '
+                  'the socket has them',
+                  group.up and (st.st_mode & 0o7777, st.st_uid, st.st_gid) ==
+                  (0o660, NOBODY, NOBODY), f'{st}, {group.text()[-300:]!r}')
+            got = connects_as_nobody(path)
+            check('the group connects to the socket', got == 'ok', got)
+            got = connects_as_nobody(path + '.lib/sock')
+            check('the group cannot reach the private socket behind it',
+                  got == 'Permission denied', got)
+        finally:
+            group.stop()
+
+        # An older release left a socket at PATH.lib: replaced.
+        old = socket.socket(socket.AF_UNIX)
+        old.bind(path + '.lib')
+        old.close()
+        renewed = Daemon(d, path)
+        try:
+            check("an older release's socket at PATH.lib is replaced by the directory",
+                  renewed.up and os.path.isdir(path + '.lib'), renewed.text()[-300:])
+        finally:
+            renewed.stop()
 
         # One daemon per socket.
         first = Daemon(d, path)

@@ -148,9 +148,12 @@ class Daemon:
         self.kill()
         self.log.close()
         for s in self.sockets:
-            for p in (s, s + '.lib', s + '.lock'):
-                if os.path.exists(p):
-                    os.unlink(p)
+            # A killed daemon leaves its library's private directory too.
+            for p in (s, s + '.lib/sock', s + '.lib/bind', s + '.lib', s + '.lock'):
+                try:
+                    os.rmdir(p) if os.path.isdir(p) else os.unlink(p)
+                except FileNotFoundError:
+                    pass
         # EAL leaves its runtime directory, and a daemon that crashed its
         # telemetry socket in it.
         eal_dir = f'/var/run/dpdk/{self.prefix}'

@@ -1513,7 +1513,10 @@ static void
 at_exit(void)
 {
 	unlink(sock_path);
+	/* The instance's private directory, if the process ends before it does. */
 	unlink(lib_path);
+	*strrchr(lib_path, '/') = '\0';
+	rmdir(lib_path);
 	if (reply_timeouts > 0)
 		fprintf(stderr, "fuzz_vhost_user: %lu replies expected never came (%u ms each)\n",
 			reply_timeouts, reply_timeout_ms);
@@ -1554,7 +1557,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		 getenv("VC_FUZZ_LOG_LEVEL") ? getenv("VC_FUZZ_LOG_LEVEL") : "*:crit");
 	snprintf(sock_path, sizeof(sock_path), "/run/vc-fuzz-vhost-user-%d.sock",
 		 (int)getpid());
-	snprintf(lib_path, sizeof(lib_path), "%s.lib", sock_path);
+	snprintf(lib_path, sizeof(lib_path), "%s.lib/sock", sock_path);
 	if (rte_eal_init(RTE_DIM(eal_args), eal_args) < 0)
 		die("EAL");
 	if (sim_crypto_devices_start(&mb, &ossl) != 0)
