@@ -16,6 +16,10 @@
  * already exports rte_vhost_crypto_*, a different backend).
  *
  * Functions return 0 or a negative errno unless they say otherwise.
+ *
+ * Installed as <includedir>/vhost_crypto/vhost_crypto.h next to the wire
+ * format header it includes; `pkg-config --cflags libvhost_crypto` adds
+ * that directory, so users write #include <vhost_crypto.h>.
  */
 
 #include <stdint.h>
@@ -67,13 +71,24 @@ vhost_crypto_config_build(const uint8_t *cdev_ids, unsigned int nb_cdevs,
  */
 #define VHOST_CRYPTO_F_FALLBACK		(1u << 2)
 /**
- * Let the crypto device work on guest buffers in place of copies where a
- * request allows it: a plain cipher, HASH, MAC or AEAD (not CCM) request
- * whose buffers are each contiguous in host memory and under 64 KiB. Chains
- * and CCM are always copied. Only for devices that
- * address memory by virtual address (software PMDs): the instance ignores
- * the flag otherwise. The guest can change its source while the device
- * reads it; that only spoils its own result.
+ * Zero-copy: let the crypto device work on the guest's own buffers, with no
+ * copy either way, where a request allows it: each buffer it names is one
+ * contiguous host range under 64 KiB. Then a plain cipher runs out of place
+ * from the guest's source to its destination; a HASH or MAC reads the
+ * message in place and writes the result where the guest asked; an AEAD
+ * other than CCM reads text, AAD and tag in place and writes text and tag;
+ * a cipher and hash chain runs in place in the guest's destination (the
+ * source moved there first unless both are the same buffer), its digest
+ * written where the guest asked. CCM and any request that does not fit
+ * are copied through the instance's mbufs, as without the flag; RSA
+ * operands are always copied (into the op's own area). Only for devices
+ * that address memory by virtual address (software PMDs): if the main or
+ * the fallback device is hardware, the instance copies everything and
+ * logs why. The guest can change its source while
+ * the device reads it; that only spoils its own result.
+ *
+ * Off unless set (the library copies by default); the vhost-crypto daemon
+ * sets it unless given --copy.
  */
 #define VHOST_CRYPTO_F_ZERO_COPY	(1u << 3)
 /**

@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The dpdk-virtio-crypto authors
  */
 
-/* A user of the installed library: only <vhost_crypto/...> and pkg-config. */
+/* A user of the installed library: only <vhost_crypto.h> and pkg-config. */
 
 #include <stdio.h>
 
