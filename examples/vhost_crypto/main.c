@@ -663,7 +663,8 @@ static const char *const eal_core_opts[] = { "-l", "-c", "--lcores", "--main-lco
 static const char *const eal_pci_opts[] = { "-a", "--allow", "-b", "--block", "--no-pci" };
 /* In-memory means no files: options about the files want them. */
 static const char *const eal_memory_opts[] = {
-	"--in-memory", "--file-prefix", "--proc-type", "--huge-dir",
+	"--in-memory", "--file-prefix", "--proc-type", "--huge-dir", "--legacy-mem",
+	"--huge-unlink",
 };
 static const char *const eal_prefix_opts[] = { "--file-prefix" };
 
@@ -995,6 +996,40 @@ check_polling_cpus(void)
 	}
 }
 
+/*
+ * With the default prefix EAL's runtime directory is one per run
+ * (vhost-crypto-PID): it goes at exit, with the sockets EAL left in it
+ * (telemetry's goes only after main() returns). Nothing else is removed:
+ * rmdir() fails on anything left that is not a socket.
+ */
+static void
+remove_runtime_dir(const char *dir)
+{
+	static const char *const sockets[] = { "dpdk_telemetry.v2", "mp_socket" };
+	char path[PATH_MAX + 32];
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(sockets); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, sockets[i]);
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			unlink(path);
+	}
+	rmdir(dir);
+}
+
+/* rte_eal_cleanup(), and the runtime directory gone if it is the daemon's own. */
+static void
+eal_finish(bool own_prefix)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	if (own_prefix)
+		remove_runtime_dir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1002,7 +1037,7 @@ main(int argc, char **argv)
 	char **app_argv = argv, **eal_argv;
 	int app_argc = argc, nb_eal_opts = 0, eal_argc = 0, rc, dev, fallback = -1;
 	unsigned int i, lcore_id, w;
-	bool failed = false;
+	bool failed = false, own_prefix;
 	const char *conflict;
 
 	/*
@@ -1064,7 +1099,9 @@ main(int argc, char **argv)
 		eal_argv[eal_argc++] = "--no-pci";
 	if (!eal_option_given(nb_eal_opts, argv, eal_memory_opts, RTE_DIM(eal_memory_opts)))
 		eal_argv[eal_argc++] = "--in-memory";
-	if (!eal_option_given(nb_eal_opts, argv, eal_prefix_opts, RTE_DIM(eal_prefix_opts))) {
+	own_prefix = !eal_option_given(nb_eal_opts, argv, eal_prefix_opts,
+				       RTE_DIM(eal_prefix_opts));
+	if (own_prefix) {
 		snprintf(prefix, sizeof(prefix), "--file-prefix=vhost-crypto-%d", getpid());
 		eal_argv[eal_argc++] = prefix;
 	}
@@ -1091,7 +1128,7 @@ main(int argc, char **argv)
 	dev = find_or_create_cryptodev(opt.cryptodev);
 	if (dev < 0 || setup_cryptodev(dev, opt.nb_sockets) != 0) {
 		fprintf(stderr, "vhost-crypto: cannot set up crypto device %s\n", opt.cryptodev);
-		rte_eal_cleanup();
+		eal_finish(own_prefix);
 		return 1;
 	}
 	if (opt.fallback && strcmp(opt.fallback, opt.cryptodev) != 0) {
@@ -1100,7 +1137,7 @@ main(int argc, char **argv)
 		    setup_cryptodev(fallback, opt.nb_sockets) != 0) {
 			fprintf(stderr, "vhost-crypto: cannot set up fallback crypto "
 				"device %s (--fallback none to go without)\n", opt.fallback);
-			rte_eal_cleanup();
+			eal_finish(own_prefix);
 			return 1;
 		}
 	}
@@ -1187,7 +1224,7 @@ main(int argc, char **argv)
 		rte_cryptodev_stop(fallback);
 		rte_cryptodev_close(fallback);
 	}
-	rte_eal_cleanup();
+	eal_finish(own_prefix);
 	free(eal_argv);
 	return failed ? 1 : 0;
 }

@@ -335,6 +335,17 @@ pool_cache_size(unsigned int nb_objs)
 	return RTE_MIN(256u, nb_objs / 4);
 }
 
+/* Hugepage memory left on a node, for a message about running out. */
+static unsigned int
+free_hugepage_mib(int socket_id)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(socket_id < 0 ? 0 : socket_id, &st) != 0)
+		return 0;
+	return (unsigned int)(st.heap_freesz_bytes >> 20);
+}
+
 static int
 create_pools(struct vhost_crypto *vc, unsigned int id, const uint8_t *ids)
 {
@@ -366,7 +377,12 @@ create_pools(struct vhost_crypto *vc, unsigned int id, const uint8_t *ids)
 					  0, 0, NULL, NULL, NULL, NULL,
 					  vc->conf.socket_id, 0);
 	if (vc->op_pool == NULL || vc->mbuf_pool == NULL || vc->aad_pool == NULL) {
-		VC_LOG(ERR, "%s: pools: %s", vc->path, rte_strerror(rte_errno));
+		/* rte_errno is the last failure's, maybe not this one's: no cause named. */
+		VC_LOG(ERR, "%s: cannot create its %s pool (%u ops in flight, %u MiB "
+		       "of hugepage memory free on node %d)", vc->path,
+		       vc->op_pool == NULL ? "op" : vc->mbuf_pool == NULL ? "mbuf" : "AAD",
+		       vc->conf.nb_ops, free_hugepage_mib(vc->conf.socket_id),
+		       vc->conf.socket_id);
 		return -ENOMEM;
 	}
 	return 0;

@@ -117,8 +117,10 @@ def test_signals(d, rundir, env):
               daemon.text()[-400:])
     finally:
         rc = daemon.stop()
-    check('SIGTERM then: exit 0, socket, private directory and lock file gone',
-          rc == 0 and gone(path), f'exit {rc}, left {os.listdir(rundir)}')
+    check('SIGTERM then: exit 0, socket, private directory, lock file and EAL runtime '
+          'directory gone', rc == 0 and gone(path)
+          and not os.path.exists(f'/var/run/dpdk/vhost-crypto-{daemon.p.pid}'),
+          f'exit {rc}, left {os.listdir(rundir)}')
 
 
 def test_eal_defaults(d, rundir, env):
@@ -129,6 +131,8 @@ def test_eal_defaults(d, rundir, env):
          ['--no-pci', '-l'], ['--in-memory', '--file-prefix=']),
         ('-a (a PCI device)', ('-a', '0000:00:1f.7'),
          ['--in-memory', '-l', '--file-prefix='], ['--no-pci']),
+        ('--legacy-mem', ('--legacy-mem',),
+         ['--no-pci', '-l', '--file-prefix='], ['--in-memory']),
         ('-l', ('-l', str(max(os.sched_getaffinity(0)))),
          ['--no-pci', '--in-memory', '--file-prefix='], ['-l']),
         ('--log-level', ('--log-level=lib.eal:notice',),
