@@ -138,7 +138,7 @@ class Virsh:
 
 
 def domain_xml(template, name, kernel, initrd, cmdline, console, output, script, sock,
-               apparmor):
+               apparmor, hugepages):
     """The example domain with this run's paths, and the harness's plumbing."""
     ET.register_namespace('qemu', QEMU_NS)
     tree = ET.parse(template)
@@ -166,6 +166,9 @@ def domain_xml(template, name, kernel, initrd, cmdline, console, output, script,
         # Here the one domain runs unconfined instead of the machine's
         # profiles being changed.
         ET.SubElement(dom, 'seclabel', type='none', model='apparmor')
+    if hugepages:
+        # The guide's variant: guest RAM a memfd on huge pages.
+        ET.SubElement(dom.find('memoryBacking'), 'hugepages')
     swapped = 0
     for arg in dom.iter(f'{{{QEMU_NS}}}arg'):
         value = arg.get('value')
@@ -204,6 +207,8 @@ def main():
     ap.add_argument('--xml', default=DOMAIN_XML, help='domain XML (default: the example)')
     ap.add_argument('--buffers', type=int, default=256)
     ap.add_argument('--seed', type=int, default=int.from_bytes(os.urandom(4), 'little'))
+    ap.add_argument('--hugepages', action='store_true',
+                    help='guest RAM on 2 MiB huge pages (<hugepages/> added to the example)')
     a = ap.parse_args()
 
     if not debian12():
@@ -278,7 +283,7 @@ def main():
     xml_path = os.path.join(rundir, 'domain.xml')
     with open(xml_path, 'w') as f:
         f.write(domain_xml(a.xml, name, kernel, initrd, vmharness.kernel_cmdline(image),
-                           console, output, script, sock, apparmor))
+                           console, output, script, sock, apparmor, a.hugepages))
 
     qemu_pid = None
     own_virtlogd = None
@@ -340,8 +345,11 @@ def main():
             check(f'QEMU runs as {QEMU_USER}, group {QEMU_GROUP} among its groups',
                   uid[:1] == [str(qemu_uid)] and str(qemu_gid) in groups +
                   status.get('Gid', '').split()[:1], str(status.get('Uid')))
-            check('QEMU: guest RAM a shared memfd, the crypto device of the example',
-                  any('memory-backend-memfd' in c and '"share":true' in c for c in cmd) and
+            print('QEMU memory: ' + next((c for c in cmd if 'memory-backend-' in c), 'none'))
+            check('QEMU: guest RAM a shared memfd' + (' on huge pages' if a.hugepages else '') +
+                  ', the crypto device of the example',
+                  any('memory-backend-memfd' in c and '"share":true' in c and
+                      ('"hugetlb":true' in c) == a.hugepages for c in cmd) and
                   'cryptodev-vhost-user,id=cd0,chardev=vc0' in cmd and
                   'virtio-crypto-pci,id=crypto0,cryptodev=cd0,vectors=0' in cmd,
                   ' '.join(cmd)[:400])
