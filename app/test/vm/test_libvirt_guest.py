@@ -38,6 +38,7 @@ import pwd
 import re
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -180,6 +181,18 @@ def domain_xml(template, name, kernel, initrd, cmdline, console, output, script,
     return ET.tostring(dom, encoding='unicode')
 
 
+def connectable(path):
+    """True if something listens at the unix socket `path` (not a stale file)."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(path)
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
 def socket_is(st, uid, gid, mode):
     return (st is not None and stat.S_ISSOCK(st.st_mode) and st.st_uid == uid and
             st.st_gid == gid and stat.S_IMODE(st.st_mode) == mode)
@@ -296,7 +309,7 @@ def main():
                     ['virtlogd', '-p', os.path.join(rundir, 'virtlogd.pid')],
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=open(os.path.join(rundir, 'virtlogd.log'), 'w'))
-                check('virtlogd started', wait_for(lambda: os.path.exists(VIRTLOGD_SOCK),
+                check('virtlogd started', wait_for(lambda: connectable(VIRTLOGD_SOCK),
                                                    TIMEOUT['service'], own_virtlogd))
             libvirtd = group.popen(
                 ['libvirtd', '-f', conf, '-p', os.path.join(rundir, 'libvirtd.pid')],
