@@ -28,6 +28,12 @@ packages=(
 	python3 python3-cryptography python3-cryptography-vectors python3-sphinx
 	python3-matplotlib python3-scapy valgrind stress-ng
 	debootstrap
+	# vm/libvirt_guest: libvirtd with its QEMU driver, virtlogd, virsh, and the
+	# libvirt-qemu user QEMU runs as. Without recommends: no dnsmasq, so no
+	# libvirt network can come up. apt takes the systemd flavour (units, no
+	# init scripts): without systemd running, installing starts nothing;
+	# with it, the system's libvirt sockets are active and that test skips.
+	libvirt-daemon-system libvirt-clients
 )
 
 install_packages() {

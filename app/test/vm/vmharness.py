@@ -626,6 +626,23 @@ def builtin_crypto_args(index=0, device_opts=''):
 QEMU_ASSERTION = re.compile(r'^qemu-system-\S+: .*Assertion .* failed\.?$', re.M)
 
 
+def kernel_cmdline(image, hugepages=0, extra=''):
+    """The guest kernel's command line: console on the first serial port,
+    no reboot on panic, what `image` needs, then `extra`."""
+    return ('console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable '
+            f'default_hugepagesz=2M hugepagesz=2M hugepages={hugepages} '
+            f'{image.kernel_args()} {extra}').strip()
+
+
+def split_exit_status(output):
+    """(status, output before it) from the second serial port's text:
+    status is the script's exit status, None if it never finished."""
+    m = re.search(rf'^{EXIT_MARKER}(\d+)$', output, re.M)
+    if not m:
+        return None, output
+    return int(m.group(1)), output[:m.start()]
+
+
 def run_guest(script, image, qemu_args=(), memory_mb=512, smp=2, hugepages=0,
               timeout=240, files=None, shared_memory=False, group=None,
               cmdline_extra=''):
@@ -662,9 +679,7 @@ def run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
             f.write(script)
         console = os.path.join(tmp, 'console.log')
         output = os.path.join(tmp, 'output.log')
-        append = ('console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable '
-                  f'default_hugepagesz=2M hugepagesz=2M hugepages={hugepages} '
-                  f'{image.kernel_args()} {cmdline_extra}')
+        append = kernel_cmdline(image, hugepages, cmdline_extra)
         args = [QEMU, '-accel', 'tcg', '-cpu', 'max', '-smp', str(smp),
                 '-m', f'{memory_mb}M', '-nic', 'none', '-display', 'none',
                 '-monitor', 'none', '-no-reboot', '-nodefaults',
@@ -712,11 +727,7 @@ def run_guest_once(script, image, qemu_args, memory_mb, smp, hugepages, timeout,
         qlog = read(os.path.join(tmp, 'qemu.log'))
         if qlog.strip():
             con += '\n--- qemu ---\n' + qlog
-        status = None
-        m = re.search(rf'^{EXIT_MARKER}(\d+)$', out, re.M)
-        if m:
-            status = int(m.group(1))
-            out = out[:m.start()]
+        status, out = split_exit_status(out)
         return GuestResult(status, out, con, timed_out, seconds)
 
 
