@@ -337,50 +337,26 @@ parse_socket_mode(const char *arg)
 	return 0;
 }
 
-/* A name, or a number that is not one: what chown(1) takes. */
+/*
+ * --socket-owner, --socket-group: a name (named is true, its id in
+ * named_id) or else a number, as chown(1) takes them.
+ */
 static int
-parse_owner(const char *arg)
+parse_id(const char *arg, const char *option, const char *kind, bool named,
+	 unsigned long named_id, unsigned long *id)
 {
-	struct passwd *pw;
-	unsigned long v;
 	char *end;
 
-	errno = 0;
-	pw = getpwnam(arg);
-	if (pw != NULL) {
-		opt.socket_uid = pw->pw_uid;
-	} else {
-		v = strtoul(arg, &end, 10);
-		if (*arg == '\0' || *end || arg[0] == '-' || v >= (uid_t)-1) {
-			fprintf(stderr, "vhost-crypto: --socket-owner '%s': no such user\n", arg);
-			return -1;
-		}
-		opt.socket_uid = v;
+	if (named) {
+		*id = named_id;
+		return 0;
 	}
-	opt.socket_uid_set = true;
-	return 0;
-}
-
-static int
-parse_group(const char *arg)
-{
-	struct group *gr;
-	unsigned long v;
-	char *end;
-
 	errno = 0;
-	gr = getgrnam(arg);
-	if (gr != NULL) {
-		opt.socket_gid = gr->gr_gid;
-	} else {
-		v = strtoul(arg, &end, 10);
-		if (*arg == '\0' || *end || arg[0] == '-' || v >= (gid_t)-1) {
-			fprintf(stderr, "vhost-crypto: --socket-group '%s': no such group\n", arg);
-			return -1;
-		}
-		opt.socket_gid = v;
+	*id = strtoul(arg, &end, 10);
+	if (errno || *arg == '\0' || *end || arg[0] == '-' || *id >= UINT32_MAX) {
+		fprintf(stderr, "vhost-crypto: %s '%s': no such %s\n", option, arg, kind);
+		return -1;
 	}
-	opt.socket_gid_set = true;
 	return 0;
 }
 
@@ -492,14 +468,26 @@ parse_options(int argc, char **argv)
 			if (parse_socket_mode(optarg))
 				return -1;
 			break;
-		case 'O':
-			if (parse_owner(optarg))
+		case 'O': {
+			struct passwd *pw = getpwnam(optarg);
+
+			if (parse_id(optarg, "--socket-owner", "user", pw != NULL,
+				     pw ? pw->pw_uid : 0, &v))
 				return -1;
+			opt.socket_uid = v;
+			opt.socket_uid_set = true;
 			break;
-		case 'G':
-			if (parse_group(optarg))
+		}
+		case 'G': {
+			struct group *gr = getgrnam(optarg);
+
+			if (parse_id(optarg, "--socket-group", "group", gr != NULL,
+				     gr ? gr->gr_gid : 0, &v))
 				return -1;
+			opt.socket_gid = v;
+			opt.socket_gid_set = true;
 			break;
+		}
 		case 'h':
 			return 1;
 		default:

@@ -23,13 +23,12 @@ import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 
-TIMEOUT = 30	# seconds for any one thing the daemon does
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
+from vc_daemon import DaemonRun, socket_listens as connects  # noqa: E402
+
 results = []
 
 
@@ -38,41 +37,8 @@ def check(what, good, detail=''):
     print(f'{"PASS" if good else "FAIL"}: {what}' + (f' ({detail})' if detail and not good else ''))
 
 
-def connects(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        s.connect(path)
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
-class Daemon:
-    """A daemon on one socket; up once it says which lcore polls it."""
-
-    def __init__(self, binary, path, args=(), eal=(), env=None):
-        self.log = tempfile.TemporaryFile('w+')
-        argv = [binary, *eal, '--'] if eal else [binary]
-        self.p = subprocess.Popen(argv + ['--socket', path, *args], stdout=self.log,
-                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                  start_new_session=True, env=env)
-        self.path = path
-        self.up = self.wait_for(lambda t: re.search(r'^vhost-crypto: lcore \d+ polls', t, re.M))
-
-    def text(self):
-        self.log.seek(0)
-        return self.log.read()
-
-    def wait_for(self, pred):
-        """pred(log text) became true while the daemon ran, within TIMEOUT."""
-        deadline = time.monotonic() + TIMEOUT
-        while self.p.poll() is None and time.monotonic() < deadline:
-            if pred(self.text()):
-                return True
-            time.sleep(0.05)
-        return bool(pred(self.text())) and self.p.poll() is None
+class Daemon(DaemonRun):
+    """One socket; what it printed about EAL and its CPU."""
 
     def eal_defaults(self):
         m = re.search(r'^vhost-crypto: EAL defaults: (.*)$', self.text(), re.M)
@@ -81,16 +47,6 @@ class Daemon:
     def polling_cpu(self):
         m = re.search(r'^vhost-crypto: lcore (\d+) polls', self.text(), re.M)
         return int(m.group(1)) if m else None
-
-    def stop(self, sig=signal.SIGTERM):
-        try:
-            os.killpg(self.p.pid, sig)
-            return self.p.wait(TIMEOUT)
-        finally:
-            if self.p.poll() is None:
-                os.killpg(self.p.pid, signal.SIGKILL)
-                self.p.wait()
-            self.log.close()
 
 
 def gone(path):

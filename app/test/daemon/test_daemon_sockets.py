@@ -27,9 +27,11 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-TIMEOUT = 30	# seconds for any one thing the daemon does
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
+from vc_daemon import (TIMEOUT, DaemonRun as Daemon,  # noqa: E402
+                       socket_listens as connects)
+
 results = []
 
 
@@ -43,46 +45,6 @@ def run(daemon, args):
     r = subprocess.run([daemon] + args, capture_output=True, text=True, timeout=TIMEOUT,
                        stdin=subprocess.DEVNULL)
     return r.returncode, r.stderr
-
-
-def connects(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        s.connect(path)
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
-class Daemon:
-    """A daemon serving one socket, up once it says so."""
-
-    def __init__(self, daemon, path, args=()):
-        self.log = tempfile.TemporaryFile('w+')
-        self.p = subprocess.Popen([daemon, '--socket', path, *args], stdout=self.log,
-                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                  start_new_session=True)
-        deadline = time.monotonic() + TIMEOUT
-        while (f'serving {path}' not in self.text() and self.p.poll() is None
-               and time.monotonic() < deadline):
-            time.sleep(0.1)
-        self.up = f'serving {path}' in self.text() and self.p.poll() is None
-
-    def text(self):
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self, sig=signal.SIGTERM):
-        try:
-            os.killpg(self.p.pid, sig)
-            return self.p.wait(TIMEOUT)
-        finally:
-            if self.p.poll() is None:
-                os.killpg(self.p.pid, signal.SIGKILL)
-                self.p.wait()
-            self.log.close()
 
 
 NOBODY = 65534	# user nobody, group nogroup on Debian

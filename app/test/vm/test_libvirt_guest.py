@@ -38,7 +38,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -50,6 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, '..', 'common'))
 import vmharness  # noqa: E402
+from vc_daemon import socket_listens as connectable  # noqa: E402
 from vc_telemetry import all_given_back, wait_disconnected  # noqa: E402
 import test_linux_guest_crypto as linux_guest  # noqa: E402
 from test_linux_guest_vhost_user import last_stats  # noqa: E402
@@ -184,18 +184,6 @@ def domain_xml(template, name, kernel, initrd, cmdline, console, output, script,
 def contains_run(seq, run):
     """True if `run` occurs in `seq` as consecutive items."""
     return any(seq[i:i + len(run)] == run for i in range(len(seq) - len(run) + 1))
-
-
-def connectable(path):
-    """True if something listens at the unix socket `path` (not a stale file)."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        s.connect(path)
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
 
 
 def socket_is(st, uid, gid, mode):
