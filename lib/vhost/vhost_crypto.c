@@ -59,7 +59,6 @@
  * touched from the application's control path and librte_vhost's
  * callbacks, under this lock; the data path never looks here.
  */
-#define VC_MAX_INSTANCES	64
 static struct vhost_crypto *instances[VC_MAX_INSTANCES];
 static struct vhost_crypto *by_vid[RTE_MAX_VHOST_DEVICE];
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -89,6 +88,19 @@ vc_registry_find(const char *path)
 			vc = instances[i];
 	pthread_mutex_unlock(&registry_lock);
 	return vc;
+}
+
+unsigned int
+vc_registry_list(struct vhost_crypto **list, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < VC_MAX_INSTANCES && n < max; i++)
+		if (instances[i])
+			list[n++] = instances[i];
+	pthread_mutex_unlock(&registry_lock);
+	return n;
 }
 
 void

@@ -240,6 +240,13 @@ void vc_datapath_drain(struct vhost_crypto *vc);
 /* The instance registry (vhost_crypto.c), for telemetry. */
 struct vhost_crypto *vc_registry_find(const char *path);
 void vc_registry_foreach(void (*fn)(struct vhost_crypto *vc, void *arg), void *arg);
+/*
+ * The instances now, up to max, for work that must not hold the registry
+ * lock (librte_vhost's callbacks take it): only the application creates
+ * and destroys instances, so they stay while it uses the list.
+ */
+#define VC_MAX_INSTANCES	64
+unsigned int vc_registry_list(struct vhost_crypto **list, unsigned int max);
 void vc_telemetry_add_path(struct vhost_crypto *vc, void *arg);
 
 /*

@@ -342,42 +342,33 @@ instance_suspend(struct vhost_crypto *vc, uint64_t deadline)
 	return 0;
 }
 
-struct suspend_ctx {
-	uint64_t deadline;
-	int rc;
-};
-
-static void
-suspend_one(struct vhost_crypto *vc, void *arg)
-{
-	struct suspend_ctx *c = arg;
-
-	if (c->rc == 0)
-		c->rc = instance_suspend(vc, c->deadline);
-}
-
-static void
-resume_one(struct vhost_crypto *vc, void *arg)
-{
-	RTE_SET_USED(arg);
-	instance_resume(vc);
-}
-
+/*
+ * Not under the registry lock: a relay stops only between messages, and
+ * one may be waiting for librte_vhost's new_connection, which takes it.
+ */
 int
 vhost_crypto_upgrade_suspend(unsigned int timeout_ms)
 {
-	struct suspend_ctx c = { .deadline = now_ms() + timeout_ms, .rc = 0 };
+	struct vhost_crypto *list[VC_MAX_INSTANCES];
+	unsigned int i, n = vc_registry_list(list, RTE_DIM(list));
+	uint64_t deadline = now_ms() + timeout_ms;
+	int rc = 0;
 
-	vc_registry_foreach(suspend_one, &c);
-	if (c.rc != 0)
-		vc_registry_foreach(resume_one, NULL);
-	return c.rc;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = instance_suspend(list[i], deadline);
+	if (rc != 0)
+		vhost_crypto_upgrade_resume();
+	return rc;
 }
 
 void
 vhost_crypto_upgrade_resume(void)
 {
-	vc_registry_foreach(resume_one, NULL);
+	struct vhost_crypto *list[VC_MAX_INSTANCES];
+	unsigned int i, n = vc_registry_list(list, RTE_DIM(list));
+
+	for (i = 0; i < n; i++)
+		instance_resume(list[i]);
 }
 
 struct save_ctx {
@@ -512,15 +503,19 @@ save_one(struct vhost_crypto *vc, void *arg)
 int
 vhost_crypto_upgrade_save(int fd)
 {
+	struct vhost_crypto *list[VC_MAX_INSTANCES];
 	struct save_ctx c = { .fd = fd };
 	struct vc_state_hdr h;
+	unsigned int i, n;
 
 	memset(&h, 0, sizeof(h));
 	/* The header last, once its counts are known. */
 	if (lseek(fd, sizeof(h), SEEK_SET) != (off_t)sizeof(h))
 		return -errno;
 	c.size = sizeof(h);
-	vc_registry_foreach(save_one, &c);
+	n = vc_registry_list(list, RTE_DIM(list));
+	for (i = 0; i < n; i++)
+		save_one(list[i], &c);
 	if (c.rc != 0)
 		return c.rc;
 	memcpy(h.magic, VC_STATE_MAGIC, sizeof(h.magic));
