@@ -198,6 +198,32 @@ def test_upgrade_mid_message(t):
     t.refused_counter('no refusal')
 
 
+def test_upgrade_mid_connection(t):
+    """SIGHUP just as a frontend connects, before its first message: the new
+    build adopts the bare connection, and the frontend sets up and is served."""
+    t.start()
+    fe = t.connect()
+    # Accepted by the relay (else it would wait in the backlog for the new build).
+    t.d.wait_stats(lambda s: s['connected'])
+    t.d.proc.send_signal(signal.SIGHUP)
+    t.upgrades += 1
+    t.require('the new build adopted the connection',
+              t.wait_log(r'upgrade: connection adopted', 1), t.d.how_it_ended())
+    try:
+        fe.handshake()
+        fe.mem.add_region(4 << 20)
+        fe.set_mem_table()
+        ring = fe.start_ring(0, SplitRing(fe.mem, 128))
+        sid = fe.create_session(KEY)
+    except (ConnectionEnded, TimeoutError, ProtocolError, OSError) as e:
+        t.require('the frontend sets up on the adopted connection', False,
+                  f'{type(e).__name__}: {e}')
+    t.require('the frontend sets up on the adopted connection', sid >= 0, f'reply {sid}')
+    t.good_requests(fe, ring, sid, 'after the upgrade')
+    t.disconnect(fe)
+    t.refused_counter('no refusal')
+
+
 def test_upgrade_idle(t):
     """SIGHUP with no frontend connected: the new build listens on the same
     socket, and the next frontend is served."""
