@@ -19,7 +19,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="${BUILD_DIR:-$top/build}"
 build13="${BUILD_DIR_DEBIAN13:-$top/build-debian13}"
 buildforky="${BUILD_DIR_FORKY:-$top/build-forky}"
-forky_suites="${FORKY_SUITES:-unit daemon install pmd control virtio_user apps full_device}"
+forky_suites="${FORKY_SUITES:-unit daemon install pmd control upgrade virtio_user apps full_device}"
 
 "$top/devtools/setup.sh" || exit 1
 

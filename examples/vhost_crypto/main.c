@@ -30,7 +30,9 @@
 #include <sched.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -54,6 +56,16 @@
 #define DEFAULT_QUEUES		2
 #define CDEV_QP_DESCRIPTORS	2048
 #define POLL_BURST		32
+/* How long the instances may take to stop between messages and drain. */
+#define UPGRADE_SUSPEND_MS	10000
+
+/*
+ * What this build calls itself in its log, so that an operator (or a test)
+ * sees which build serves after a live upgrade; a packager may set it.
+ */
+#ifndef VC_BUILD_ID
+#define VC_BUILD_ID "dpdk-virtio-crypto " VC_VERSION
+#endif
 /* What the library adds to PATH for librte_vhost's socket: see vhost_crypto.h. */
 #define PRIVATE_SOCKET		".lib/sock"
 
@@ -71,6 +83,7 @@ struct options {
 	uint32_t max_size;
 	enum vhost_crypto_session_layout layout;
 	unsigned int stats_interval;
+	int resume_fd;		/* internal: a live upgrade's state, or -1 */
 	const char *lcores;	/* NULL: EAL's choice, or the current core */
 	unsigned int main_lcore;	/* the first of lcores */
 	/* The public sockets (server mode): mode, and owner and group if set. */
@@ -99,6 +112,7 @@ static const struct options default_opt = {
 	.queues = DEFAULT_QUEUES,
 	/* Frontends run as root or as the daemon's user unless told otherwise. */
 	.socket_mode = 0600,
+	.resume_fd = -1,
 };
 static struct options opt;
 
@@ -108,10 +122,20 @@ static volatile bool quit;
 static volatile sig_atomic_t hup_pending, usr1_pending;
 
 /*
+ * The command line as given, and the path it was started by: a live
+ * upgrade executes that path again, which after a package upgrade holds
+ * the new build (/proc/self/exe would be this one).
+ */
+static char **start_argv;
+static int start_argc;
+static char start_path[PATH_MAX];
+
+/*
  * SIGINT and SIGTERM stop the daemon cleanly; SIGUSR1 prints the counters;
- * SIGHUP has nothing to reload and is only logged. Neither of the last two
- * may kill a daemon by default action and leave its sockets behind, nor
- * may SIGPIPE (a frontend gone while the relay writes to it).
+ * SIGHUP (systemd's ExecReload) upgrades it live: live_upgrade(). Neither
+ * of the last two may kill a daemon by default action and leave its
+ * sockets behind, nor may SIGPIPE (a frontend gone while the relay writes
+ * to it).
  */
 static void
 on_signal(int sig)
@@ -139,6 +163,7 @@ signals_install(void)
 }
 
 static void print_stats(void);
+static void live_upgrade(void);
 
 /* What the handlers asked for; on the main lcore only. */
 static void
@@ -150,7 +175,7 @@ signal_work(void)
 	}
 	if (hup_pending) {
 		hup_pending = 0;
-		printf("vhost-crypto: SIGHUP: nothing to reload, serving on\n");
+		live_upgrade();	/* back only if it failed */
 	}
 }
 
@@ -383,6 +408,8 @@ parse_options(int argc, char **argv)
 		{ "socket-owner", required_argument, NULL, 'O' },
 		{ "socket-group", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
+		/* Internal: how a live upgrade hands its state to the new build. */
+		{ "resume-fd", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -490,6 +517,11 @@ parse_options(int argc, char **argv)
 		}
 		case 'h':
 			return 1;
+		case 'U':
+			if (parse_uint(optarg, "--resume-fd", 3, INT_MAX, &v))
+				return -1;
+			opt.resume_fd = v;
+			break;
 		default:
 			return -1;
 		}
@@ -744,6 +776,41 @@ remove_stale_socket(const char *path)
 	return 0;
 }
 
+/*
+ * A live upgrade: the old build held the lock through a file this process
+ * inherited. *fd is a new descriptor of the lock file: replaced by the
+ * inherited one (same file), 0; -1 if none is.
+ */
+static int
+adopt_lock(int *fd)
+{
+	struct stat want, st;
+	struct dirent *e;
+	DIR *d;
+	int found = -1;
+
+	if (fstat(*fd, &want) != 0)
+		return -1;
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL && found < 0) {
+		int n = atoi(e->d_name);
+
+		if (n > 2 && n != *fd && n != dirfd(d) && fstat(n, &st) == 0 &&
+		    st.st_dev == want.st_dev && st.st_ino == want.st_ino &&
+		    flock(n, LOCK_EX | LOCK_NB) == 0)
+			found = n;
+	}
+	closedir(d);
+	if (found < 0)
+		return -1;
+	close(*fd);
+	fcntl(found, F_SETFD, FD_CLOEXEC);
+	*fd = found;
+	return 0;
+}
+
 /* Lock "PATH.lock" for this daemon; 0, or -1 with a message. */
 static int
 lock_socket(const char *sock)
@@ -767,6 +834,9 @@ lock_socket(const char *sock)
 				l->path, strerror(errno));
 			return -1;
 		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0 && opt.resume_fd >= 0 &&
+		    adopt_lock(&fd) == 0)
+			break;	/* ours already: inherited across the upgrade */
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			int err = errno;
 
@@ -850,8 +920,9 @@ prepare_sockets(void)
 	for (i = 0; i < opt.nb_sockets; i++) {
 		const char *path = opt.sockets[i];
 
+		/* After a live upgrade PATH is the old build's, still listening. */
 		if (lock_socket(path) != 0 ||
-		    (!opt.client && remove_stale_socket(path) != 0))
+		    (!opt.client && opt.resume_fd < 0 && remove_stale_socket(path) != 0))
 			return -1;
 	}
 	return 0;
@@ -1018,6 +1089,133 @@ eal_finish(bool own_prefix)
 		remove_runtime_dir(dir);
 }
 
+/*
+ * The path this daemon was started by, made absolute now: the file there
+ * when an upgrade comes is what runs next. Not resolved further: a
+ * symbolic link a package moves to the new build is followed then.
+ */
+static int
+resolve_start_path(const char *argv0)
+{
+	char cwd[PATH_MAX], *path, *dir, *save = NULL;
+	const char *env = getenv("PATH");
+	int n = -1;
+
+	if (strchr(argv0, '/') != NULL) {
+		if (argv0[0] == '/')
+			n = snprintf(start_path, sizeof(start_path), "%s", argv0);
+		else if (getcwd(cwd, sizeof(cwd)) != NULL)
+			n = snprintf(start_path, sizeof(start_path), "%s/%s", cwd, argv0);
+		return n > 0 && (size_t)n < sizeof(start_path) ? 0 : -1;
+	}
+	/* Found on PATH, as the shell found it. */
+	path = strdup(env != NULL ? env : "/usr/bin:/bin");
+	for (dir = path ? strtok_r(path, ":", &save) : NULL; dir != NULL;
+	     dir = strtok_r(NULL, ":", &save)) {
+		n = snprintf(start_path, sizeof(start_path), "%s/%s", dir, argv0);
+		if (n > 0 && (size_t)n < sizeof(start_path) && start_path[0] == '/' &&
+		    access(start_path, X_OK) == 0)
+			break;
+		n = -1;
+	}
+	free(path);
+	return n > 0 ? 0 : -1;
+}
+
+/* Every file from 3 up close-on-exec: DPDK's are not ours to hand on. */
+static void
+close_on_exec_all(void)
+{
+	struct dirent *e;
+	DIR *d = opendir("/proc/self/fd");
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		int n = atoi(e->d_name);
+
+		if (n > 2 && n != dirfd(d))
+			fcntl(n, F_SETFD, FD_CLOEXEC);
+	}
+	closedir(d);
+}
+
+/*
+ * Live upgrade (SIGHUP): drain, save the state into a memfd, keep only the
+ * files it names (and the socket locks) across exec, and execute the path
+ * this daemon was started by with the same arguments and --resume-fd. It
+ * returns only when the upgrade failed; the daemon serves on as before.
+ */
+static void
+live_upgrade(void)
+{
+	char fdarg[16], **argv;
+	int fd, i, n = 0;
+	unsigned int l;
+
+	if (start_path[0] == '\0') {
+		printf("vhost-crypto: SIGHUP: cannot tell the path this daemon was started "
+		       "by, so no live upgrade; serving on\n");
+		return;
+	}
+	printf("vhost-crypto: upgrade requested: handing over to %s\n", start_path);
+	if (access(start_path, X_OK) != 0) {
+		printf("vhost-crypto: upgrade failed: %s: %s; serving on\n", start_path,
+		       strerror(errno));
+		return;
+	}
+	argv = calloc(start_argc + 3, sizeof(*argv));
+	fd = memfd_create("vhost-crypto-upgrade", MFD_CLOEXEC);
+	if (argv == NULL || fd < 0) {
+		printf("vhost-crypto: upgrade failed: %s; serving on\n", strerror(errno));
+		free(argv);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (vhost_crypto_upgrade_suspend(UPGRADE_SUSPEND_MS) != 0) {
+		printf("vhost-crypto: upgrade failed: the sockets did not come to rest "
+		       "(see the log above); serving on\n");
+		free(argv);
+		close(fd);
+		return;
+	}
+	close_on_exec_all();
+	if (vhost_crypto_upgrade_save(fd) != 0) {
+		printf("vhost-crypto: upgrade failed: cannot save the state; serving on\n");
+		goto resume;
+	}
+	fcntl(fd, F_SETFD, 0);
+	for (l = 0; l < nb_locks; l++)
+		fcntl(locks[l].fd, F_SETFD, 0);
+
+	/* The same arguments, but a state of its own. */
+	for (i = 0; i < start_argc; i++) {
+		if (strcmp(start_argv[i], "--resume-fd") == 0 && i + 1 < start_argc) {
+			i++;
+			continue;
+		}
+		if (strncmp(start_argv[i], "--resume-fd=", 12) == 0)
+			continue;
+		argv[n++] = start_argv[i];
+	}
+	snprintf(fdarg, sizeof(fdarg), "%d", fd);
+	argv[n++] = "--resume-fd";
+	argv[n++] = fdarg;
+	argv[n] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	execv(start_path, argv);
+	printf("vhost-crypto: upgrade failed: cannot execute %s: %s; serving on\n",
+	       start_path, strerror(errno));
+resume:
+	for (l = 0; l < nb_locks; l++)
+		fcntl(locks[l].fd, F_SETFD, FD_CLOEXEC);
+	vhost_crypto_upgrade_resume();
+	close(fd);
+	free(argv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1033,6 +1231,20 @@ main(int argc, char **argv)
 	 * waits for "serving" and must not wait for a buffer to fill.
 	 */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/*
+	 * A new build taking over (a live upgrade) must not die of a second
+	 * SIGHUP before signals_install(); it acts on it once it serves.
+	 */
+	signal(SIGHUP, SIG_IGN);
+	/* Before anything rewrites argv (app_argv[0] below). */
+	start_argc = argc;
+	start_argv = calloc(argc + 1, sizeof(*start_argv));
+	if (start_argv == NULL)
+		return 1;
+	memcpy(start_argv, argv, argc * sizeof(*argv));
+	if (resolve_start_path(argv[0]) != 0)
+		start_path[0] = '\0';
 
 	/*
 	 * With "--" the EAL options come first; without it every argument is
@@ -1113,6 +1325,16 @@ main(int argc, char **argv)
 
 	check_polling_cpus();
 
+	printf("vhost-crypto: build %s, pid %d%s\n", VC_BUILD_ID, (int)getpid(),
+	       opt.resume_fd >= 0 ? ", taking over from the previous build" : "");
+	if (opt.resume_fd >= 0 && vhost_crypto_upgrade_load(opt.resume_fd) != 0) {
+		fprintf(stderr, "vhost-crypto: the state handed over by the previous build "
+			"(--resume-fd %d) is unusable (see above): exiting; the frontends "
+			"must connect again\n", opt.resume_fd);
+		eal_finish(own_prefix);
+		return 1;
+	}
+
 	dev = find_or_create_cryptodev(opt.cryptodev);
 	if (dev < 0 || setup_cryptodev(dev, opt.nb_sockets) != 0) {
 		fprintf(stderr, "vhost-crypto: cannot set up crypto device %s\n", opt.cryptodev);
@@ -1173,6 +1395,9 @@ main(int argc, char **argv)
 		       opt.client ? " (connecting to it, again whenever the frontend "
 				    "goes away)" : "");
 	}
+
+	/* What no socket took (it is not served any more) is closed; keys wiped. */
+	vhost_crypto_upgrade_done();
 
 	/* Worker w polls sockets w, w + workers, ...: each socket one worker. */
 	w = 0;

@@ -59,7 +59,6 @@
  * touched from the application's control path and librte_vhost's
  * callbacks, under this lock; the data path never looks here.
  */
-#define VC_MAX_INSTANCES	64
 static struct vhost_crypto *instances[VC_MAX_INSTANCES];
 static struct vhost_crypto *by_vid[RTE_MAX_VHOST_DEVICE];
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -89,6 +88,19 @@ vc_registry_find(const char *path)
 			vc = instances[i];
 	pthread_mutex_unlock(&registry_lock);
 	return vc;
+}
+
+unsigned int
+vc_registry_list(struct vhost_crypto **list, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < VC_MAX_INSTANCES && n < max; i++)
+		if (instances[i])
+			list[n++] = instances[i];
+	pthread_mutex_unlock(&registry_lock);
+	return n;
 }
 
 void
@@ -395,6 +407,7 @@ vc_instance_fini(struct vhost_crypto *vc)
 
 	for (i = 0; i < RTE_DIM(vc->rings); i++)
 		vc_ring_reset(&vc->rings[i]);
+	vc_rec_clear(vc);
 	free(vc->mem);
 	vc->mem = NULL;
 	pthread_mutex_destroy(&vc->ctrl_lock);
@@ -442,6 +455,7 @@ vc_instance_init(struct vhost_crypto *vc, const struct vhost_crypto_conf *conf)
 	vc->conf = *conf;
 	vc->conf.socket_path = vc->path;
 	vc->relay.listen_fd = -1;
+	vc->relay.front_fd = -1;
 	snprintf(vc->path, sizeof(vc->path), "%s", conf->socket_path);
 	if (vc->conf.max_sessions == 0)
 		vc->conf.max_sessions = VC_DEFAULT_MAX_SESSIONS;
@@ -631,10 +645,23 @@ vhost_crypto_start(struct vhost_crypto *vc)
 
 	if (vc == NULL)
 		return -EINVAL;
+	/* After a live upgrade: this socket's connection and state, if any. */
+	vc->relay.adopt = vc_adopt_take(vc->path);
+	if (vc->relay.adopt != NULL &&
+	    vc_adopt_client(vc->relay.adopt) != !!(vc->conf.flags & VHOST_CRYPTO_F_CLIENT)) {
+		VC_LOG(ERR, "%s: upgrade: the old daemon %s the socket, this one would %s",
+		       vc->path, vc_adopt_client(vc->relay.adopt) ? "connected to" : "listened on",
+		       vc->conf.flags & VHOST_CRYPTO_F_CLIENT ? "connect" : "listen");
+		vc_adopt_free(vc->relay.adopt);
+		vc->relay.adopt = NULL;
+		return -EINVAL;
+	}
 	if (rte_vhost_driver_start(vc->lib_path) != 0)
 		return -EIO;
 	rc = vc_relay_start(vc);
 	if (rc != 0) {
+		vc_adopt_free(vc->relay.adopt);
+		vc->relay.adopt = NULL;
 		VC_LOG(ERR, "%s: cannot %s: %s", vc->path,
 		       vc->conf.flags & VHOST_CRYPTO_F_CLIENT ? "start the relay" : "listen",
 		       strerror(-rc));

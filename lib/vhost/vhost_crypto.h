@@ -199,6 +199,49 @@ int vhost_crypto_stats_get(const struct vhost_crypto *vc,
  */
 void vhost_crypto_destroy(struct vhost_crypto *vc);
 
+/*
+ * Live upgrade: a daemon hands its frontends' connections and their state
+ * to a new build of itself, which it execs; the frontends notice a pause.
+ * Old daemon: vhost_crypto_upgrade_suspend(), vhost_crypto_upgrade_save()
+ * into a file, everything else close-on-exec, execve(); if anything fails,
+ * vhost_crypto_upgrade_resume(). New daemon: vhost_crypto_upgrade_load()
+ * after rte_eal_init(), the instances created and started as usual (each
+ * takes its own part), then vhost_crypto_upgrade_done().
+ */
+
+/**
+ * Every instance stops between two frontend messages and completes what
+ * is in flight into the guest; then nothing moves until save and exec, or
+ * resume.
+ * @return 0, or -EBUSY (a relay or a ring did not stop in time; every
+ *   instance is serving again).
+ */
+int vhost_crypto_upgrade_suspend(unsigned int timeout_ms);
+
+/**
+ * Write the suspended instances' state to fd (from its start; its file
+ * offset is left at 0) and make the files it names inheritable
+ * (FD_CLOEXEC cleared). @return 0 or -errno.
+ */
+int vhost_crypto_upgrade_save(int fd);
+
+/** Give the upgrade up: files close-on-exec again, every instance serving. */
+void vhost_crypto_upgrade_resume(void);
+
+/**
+ * Read and check the state an old daemon saved into fd, then empty and
+ * close fd. @return 0; -EBADMSG (not a state, or a damaged one), -EPROTO
+ *   (a version this build does not read), -EBADF, -ENOMEM: the error is
+ *   logged, and the caller should exit rather than serve.
+ */
+int vhost_crypto_upgrade_load(int fd);
+
+/**
+ * Once every instance started: close what no instance took (a socket no
+ * longer served), and wipe the loaded state (it holds session keys).
+ */
+void vhost_crypto_upgrade_done(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -119,7 +119,42 @@ struct vc_relay {
 	 */
 	bool connecting;
 	int listen_fd;
+	/*
+	 * Live upgrade: `park` asks the relay to stop between two messages,
+	 * `parked` says it has (it reads nothing until park clears);
+	 * front_fd is the frontend connection it serves, or -1.
+	 */
+	bool park;
+	bool parked;
+	int front_fd;
+	/* Inherited from the daemon before an upgrade: adopted, replayed, freed. */
+	struct vc_adopt *adopt;
 	vc_ctrl_thread_t thread;
+};
+
+/*
+ * A live upgrade (vhost_crypto_upgrade.c): the latest message of each kind
+ * the frontend sent that a new librte_vhost must see again to reach the
+ * same state, with its files (the relay's own copies: librte_vhost got
+ * others). Kept by the relay as librte_vhost accepts each one.
+ */
+struct vc_rec_msg {
+	bool set;
+	struct vhost_user_msg_hdr hdr;
+	uint8_t payload[sizeof(struct vhost_user_memory)] __rte_aligned(8);
+	int fds[VHOST_USER_MEMORY_MAX_NREGIONS];
+	uint32_t nb_fds;
+};
+
+/* Replayed in this order: the device first, then ring by ring. */
+enum { VC_REC_OWNER, VC_REC_PROTOCOL_FEATURES, VC_REC_FEATURES, VC_REC_MEM_TABLE,
+       VC_REC_NB_DEV };
+enum { VC_REC_NUM, VC_REC_BASE, VC_REC_ADDR, VC_REC_KICK, VC_REC_CALL, VC_REC_ERR,
+       VC_REC_ENABLE, VC_REC_NB_RING };
+
+struct vc_record {
+	struct vc_rec_msg dev[VC_REC_NB_DEV];
+	struct vc_rec_msg ring[VC_MAX_DATAQUEUES + 1][VC_REC_NB_RING];
 };
 
 /*
@@ -162,6 +197,8 @@ struct vhost_crypto {
 	uint64_t offered_features;	/**< what GET_FEATURES may answer */
 	uint64_t offered_protocol_features;
 	struct vc_ring_ctrl ring_ctrl[VC_MAX_DATAQUEUES + 1];
+	struct vc_record rec;		/**< for a live upgrade; the relay's */
+	bool suspended;			/**< by a live upgrade, holding ctrl_lock */
 	/* Data rings 0 .. nb_rings - 1, then the control ring (full-device mode). */
 	struct vc_ring rings[VC_MAX_DATAQUEUES + 1];
 	uint16_t nb_rings;
@@ -203,6 +240,13 @@ void vc_datapath_drain(struct vhost_crypto *vc);
 /* The instance registry (vhost_crypto.c), for telemetry. */
 struct vhost_crypto *vc_registry_find(const char *path);
 void vc_registry_foreach(void (*fn)(struct vhost_crypto *vc, void *arg), void *arg);
+/*
+ * The instances now, up to max, for work that must not hold the registry
+ * lock (librte_vhost's callbacks take it): only the application creates
+ * and destroys instances, so they stay while it uses the list.
+ */
+#define VC_MAX_INSTANCES	64
+unsigned int vc_registry_list(struct vhost_crypto **list, unsigned int max);
 void vc_telemetry_add_path(struct vhost_crypto *vc, void *arg);
 
 /*
@@ -254,6 +298,29 @@ void vc_ring_reset(struct vc_ring *r);
 void vc_unlink_socket(const char *path);
 int vc_relay_start(struct vhost_crypto *vc);
 void vc_relay_stop(struct vhost_crypto *vc);
+
+/* Live upgrade (vhost_crypto_upgrade.c). */
+/* Note a message librte_vhost accepted; takes the files (kept or closed). */
+void vc_rec_note(struct vhost_crypto *vc, const struct vhost_user_msg_hdr *hdr,
+		 const uint8_t *payload, int *fds, unsigned int nb_fds);
+/* Forget every noted message (the frontend left), closing their files. */
+void vc_rec_clear(struct vhost_crypto *vc);
+/* Inherited state for vc's path, taken out of what the daemon loaded; NULL if none. */
+struct vc_adopt *vc_adopt_take(const char *path);
+/*
+ * The relay's first steps on an adopted connection, once librte_vhost is
+ * reached: the sessions again with their ids (ctrl_lock held), then each
+ * noted message in turn, its files handed to the caller (false: no more).
+ */
+void vc_adopt_sessions(struct vhost_crypto *vc, struct vc_adopt *a);
+bool vc_adopt_next_msg(struct vc_adopt *a, struct vhost_user_msg_hdr *hdr,
+		       uint8_t *payload, size_t room, int *fds, unsigned int *nb_fds);
+/* The inherited frontend connection (-1 if none), now the caller's. */
+int vc_adopt_take_front(struct vc_adopt *a);
+int vc_adopt_listen_fd(const struct vc_adopt *a);
+bool vc_adopt_client(const struct vc_adopt *a);
+/* Wipe and free; closes the files not handed over. */
+void vc_adopt_free(struct vc_adopt *a);
 
 /* Pause handshake (vhost_crypto.c); only the holder of ctrl_lock pauses. */
 void vc_pause(struct vhost_crypto *vc);

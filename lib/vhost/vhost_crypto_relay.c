@@ -273,8 +273,14 @@ static int
 forward(struct vhost_crypto *vc, int front, int lib, struct relay_msg *m)
 {
 	struct vhost_user_msg_hdr hdr = m->hdr;
-	/* Enough of the payload for the control plane once it is answered. */
-	uint8_t head[sizeof(struct vhost_user_vring_addr)];
+	/*
+	 * Enough of the payload for the control plane once it is answered,
+	 * and for the upgrade record (a memory table is the largest).
+	 */
+	uint8_t head[sizeof(struct vhost_user_memory)] __rte_aligned(8);
+	/* The relay's copies of the files: the upgrade record may keep them. */
+	int fds[RELAY_MAX_FDS];
+	unsigned int nb_fds;
 	bool asked = hdr.flags & VHOST_USER_FLAG_NEED_REPLY;
 	bool has_reply = vc_ctrl_has_reply(hdr.request);
 	const char *why = NULL;
@@ -290,20 +296,27 @@ forward(struct vhost_crypto *vc, int front, int lib, struct relay_msg *m)
 	if (!has_reply)
 		m->hdr.flags |= VHOST_USER_FLAG_NEED_REPLY;
 	rc = send_msg(vc, lib, m, now_ms() + RELAY_LIB_TIMEOUT_MS);
-	close_fds(m);	/* librte_vhost has its own copies now */
+	/* librte_vhost has its own copies now; ours go to the record or away. */
+	nb_fds = m->nb_fds;
+	memcpy(fds, m->fds, nb_fds * sizeof(int));
+	m->nb_fds = 0;
 	if (rc != 0 || recv_msg(vc, lib, m, now_ms() + RELAY_LIB_TIMEOUT_MS) != 0) {
 		VC_LOG(ERR, "%s: librte_vhost did not answer request %u", vc->path,
 		       hdr.request);
+		vc_rec_note(vc, &hdr, NULL, fds, nb_fds);
 		return -1;
 	}
 	close_fds(m);	/* no reply of librte_vhost's carries any */
 	if (m->hdr.request != hdr.request || !(m->hdr.flags & VHOST_USER_FLAG_REPLY)) {
 		VC_LOG(ERR, "%s: librte_vhost answered request %u with %u", vc->path,
 		       hdr.request, m->hdr.request);
+		vc_rec_note(vc, &hdr, NULL, fds, nb_fds);
 		return -1;
 	}
 	if (!has_reply && m->hdr.size == sizeof(ack))
 		memcpy(&ack, m->payload, sizeof(ack));
+	/* Only what librte_vhost applied is its state to replay. */
+	vc_rec_note(vc, &hdr, has_reply || ack == 0 ? head : NULL, fds, nb_fds);
 	vc_ctrl_after(vc, &hdr, head, has_reply || ack == 0);
 	if (has_reply || asked)
 		return reply(vc, front, m);
@@ -378,6 +391,59 @@ connect_lib(struct vhost_crypto *vc)
 	return lib;
 }
 
+/*
+ * A live upgrade asked the relay to hold still: it stops here, between two
+ * messages, until the daemon either re-executes (and the new one carries
+ * on from the same connection) or gives up and lets it go on.
+ */
+static bool
+relay_parking(struct vhost_crypto *vc)
+{
+	if (!__atomic_load_n(&vc->relay.park, __ATOMIC_ACQUIRE))
+		return false;
+	__atomic_store_n(&vc->relay.parked, true, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&vc->relay.park, __ATOMIC_ACQUIRE) && !relay_stopping(vc))
+		usleep(1000);
+	__atomic_store_n(&vc->relay.parked, false, __ATOMIC_RELEASE);
+	return true;
+}
+
+/*
+ * An inherited connection: librte_vhost is new and knows nothing; the
+ * sessions come back with their ids, then the noted messages bring
+ * librte_vhost and the control plane where the old daemon was. None of
+ * them is answered to the frontend, which sent them long ago. -1: the
+ * connection ends (the frontend sees a restart).
+ */
+static int
+relay_replay(struct vhost_crypto *vc, int lib, struct relay_msg *m)
+{
+	struct vc_adopt *a = vc->relay.adopt;
+	unsigned int nb = 0;
+	int rc = 0;
+
+	vc->relay.adopt = NULL;
+	pthread_mutex_lock(&vc->ctrl_lock);
+	vc_adopt_sessions(vc, a);
+	pthread_mutex_unlock(&vc->ctrl_lock);
+	while (rc == 0 && vc_adopt_next_msg(a, &m->hdr, m->payload, sizeof(m->payload),
+					    m->fds, &m->nb_fds)) {
+		m->hdr.flags &= ~VHOST_USER_FLAG_NEED_REPLY;
+		pthread_mutex_lock(&vc->ctrl_lock);
+		rc = forward(vc, -1, lib, m);
+		pthread_mutex_unlock(&vc->ctrl_lock);
+		if (rc != 0)
+			VC_LOG(ERR, "%s: upgrade: the new librte_vhost refused request %u: "
+			       "the frontend must connect again", vc->path, m->hdr.request);
+		nb++;
+	}
+	vc_adopt_free(a);
+	if (rc == 0)
+		VC_LOG(INFO, "%s: upgrade: connection adopted, %u messages replayed, "
+		       "%u sessions", vc->path, nb, vc->sessions.nb_live);
+	return rc;
+}
+
 /* Serve one frontend connection until either side goes away. */
 static void
 relay_connection(struct vhost_crypto *vc, int front)
@@ -385,14 +451,22 @@ relay_connection(struct vhost_crypto *vc, int front)
 	struct relay_msg *m = malloc(sizeof(*m));
 	int lib = m != NULL ? connect_lib(vc) : -1;
 
+	__atomic_store_n(&vc->relay.front_fd, front, __ATOMIC_RELEASE);
+	if (lib >= 0 && vc->relay.adopt != NULL && relay_replay(vc, lib, m) != 0) {
+		close(lib);
+		lib = -1;
+	}
 	while (lib >= 0 && !relay_stopping(vc)) {
 		struct pollfd p[2] = {
 			{ .fd = front, .events = POLLIN },
 			/* Nothing comes from librte_vhost unasked: only its going away. */
 			{ .fd = lib, .events = POLLIN },
 		};
-		int rc = poll(p, 2, 100);
+		int rc;
 
+		if (relay_parking(vc))
+			continue;
+		rc = poll(p, 2, 100);
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc <= 0)
@@ -421,7 +495,9 @@ relay_connection(struct vhost_crypto *vc, int front)
 	 */
 	pthread_mutex_lock(&vc->ctrl_lock);
 	vc_ctrl_disconnect(vc);
+	vc_rec_clear(vc);
 	pthread_mutex_unlock(&vc->ctrl_lock);
+	__atomic_store_n(&vc->relay.front_fd, -1, __ATOMIC_RELEASE);
 	if (lib >= 0)
 		close(lib);
 	if (m != NULL) {
@@ -437,8 +513,17 @@ relay_connecting(struct vhost_crypto *vc)
 	int last_err = 0;
 
 	while (!relay_stopping(vc)) {
-		int front = connect_unix(vc->path);
+		int front;
 
+		if (relay_parking(vc))
+			continue;
+		front = vc->relay.adopt != NULL ? vc_adopt_take_front(vc->relay.adopt) : -1;
+		if (front < 0) {
+			/* Nothing inherited to replay on a connection of our own. */
+			vc_adopt_free(vc->relay.adopt);
+			vc->relay.adopt = NULL;
+			front = connect_unix(vc->path);
+		}
 		if (front < 0) {
 			/* Once per outage: a frontend may be away for hours. */
 			if (front != last_err)
@@ -468,11 +553,22 @@ relay_main(void *arg)
 		relay_connecting(vc);
 		return VC_CTRL_THREAD_RET;
 	}
+	if (vc->relay.adopt != NULL) {
+		int front = vc_adopt_take_front(vc->relay.adopt);
+
+		if (front >= 0) {
+			relay_connection(vc, front);
+			close(front);
+			VC_LOG(INFO, "%s: frontend left the relay", vc->path);
+		}
+		vc_adopt_free(vc->relay.adopt);
+		vc->relay.adopt = NULL;
+	}
 	while (!relay_stopping(vc)) {
 		struct pollfd p = { .fd = vc->relay.listen_fd, .events = POLLIN };
 		int front;
 
-		if (poll(&p, 1, 100) <= 0)
+		if (relay_parking(vc) || poll(&p, 1, 100) <= 0)
 			continue;
 		front = accept4(vc->relay.listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (front < 0)
@@ -554,9 +650,18 @@ vc_relay_start(struct vhost_crypto *vc)
 		vc->relay.running = true;
 		return 0;
 	}
-	fd = listen_public(vc);
-	if (fd < 0)
-		return fd;
+	if (vc->relay.adopt != NULL) {
+		/*
+		 * A live upgrade: the socket is the old daemon's, still bound
+		 * and listening, its owner and mode as they were; a frontend
+		 * connecting meanwhile waits in its backlog.
+		 */
+		fd = vc_adopt_listen_fd(vc->relay.adopt);
+	} else {
+		fd = listen_public(vc);
+		if (fd < 0)
+			return fd;
+	}
 	vc->relay.listen_fd = fd;
 	if (relay_thread_create(vc) != 0) {
 		close(fd);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -411,15 +412,124 @@ vc_session_describe(struct vc_session *s, const struct vc_session_params *p)
 	s->hmac = p->hash && p->hash->hmac_hash != NULL;
 }
 
+/* The free slot `want`, or any free one for VC_ANY_SLOT; NULL if none. */
+#define VC_ANY_SLOT	UINT64_MAX
+
 static struct vc_session *
-free_slot(struct vc_session_table *t)
+free_slot(struct vc_session_table *t, uint64_t want)
 {
 	uint32_t i;
 
+	if (want != VC_ANY_SLOT)
+		return want < t->nb_slots && !t->slots[want].live ? &t->slots[want] : NULL;
 	for (i = 0; i < t->nb_slots; i++)
 		if (!t->slots[i].live)
 			return &t->slots[i];
 	return NULL;
+}
+
+/*
+ * What p was made from, keys as the frontend gave them (an HMAC key not
+ * yet folded): a new daemon decodes nothing again, it reads this.
+ */
+static struct vc_session_saved *
+save_params(const struct vc_session_params *p)
+{
+	struct vc_session_saved *s;
+	size_t len = sizeof(*s) + (size_t)p->cipher_key_len + p->auth_key_len +
+		     p->asym_key_len;
+	uint8_t *k;
+
+	s = calloc(1, len);
+	if (s == NULL)
+		return NULL;
+	s->service = p->service;
+	s->op_type = p->op_type;
+	s->direction = p->direction;
+	if (p->cipher != NULL) {
+		s->has_cipher = 1;
+		s->cipher_algo = p->cipher->algo;
+	}
+	if (p->hash != NULL) {
+		s->has_hash = 1;
+		s->hash_service = p->hash->service;
+		s->hash_algo = p->hash->algo;
+	}
+	s->hash_mode = p->hash_mode;
+	s->chain_order = p->chain_order;
+	s->hash_result_len = p->hash_result_len;
+	s->aad_len = p->aad_len;
+	s->key_type = p->key_type;
+	s->rsa_padding = p->rsa_padding;
+	s->rsa_hash = p->rsa_hash;
+	s->cipher_key_len = p->cipher_key_len;
+	s->auth_key_len = p->auth_key_len;
+	s->asym_key_len = p->asym_key_len;
+	k = s->keys;
+	if (p->cipher_key_len)
+		memcpy(k, p->cipher_key, p->cipher_key_len);
+	k += p->cipher_key_len;
+	if (p->auth_key_len)
+		memcpy(k, p->auth_key, p->auth_key_len);
+	k += p->auth_key_len;
+	if (p->asym_key_len)
+		memcpy(k, p->asym_key, p->asym_key_len);
+	return s;
+}
+
+static void
+saved_free(struct vc_session_saved *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, vc_session_saved_size(s));
+	free(s);
+}
+
+int
+vc_session_params_from_saved(const struct vc_session_saved *s, size_t len,
+			     struct vc_session_params *p)
+{
+	const uint8_t *k;
+
+	memset(p, 0, sizeof(*p));
+	if (len < sizeof(*s) || s->cipher_key_len > VHOST_USER_CRYPTO_MAX_CIPHER_KEY_LEN ||
+	    s->auth_key_len > VHOST_USER_CRYPTO_MAX_AUTH_KEY_LEN ||
+	    s->asym_key_len > VC_ASYM_MAX_KEY_LEN || len != vc_session_saved_size(s))
+		return -EBADMSG;
+	p->service = s->service;
+	p->op_type = s->op_type;
+	p->direction = s->direction;
+	if (s->has_cipher) {
+		p->cipher = virtio_crypto_alg_find(s->service, s->cipher_algo);
+		if (p->cipher == NULL)
+			return -EBADMSG;
+	}
+	if (s->has_hash) {
+		p->hash = virtio_crypto_alg_find(s->hash_service, s->hash_algo);
+		if (p->hash == NULL)
+			return -EBADMSG;
+	}
+	if (p->service != VIRTIO_CRYPTO_SERVICE_AKCIPHER && p->cipher == NULL &&
+	    p->hash == NULL)
+		return -EBADMSG;
+	p->hash_mode = s->hash_mode;
+	p->chain_order = s->chain_order;
+	p->hash_result_len = s->hash_result_len;
+	p->aad_len = s->aad_len;
+	p->key_type = s->key_type;
+	p->rsa_padding = s->rsa_padding;
+	p->rsa_hash = s->rsa_hash;
+	p->cipher_key_len = s->cipher_key_len;
+	p->auth_key_len = s->auth_key_len;
+	p->asym_key_len = s->asym_key_len;
+	k = s->keys;
+	p->cipher_key = s->cipher_key_len ? k : NULL;
+	k += s->cipher_key_len;
+	p->auth_key = s->auth_key_len ? k : NULL;
+	k += s->auth_key_len;
+	p->asym_key = s->asym_key_len ? k : NULL;
+	return 0;
 }
 
 static void
@@ -437,7 +547,7 @@ publish(struct vc_session_table *t, struct vc_session *s, uint64_t *id)
  */
 static int
 rsa_session_create_locked(struct vc_session_table *t,
-			  const struct vc_session_params *p, uint64_t *id)
+			  const struct vc_session_params *p, uint64_t want, uint64_t *id)
 {
 	struct vc_rsa_key key;
 	struct vc_session *s;
@@ -449,7 +559,7 @@ rsa_session_create_locked(struct vc_session_table *t,
 		return rc;
 	if (t->asym_pool == NULL)
 		return -ENOTSUP;
-	s = free_slot(t);
+	s = free_slot(t, want);
 	if (s == NULL)
 		return -ENOSPC;
 	s->rsa = rte_zmalloc("vc_rsa_session", sizeof(*s->rsa), 0);
@@ -473,7 +583,7 @@ rsa_session_create_locked(struct vc_session_table *t,
 
 static int
 session_create_locked(struct vc_session_table *t,
-		      struct vc_session_params *p, uint64_t *id)
+		      struct vc_session_params *p, uint64_t want, uint64_t *id)
 {
 	struct rte_crypto_sym_xform x[2];
 	struct vc_session *s;
@@ -482,11 +592,11 @@ session_create_locked(struct vc_session_table *t,
 	int rc;
 
 	if (p->service == VIRTIO_CRYPTO_SERVICE_AKCIPHER)
-		return rsa_session_create_locked(t, p, id);
+		return rsa_session_create_locked(t, p, want, id);
 	rc = vc_session_params_xforms(p, x);
 	if (rc)
 		return rc;
-	s = free_slot(t);
+	s = free_slot(t, want);
 	if (s == NULL)
 		return -ENOSPC;
 
@@ -517,19 +627,49 @@ session_create_locked(struct vc_session_table *t,
 	return 0;
 }
 
+static int
+session_create(struct vc_session_table *t, const struct vc_session_params *p,
+	       uint64_t want, uint64_t *id)
+{
+	/* A copy: the folded key stays on this stack, wiped. */
+	struct vc_session_params q = *p;
+	/* Made first: a session that cannot be saved would not survive an upgrade. */
+	struct vc_session_saved *saved = save_params(p);
+	int rc;
+
+	if (saved == NULL)
+		return -ENOSPC;
+	pthread_mutex_lock(&t->lock);
+	if (want != VC_ANY_SLOT && want >= t->nb_slots)
+		rc = -ERANGE;
+	else if (want != VC_ANY_SLOT && t->slots[want].live)
+		rc = -EEXIST;
+	else
+		rc = session_create_locked(t, &q, want, id);
+	if (rc == 0) {
+		t->slots[*id].saved = saved;
+		saved = NULL;
+	}
+	pthread_mutex_unlock(&t->lock);
+	explicit_bzero(q.auth_key_folded, sizeof(q.auth_key_folded));
+	saved_free(saved);
+	return rc;
+}
+
 int
 vc_session_create(struct vc_session_table *t,
 		  const struct vc_session_params *p, uint64_t *id)
 {
-	/* A copy: the folded key stays on this stack, wiped. */
-	struct vc_session_params q = *p;
-	int rc;
+	return session_create(t, p, VC_ANY_SLOT, id);
+}
 
-	pthread_mutex_lock(&t->lock);
-	rc = session_create_locked(t, &q, id);
-	pthread_mutex_unlock(&t->lock);
-	explicit_bzero(q.auth_key_folded, sizeof(q.auth_key_folded));
-	return rc;
+int
+vc_session_create_at(struct vc_session_table *t,
+		     const struct vc_session_params *p, uint64_t id)
+{
+	uint64_t got;
+
+	return session_create(t, p, id, &got);
 }
 
 static int
@@ -549,6 +689,7 @@ session_destroy_locked(struct vc_session_table *t, uint64_t id)
 		vc_rsa_session_destroy(s->rsa);
 		rte_free(s->rsa);
 	}
+	saved_free(s->saved);
 	memset(s, 0, sizeof(*s));
 	t->nb_live--;
 	return 0;

@@ -184,7 +184,64 @@ struct vc_session {
 	bool stateless;
 	/** Set (release) once every field above is written; data path acquires. */
 	bool live;
+	/**
+	 * What the session was created from, keys included, for a live
+	 * upgrade to create it again (vhost_crypto_upgrade.c); wiped and
+	 * freed with the session. Never read by the data path.
+	 */
+	struct vc_session_saved *saved;
 };
+
+/**
+ * A session's creation parameters as plain values, keys following: what
+ * a new daemon needs to create the same session. Also the form the
+ * upgrade state carries (same machine, native byte order).
+ */
+struct vc_session_saved {
+	uint32_t service;
+	uint32_t op_type;
+	uint32_t direction;
+	uint32_t has_cipher;		/**< cipher_algo is set */
+	uint32_t cipher_algo;		/**< virtio number, in `service` */
+	uint32_t has_hash;
+	uint32_t hash_service;		/**< HASH or MAC */
+	uint32_t hash_algo;
+	uint32_t hash_mode;
+	uint32_t chain_order;
+	uint32_t hash_result_len;
+	uint32_t aad_len;
+	uint32_t key_type;
+	uint32_t rsa_padding;
+	uint32_t rsa_hash;
+	uint32_t cipher_key_len;
+	uint32_t auth_key_len;
+	uint32_t asym_key_len;
+	uint8_t keys[];			/**< cipher key, auth key, asymmetric key */
+};
+
+/** Bytes of a saved session, keys included. */
+static inline size_t
+vc_session_saved_size(const struct vc_session_saved *s)
+{
+	return sizeof(*s) + (size_t)s->cipher_key_len + s->auth_key_len + s->asym_key_len;
+}
+
+/**
+ * Parameters from a saved session of `len` bytes (checked against what it
+ * claims); key pointers point into s.
+ * @return 0, or -EBADMSG for a malformed or unknown one.
+ */
+int vc_session_params_from_saved(const struct vc_session_saved *s, size_t len,
+				 struct vc_session_params *p);
+
+/**
+ * Create a session in slot `id` (a live upgrade keeps the ids the
+ * frontend knows). @return 0, -EEXIST (slot taken), -ERANGE, or what
+ * vc_session_create() returns.
+ */
+struct vc_session_table;
+int vc_session_create_at(struct vc_session_table *t,
+			 const struct vc_session_params *p, uint64_t id);
 
 /**
  * rte_cryptodev_sym_session_create(), but only for a transform chain the

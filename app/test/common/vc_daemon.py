@@ -35,9 +35,16 @@ class DaemonRun:
         self.timeout = timeout
         self.log = tempfile.TemporaryFile('w+')
         argv = [binary, *eal, '--'] if eal else [binary]
-        self.p = subprocess.Popen(argv + ['--socket', path, *args], stdout=self.log,
-                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                  start_new_session=True, env=env)
+        # The daemon writes through a file of its own, appending: sharing
+        # ours, it would write wherever text() last seeked to (a live
+        # upgrade writes a lot at once).
+        out = os.open(f'/proc/self/fd/{self.log.fileno()}', os.O_WRONLY | os.O_APPEND)
+        try:
+            self.p = subprocess.Popen(argv + ['--socket', path, *args], stdout=out,
+                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                      start_new_session=True, env=env)
+        finally:
+            os.close(out)
         self.path = path
         self.up = self.wait_for(lambda t: re.search(r'^vhost-crypto: lcore \d+ polls', t, re.M))
 

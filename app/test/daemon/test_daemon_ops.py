@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The vhost-crypto daemon as a service: signals, EAL defaults, CPU placement.
 
-Signals: SIGUSR1 prints the counters and SIGHUP is logged, and the daemon
-serves on after both (neither may kill it by default action and leave its
-sockets behind); SIGTERM then stops it with exit 0 and its files gone.
+Signals: SIGUSR1 prints the counters and SIGHUP upgrades the daemon live
+(it executes its own file again, the same pid), and the daemon serves on
+after both (neither may kill it by default action and leave its sockets
+behind); SIGTERM then stops it with exit 0 and its files gone.
 
 EAL defaults: each of the daemon's defaults (the polling core, no PCI scan,
 in-memory, its own file prefix) applies unless an EAL option before "--"
@@ -62,9 +63,12 @@ def test_signals(d, rundir, env):
         check('SIGUSR1: the counters are printed, the daemon serves on',
               daemon.wait_for(lambda t: f'vhost-crypto: {path}: requests 0 ok 0' in t)
               and connects(path), daemon.text()[-400:])
+        pid = daemon.p.pid
         os.kill(daemon.p.pid, signal.SIGHUP)
-        check('SIGHUP: logged, the daemon serves on',
-              daemon.wait_for(lambda t: 'SIGHUP: nothing to reload, serving on' in t)
+        # A live upgrade to the same file (suite upgrade tests it in depth).
+        check('SIGHUP: a live upgrade, the same pid serves on',
+              daemon.wait_for(lambda t: f'pid {pid}, taking over from the previous build' in t
+                              and len(re.findall(r'^vhost-crypto: serving ', t, re.M)) >= 2)
               and connects(path), daemon.text()[-400:])
         os.kill(daemon.p.pid, signal.SIGPIPE)
         os.kill(daemon.p.pid, signal.SIGUSR1)

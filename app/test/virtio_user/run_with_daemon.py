@@ -33,6 +33,13 @@ each once its event has happened (never after a fixed delay):
           tell:TEXT            write the line TEXT to the program
           mark                 note the daemon's counters (for KEY>=+N)
           none                 only wait for the event
+          upgrade:a|b          a live upgrade (with --daemon-b): build a
+                               (--daemon) or b put in place of the file the
+                               daemon runs from, then SIGHUP; waited for
+                               until the new build serves and, with the
+                               program connected, adopted its connection;
+                               checked: the same pid, that build's name in
+                               the log
 
 With steps the program's standard input is a pipe on which it is told
 "daemon killed" and "daemon started" after each kill and start, so that it
@@ -137,7 +144,9 @@ def parse_step(event, action):
         ev = ('tel', key, n.lstrip('+'), n.startswith('+'))
     else:
         raise ValueError(f'unknown event {event!r}')
-    if action in ('kill', 'none', 'start', 'mark'):
+    if action in ('upgrade:a', 'upgrade:b'):
+        act = ('upgrade', [action[8:]])
+    elif action in ('kill', 'none', 'start', 'mark'):
         act = (action, [])
     elif action.startswith('start:'):
         act = ('start', action[6:].split(','))
@@ -155,6 +164,8 @@ def main():
     ap.add_argument('--pmd', required=True, help='librte_pmd_virtio_crypto.so')
     ap.add_argument('--daemon-arg', action='append', default=[],
                     help='extra daemon option (after --), repeatable')
+    ap.add_argument('--daemon-b', help='the daemon built with another VC_BUILD_ID: the '
+                    'daemon then runs from a copy that upgrade steps replace')
     ap.add_argument('--vdev-args', default='', help='more devargs, e.g. packed=1')
     ap.add_argument('--expect', action='append', default=[])
     ap.add_argument('--reject', action='append', default=[])
@@ -184,13 +195,27 @@ def main():
     # With --client the daemon connects to the program, which listens (server=1).
     daemon_connects = '--client' in a.daemon_arg
     logs = []
+    # With --daemon-b the daemon runs from a file of ours, as installed by a
+    # package: an upgrade step renames another build over it. The copies
+    # find the library where the build put it.
+    daemon_path = a.daemon
+    builds = {'a': os.path.abspath(a.daemon)}
+    if a.daemon_b:
+        builds['b'] = os.path.abspath(a.daemon_b)
+        daemon_path = os.path.join(rundir, 'vhost-crypto')
+        shutil.copy2(a.daemon, daemon_path)
+        libdir = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            builds['a']))), 'lib', 'vhost')
+        os.environ['LD_LIBRARY_PATH'] = ':'.join(filter(None, [libdir,
+                                                               os.environ.get('LD_LIBRARY_PATH')]))
+    build_names = {'b': 'upgrade-test-b'}
 
     def start_daemon(extra=()):
         log = os.path.join(rundir, f'daemon-{len(logs)}.log')
         logs.append(log)
         with open(log, 'w') as f:
             return subprocess.Popen(
-                [a.daemon, '-l', '1', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
+                [daemon_path, '-l', '1', '--no-pci', '--in-memory', f'--file-prefix={prefix}',
                  '--', '--socket', sock] + a.daemon_arg + list(extra),
                 stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True)
@@ -213,6 +238,42 @@ def main():
         print('\n'.join(tail))
         sys.stdout.flush()
         return False
+
+    def daemon_log():
+        with open(logs[-1], errors='replace') as f:
+            return f.read()
+
+    def wait_log(rx, count):
+        deadline = time.monotonic() + STEP_S
+        while time.monotonic() < deadline and daemon.poll() is None:
+            if len(re.findall(rx, daemon_log(), re.M)) >= count:
+                return True
+            time.sleep(POLL_S)
+        return False
+
+    def upgrade(which, what, connected):
+        """Build `which` in place, SIGHUP, wait until it serves (and adopted the program)."""
+        if 'a' not in build_names:
+            m = re.search(r'^vhost-crypto: build (.*), pid \d+$', daemon_log(), re.M)
+            build_names['a'] = m.group(1) if m else '?'
+        served = len(re.findall(r'^vhost-crypto: serving ', daemon_log(), re.M))
+        adopted = daemon_log().count('upgrade: connection adopted')
+        tmp = daemon_path + '.new'
+        shutil.copy2(builds[which], tmp)
+        os.rename(tmp, daemon_path)
+        t0 = time.monotonic()
+        daemon.send_signal(signal.SIGHUP)
+        ok = (wait_log(r'^vhost-crypto: serving ', served + 1) and
+              (not connected or wait_log(r'upgrade: connection adopted', adopted + 1)))
+        names = re.findall(r'^vhost-crypto: build (.*), pid (\d+), taking over', daemon_log(),
+                           re.M)
+        print(f'--- {what}: upgraded to build {which} in {time.monotonic() - t0:.1f} s')
+        check(f'{what}: the daemon re-executed build {which} ({build_names[which]}), same pid'
+              + (', the program\'s connection adopted' if connected else ''),
+              ok and names[-1:] == [(build_names[which], str(daemon.pid))],
+              f'{names[-1:]}, pid {daemon.pid}, ' +
+              (f'exited {daemon.returncode}' if daemon.poll() is not None else 'running'))
+        return ok
 
     def kill_daemon(d):
         if d.poll() is None:
@@ -292,6 +353,12 @@ def main():
                     check(f'{what}: the new daemon serves its socket', False)
                     break
                 tell('daemon started')
+            elif action == 'upgrade':
+                if not a.daemon_b:
+                    check(f'{what}: an upgrade step needs --daemon-b', False)
+                    break
+                if not upgrade(extra[0], what, p.poll() is None):
+                    break
             elif action == 'tell':
                 print(f'--- {what}')
                 tell(extra[0])
