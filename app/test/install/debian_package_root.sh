@@ -106,18 +106,72 @@ for w in $exec; do
 	fi
 done
 echo "daemon: ${args[*]}"
+
+# The unit's sandbox, as far as it goes without systemd: the daemon gets a
+# network namespace of its own (PrivateNetwork), a mount namespace where
+# the system is read-only but for the runtime directory and /run/lock
+# (ProtectSystem=strict, ReadWritePaths, RuntimeDirectory), with a /tmp of
+# its own (PrivateTmp) and no homes (ProtectHome), and memory that is never
+# both writable and executable (MemoryDenyWriteExecute, here the kernel's
+# PR_SET_MDWE, inherited through exec).
+sandboxed=(PrivateNetwork=yes ProtectSystem=strict ReadWritePaths=/run/lock
+	RuntimeDirectory=vhost-crypto PrivateTmp=yes ProtectHome=yes
+	MemoryDenyWriteExecute=yes)
+in_unit() {
+	local kv
+	for kv in "${sandboxed[@]}"; do
+		grep -qx "$kv" "$unit" || { echo "not in the unit: $kv"; return 1; }
+	done
+	echo "${sandboxed[*]}"
+}
+check "the unit's sandbox settings this test reproduces are the unit's" in_unit
+# shellcheck disable=SC2016
+sandbox='
+	set -e
+	for d in /usr /etc /var /opt /srv /boot; do
+		[ -d "$d" ] && [ ! -L "$d" ] || continue
+		mount --bind "$d" "$d"
+		mount -o remount,bind,ro "$d"
+	done
+	mount --bind /run/vhost-crypto /run/vhost-crypto
+	mount --bind /run/lock /run/lock
+	mount -o remount,bind,ro /run
+	mount -t tmpfs tmpfs /tmp
+	for d in /home /root; do
+		mount -t tmpfs -o ro,mode=0755 tmpfs "$d"
+	done
+	exec perl -e "syscall(157, 65, 1, 0, 0, 0) == 0 or die qq(PR_SET_MDWE: \$!\\n);
+		exec @ARGV or die qq(exec: \$!\\n)" -- "$@"'
 (
 	umask "$umask"
 	# systemd (PID 1) raises it; here only if the test may.
 	if [ "$memlock" = infinity ] && ! ulimit -l unlimited 2>/dev/null; then
 		echo "note: LimitMEMLOCK=infinity not applied here (no CAP_SYS_RESOURCE)"
 	fi
-	exec setpriv --reuid="$user" --regid="$group" --clear-groups \
+	# Propagation unchanged: in_root made every mount private already, and
+	# the chroot's / is no mount point to change.
+	exec unshare --net --mount --propagation unchanged -- /bin/sh -c "$sandbox" sandbox \
+		setpriv --reuid="$user" --regid="$group" --clear-groups \
 		--inh-caps=-all --bounding-set=-all --no-new-privs "${args[@]}"
 ) > daemon.log 2>&1 &
 dpid=$!
 serving() { wait_for 'vhost-crypto: serving' daemon.log "$dpid"; }
 check "the daemon, as the unit runs it, serves $sock" serving || cat daemon.log
+sandboxed_daemon() {
+	local net ours st=/proc/$dpid/status mi=/proc/$dpid/mountinfo
+	net=$(readlink "/proc/$dpid/ns/net") ours=$(readlink /proc/self/ns/net)
+	echo "network namespace: $net (the test's: $ours)"
+	grep -E '^(Uid|Gid|Groups|CapEff|CapBnd|NoNewPrivs):' "$st"
+	# The last mount on a path is the one seen there.
+	awk '{ m[$5] = $6 } END { print "/usr", m["/usr"]; print "/run", m["/run"];
+		print "/run/vhost-crypto", m["/run/vhost-crypto"];
+		exit !(m["/usr"] ~ /^ro/ && m["/run"] ~ /^ro/ && m["/run/vhost-crypto"] ~ /^rw/) }' "$mi" &&
+		[ "$net" != "$ours" ] &&
+		grep -Eq '^CapBnd:[[:space:]]+0+$' "$st" &&
+		grep -Eq '^NoNewPrivs:[[:space:]]+1$' "$st"
+}
+check "the daemon runs sandboxed (own network namespace, /usr and /run read-only, no capability, no new privileges)" \
+	sandboxed_daemon && sed 's/^/    /' log
 check "the socket is vhost-crypto:kvm 0660" \
 	sh -c "stat -c '%U:%G %A' $sock; stat -c '%U:%G %A' $sock | grep -qx 'vhost-crypto:kvm srw-rw----'" &&
 	sed 's/^/    /' log

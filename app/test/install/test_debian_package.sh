@@ -6,7 +6,8 @@
 # a fresh Debian 12 root (so its Depends are proven: DPDK's runtime comes
 # from the archive), and there the installed daemon, run the way its
 # systemd unit says (user, group, umask, no capability, the instance's
-# configuration file), serves dpdk-test-crypto-perf --ptest verify through
+# configuration file, the sandbox: network and mount namespaces, no W+X
+# memory), serves dpdk-test-crypto-perf --ptest verify through
 # the installed PMD plugin, run by an unprivileged user of group kvm like
 # libvirt's QEMU; systemd-analyze verify checks the installed unit.
 #
