@@ -33,10 +33,11 @@ stop_daemon() {
 }
 trap stop_daemon EXIT
 
-# wait_for PATTERN FILE PID: until PATTERN is in FILE (or PID is gone).
+# wait_for PATTERN FILE PID [N]: until PATTERN is on N lines (default 1)
+# of FILE, or PID is gone.
 wait_for() {
 	local tries=$((wait_s * 10))
-	until grep -q "$1" "$2"; do
+	until [ "$(grep -c "$1" "$2")" -ge "${4:-1}" ]; do
 		kill -0 "$3" 2>/dev/null || return 1
 		tries=$((tries - 1))
 		[ "$tries" -gt 0 ] || return 1
@@ -178,16 +179,25 @@ check "the socket is vhost-crypto:kvm 0660" \
 check "the daemon holds its CPU lock in /run/lock (the unit leaves it writable)" \
 	sh -c "ls -l /run/lock/vhost-crypto.cpu*; ! grep 'cannot use' daemon.log"
 
-# systemctl reload: the unit's ExecReload with its $MAINPID.
+# systemctl reload: the unit's ExecReload with its $MAINPID. SIGHUP is the
+# daemon's live upgrade: it executes the installed file again, in the same
+# process (what systemd expects of a reload), inside the same sandbox, and
+# the new build serves the socket (the traffic below goes to it).
 reload() {
 	local cmd
 	cmd=$(val ExecReload)
 	cmd=${cmd//\$MAINPID/$dpid}
 	echo "$cmd"
-	$cmd && wait_for 'SIGHUP' daemon.log "$dpid" && grep SIGHUP daemon.log && kill -0 "$dpid"
+	# The package's build names itself with the package's version.
+	$cmd && wait_for "build vhost-crypto $(dpkg-query -W -f='${Version}' vhost-crypto) (Debian package), pid $dpid, taking over" \
+		daemon.log "$dpid" &&
+		wait_for 'vhost-crypto: serving' daemon.log "$dpid" 2
+	local rc=$?
+	grep -E 'upgrade|taking over|serving' daemon.log
+	[ $rc -eq 0 ] && kill -0 "$dpid"
 }
-check "systemctl reload (ExecReload): the daemon logs SIGHUP and serves on" reload &&
-	sed 's/^/    /' log
+check "systemctl reload (ExecReload, SIGHUP): a live upgrade, the same pid serves on" reload
+sed 's/^/    /' log
 
 # connect(2) as a user outside group kvm (perl-base is in every root).
 refused() {
