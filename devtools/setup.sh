@@ -34,6 +34,8 @@ packages=(
 	# init scripts): without systemd running, installing starts nothing;
 	# with it, the system's libvirt sockets are active and that test skips.
 	libvirt-daemon-system libvirt-clients
+	# the Debian package (install/debian_package; lintian with VC_LINTIAN=1)
+	debhelper help2man lintian
 )
 
 install_packages() {
@@ -124,13 +126,7 @@ chroot_packages=(
 	python3-cffi-backend
 )
 
-debian_mirror() {
-	local uri
-	uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
-	[ -n "$uri" ] || uri=$(awk '/^deb / && $0 !~ /security/ { print $2; exit }' \
-		/etc/apt/sources.list 2>/dev/null)
-	echo "${uri:-http://deb.debian.org/debian}"
-}
+. "$top/devtools/debian_mirror.sh"
 
 # make_chroot NAME SUITE SCRIPT PACKAGE...: Debian SUITE in .cache/NAME/root
 # with PACKAGE... installed. SCRIPT is debootstrap's script for a suite this
@@ -216,6 +212,11 @@ configure_and_build() {
 
 [ "$(id -u)" -eq 0 ] || { log "must run as root (apt-get, hugepages)"; exit 1; }
 install_packages
+# The Debian 12 root of the install suite's debian_package test: a few
+# minutes the first time, so in the background while the rest is set up
+# and built (the test waits for it); seconds when it is ready.
+mkdir -p "$cache"
+"$top/devtools/debian12_root.sh" < /dev/null > "$cache/debian12-root.log" 2>&1 &
 reserve_hugepages
 fetch_guest_kernel "$cache/guest-kernel"
 [ "${VC_DEBIAN13:-1}" = 1 ] && setup_debian13
