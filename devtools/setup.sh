@@ -219,9 +219,21 @@ mkdir -p "$cache"
 "$top/devtools/debian12_root.sh" < /dev/null > "$cache/debian12-root.log" 2>&1 &
 reserve_hugepages
 fetch_guest_kernel "$cache/guest-kernel"
-[ "${VC_DEBIAN13:-1}" = 1 ] && setup_debian13
+# The two chroots are independent, and minutes each the first time
+# (downloads and dpkg): made at the same time.
+chroot_pids=()
+if [ "${VC_DEBIAN13:-1}" = 1 ]; then
+	setup_debian13 &
+	chroot_pids+=($!)
+fi
 if [ "${VC_FORKY:-1}" = 1 ]; then
-	setup_forky
+	setup_forky &
+	chroot_pids+=($!)
+fi
+for pid in "${chroot_pids[@]}"; do
+	wait "$pid" || { log "a chroot could not be made (see above)"; exit 1; }
+done
+if [ "${VC_FORKY:-1}" = 1 ]; then
 	fetch_guest_kernel "$cache/guest-kernel-forky" forky
 fi
 # DPDK's driver headers of every platform's DPDK, for the unit test driver_abi
