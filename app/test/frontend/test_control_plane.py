@@ -847,6 +847,18 @@ def summary(fn):
     return ' '.join(fn.__doc__.split('\n\n')[0].split())
 
 
+def run_body(t, name, fn):
+    """Run test fn on t: a failed requirement ends it, so does a broken connection."""
+    print(f'--- {name}: {summary(fn)}')
+    try:
+        fn(t)
+    except Abort as e:
+        t.note(f'stopped after a failed check: {e}')
+    except (ConnectionEnded, TimeoutError, ProtocolError, OSError) as e:
+        t.check('the test ran to its end', False, f'{type(e).__name__}: {e}')
+        traceback.print_exc(file=sys.stdout)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -865,14 +877,7 @@ def main():
     t = Test(d)
     try:
         t.require('daemon listening, counters readable', d.wait_ready(), d.how_it_ended())
-        print(f'--- {a.test}: {summary(TESTS[a.test])}')
-        try:
-            TESTS[a.test](t)
-        except Abort as e:
-            t.note(f'stopped after a failed check: {e}')
-        except (ConnectionEnded, TimeoutError, ProtocolError, OSError) as e:
-            t.check('the test ran to its end', False, f'{type(e).__name__}: {e}')
-            traceback.print_exc(file=sys.stdout)
+        run_body(t, a.test, TESTS[a.test])
         if not t.stopped_by_test:
             t.require('daemon survived the test (a)', d.alive(), d.how_it_ended())
             for fe in t.frontends:

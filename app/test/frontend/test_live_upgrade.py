@@ -23,14 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon_process import Daemon, all_given_back  # noqa: E402
 import vhost_user_frontend as vu  # noqa: E402
 from vhost_user_frontend import (  # noqa: E402
-    TIMEOUT, CipherRequest, ConnectionEnded, PackedRing, ProtocolError, SplitRing)
-from test_control_plane import KEY, KEY2, Abort, Test, payload_bytes  # noqa: E402
+    TIMEOUT, CipherRequest, ConnectionEnded, ProtocolError, SplitRing)
+from test_control_plane import (KEY, KEY2, Abort, Test, payload_bytes,  # noqa: E402
+                                run_body, summary)
 
 # How long one upgrade (drain, exec, EAL start-up, replay) may take on a
 # loaded 2-core machine: the only timeout of the test's own.
@@ -309,10 +309,6 @@ TESTS = {name[len('test_'):]: fn for name, fn in sorted(globals().items())
          if name.startswith('test_') and callable(fn)}
 
 
-def summary(fn):
-    return ' '.join(fn.__doc__.split('\n\n')[0].split())
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -337,14 +333,7 @@ def main():
         t.require('the daemon names its build', first, d.log_text()[-500:])
         t.build_a = first.group(1)
         t.require('build b is another build', t.build_a != BUILD_B, t.build_a)
-        print(f'--- {a.test}: {summary(TESTS[a.test])}')
-        try:
-            TESTS[a.test](t)
-        except Abort as e:
-            t.note(f'stopped after a failed check: {e}')
-        except (ConnectionEnded, TimeoutError, ProtocolError, OSError) as e:
-            t.check('the test ran to its end', False, f'{type(e).__name__}: {e}')
-            traceback.print_exc(file=sys.stdout)
+        run_body(t, a.test, TESTS[a.test])
         t.require('daemon survived the test', d.alive(), d.how_it_ended())
         for fe in t.frontends:
             fe.close()
