@@ -834,12 +834,11 @@ lock_socket(const char *sock)
 				l->path, strerror(errno));
 			return -1;
 		}
-		if (flock(fd, LOCK_EX | LOCK_NB) != 0 && opt.resume_fd >= 0 &&
-		    adopt_lock(&fd) == 0)
-			break;	/* ours already: inherited across the upgrade */
 		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 			int err = errno;
 
+			if (opt.resume_fd >= 0 && adopt_lock(&fd) == 0)
+				break;	/* ours already: inherited across the upgrade */
 			n = read(fd, pid, sizeof(pid) - 1);
 			pid[n > 0 ? n : 0] = '\0';
 			pid[strcspn(pid, "\n")] = '\0';
