@@ -4,21 +4,23 @@
 """Instructions per op of each half of the virtio path, from callgrind.
 
 Timings on a shared two-core machine are noisy; instruction counts are
-not. This runs case (b) of vc_benchmark.py twice, each time with one half
-under callgrind and the other native:
+not. Each half is counted inside its own calls only, so the count does not
+depend on how fast the other half or the machine is:
 
-  backend:  the vhost-crypto daemon under callgrind, counting from the end
-            of the generator's warm-up to its result (no start-up, no polls
-            of an idle ring);
-  frontend: vc_loadgen under callgrind, counting inside the PMD's enqueue
-            and dequeue calls only.
+  backend:  vc_backend_ops (the backend's poll against a simulated guest
+            that keeps its ring full, requests laid out as our PMD lays
+            them out), counting inside vhost_crypto_poll(), divided by the
+            requests it completed;
+  frontend: case (b) of vc_benchmark.py with vc_loadgen under callgrind
+            and the daemon native, counting inside the PMD's enqueue and
+            dequeue calls only.
 
 and prints, per half, instructions per op by function and by component
-(ours, the crypto PMD and IPsec-MB, the rest of DPDK, libc). Under
-callgrind a half runs about fifty times slower, so the other one waits on
-it: its empty polls are few and the counts are the work of an op.
+(ours, the crypto PMD and IPsec-MB, the rest of DPDK, libc; code inlined
+from DPDK's headers into ours counts as DPDK).
 
   vc_callgrind.py --build BUILD [--algo A] [--size N] [--ops N] [--top N]
+                  [--packed] [--only backend|frontend]
 """
 
 import argparse
@@ -31,9 +33,10 @@ import tempfile
 import time
 
 GROUPS = (
-    ('ours', ('libvhost_crypto', 'librte_pmd_virtio_crypto', 'vhost-crypto', 'vc_loadgen')),
+    ('ours', ('libvhost_crypto', 'librte_pmd_virtio_crypto', 'vhost-crypto', 'vc_loadgen',
+              'vc_backend_ops', '/lib/vhost/', '/drivers/crypto/virtio/', '/common/virtio_crypto/')),
     ('crypto PMD + IPsec-MB', ('IPSec_MB', 'crypto_ipsec_mb', 'crypto_openssl', 'libcrypto')),
-    ('DPDK', ('librte_',)),
+    ('DPDK', ('librte_', '/usr/include/dpdk')),
     ('libc', ('libc.so', 'ld-linux')),
 )
 
@@ -55,13 +58,16 @@ def parse(out_file, ops):
     r = subprocess.run(['callgrind_annotate', '--inclusive=no', '--threshold=100',
                         out_file], capture_output=True, text=True, check=True)
     funcs, groups, total = [], {}, 0
-    line_re = re.compile(r'^\s*([\d,]+)\s+\([^)]*\)\s+(\S.*?):(\S+)\s+\[(.*)\]\s*$')
+    # "Ir (share) file:function [object]"; code inlined from a header has
+    # no object, and is known by its file.
+    line_re = re.compile(r'^\s*([\d,]+)\s+\([^)]*\)\s+(\S.*?):(\S+)(?:\s+\[(.*)\])?\s*$')
     for line in r.stdout.splitlines():
         m = line_re.match(line)
-        if not m:
+        if not m or m.group(2) == 'file':
             continue
         ir = int(m.group(1).replace(',', ''))
-        func, obj = m.group(3), os.path.basename(m.group(4))
+        func = m.group(3)
+        obj = os.path.basename(m.group(4)) if m.group(4) else m.group(2)
         total += ir
         funcs.append((ir / ops, func, obj))
         g = group_of(obj)
@@ -114,6 +120,25 @@ def stop(proc):
             proc.wait()
 
 
+def backend(a, run):
+    """The backend's poll under callgrind against a simulated guest."""
+    out = os.path.join(run, 'backend.callgrind')
+    cmd = VALGRIND + [f'--callgrind-out-file={out}', '--collect-atstart=no',
+                      '--toggle-collect=vhost_crypto_poll', a.backend_ops,
+                      '--file-prefix', f'vc-cg-bo-{os.getpid()}', '-l', '0', '--no-pci',
+                      '--in-memory', '--vdev', 'crypto_aesni_mb0', '--vdev', 'crypto_openssl0',
+                      '--log-level', '*:warning', '--', '--algo', a.algo,
+                      '--size', str(a.size), '--ops', str(a.ops)]
+    if a.packed:
+        cmd.append('--packed')
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    m = re.search(r'total_ops=(\d+) failed=0', r.stdout)
+    if r.returncode != 0 or not m:
+        sys.exit(f'vc_callgrind: vc_backend_ops failed:\n{r.stdout[-1500:]}{r.stderr[-1500:]}')
+    report('backend (vhost_crypto_poll, ' + ('packed' if a.packed else 'split') + ' ring)',
+           out, int(m.group(1)), a.top)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -122,12 +147,15 @@ def main():
     ap.add_argument('--size', type=int, default=64)
     ap.add_argument('--ops', type=int, default=20000)
     ap.add_argument('--top', type=int, default=15)
+    ap.add_argument('--packed', action='store_true', help='packed rings (backend)')
+    ap.add_argument('--only', choices=('backend', 'frontend'))
     a = ap.parse_args()
     if shutil.which('valgrind') is None:
         sys.exit('vc_callgrind: valgrind is not installed (devtools/setup.sh installs it)')
     build = os.path.abspath(a.build)
     a.daemon = os.path.join(build, 'examples/vhost_crypto/vhost-crypto')
     a.loadgen = os.path.join(build, 'app/perf/vc_loadgen')
+    a.backend_ops = os.path.join(build, 'app/perf/vc_backend_ops')
     cpus = sorted(os.sched_getaffinity(0))
     fcore, bcore = cpus[0], cpus[-1]
     # EAL refuses plugins under a world-writable directory (a build in /tmp).
@@ -137,33 +165,10 @@ def main():
     pid = os.getpid()
     print(f'{a.algo}, {a.size} B, {a.ops} ops per half')
 
-    # The backend under callgrind, the frontend native.
-    sock = os.path.join(run, 'be.sock')
-    out_be = os.path.join(run, 'backend.callgrind')
-    be = subprocess.Popen(['taskset', '-c', str(bcore)] + VALGRIND +
-                          [f'--callgrind-out-file={out_be}', '--instr-atstart=no'] +
-                          daemon_cmd(a, bcore, f'vc-cg-b-{pid}', sock),
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        if not wait_socket(sock, be, 300):
-            sys.exit('vc_callgrind: the daemon under callgrind did not come up')
-        lg = subprocess.Popen(loadgen_cmd(a, fcore, f'vc-cg-bl-{pid}', sock, warmup=2000),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        out = []
-        for line in lg.stdout:
-            out.append(line)
-            # From the end of the warm-up to the result: the measured ops.
-            if line.startswith('loadgen: measuring') or line.startswith('result:'):
-                subprocess.run(['callgrind_control', '-i',
-                                'on' if line.startswith('loadgen') else 'off', str(be.pid)],
-                               capture_output=True, check=False)
-        lg.wait()
-        if lg.returncode != 0:
-            sys.exit('vc_callgrind: loadgen failed:\n' + ''.join(out)[-3000:])
-    finally:
-        stop(be)
-    report('backend (the daemon while measured)', out_be, a.ops, a.top)
-
+    if a.only in (None, 'backend'):
+        backend(a, run)
+    if a.only == 'backend':
+        return
     # The frontend under callgrind, the backend native.
     sock = os.path.join(run, 'fe.sock')
     out_fe = os.path.join(run, 'frontend.callgrind')
