@@ -236,25 +236,20 @@ guest_mbuf(struct rte_crypto_op *op, unsigned int which, uint8_t *va, uint16_t l
 }
 
 /*
- * Zero-copy: the op reads `src_len` readable bytes at `src_off` and, if
- * dst_len is not 0, writes the first dst_len writable bytes, each in place
- * in guest memory, when each is one contiguous host range under 64 KiB.
- * Returns true with m_src and m_dst set, or false: the request is copied.
+ * Zero-copy: the op reads `src_len` bytes at `src` and, if dst_len is not
+ * 0, writes dst_len bytes at `dst`, each in place in guest memory: each a
+ * contiguous host range (non-NULL, from the request's cursors) under
+ * 64 KiB. Returns true with m_src and m_dst set, or false: the request is
+ * copied.
  */
 static bool
-zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
-	       struct rte_crypto_op *op, uint32_t src_off, uint32_t src_len,
-	       uint32_t dst_len)
+zero_copy_bufs(struct vhost_crypto *vc, struct rte_crypto_op *op, uint8_t *src,
+	       uint32_t src_len, uint8_t *dst, uint32_t dst_len)
 {
 	struct vc_op_priv *priv = op_priv(op);
-	uint8_t *src, *dst = NULL;
 
-	if (src_len == 0 || src_len > UINT16_MAX || dst_len > UINT16_MAX)
-		return false;
-	src = vc_chain_contig(c, false, src_off, src_len);
-	if (dst_len > 0)
-		dst = vc_chain_contig(c, true, 0, dst_len);
-	if (src == NULL || (dst_len > 0 && dst == NULL))
+	if (src_len == 0 || src_len > UINT16_MAX || dst_len > UINT16_MAX ||
+	    src == NULL || (dst_len > 0 && dst == NULL))
 		return false;
 	op->sym->m_src = guest_mbuf(op, 0, src, src_len);
 	op->sym->m_dst = dst_len > 0 ? guest_mbuf(op, 1, dst, dst_len) : NULL;
@@ -264,25 +259,20 @@ zero_copy_bufs(struct vhost_crypto *vc, const struct vc_chain *c,
 }
 
 /*
- * Zero-copy in place: the op works on the first `len` writable bytes, which
- * must be one contiguous host range, after the `len` readable bytes at
- * `src_off` are moved there (nothing to move when the driver gave the same
- * buffer both ways, as in-place users do). For chains, whose PMDs do not
- * all take a separate destination. Returns true with m_src set, or false:
- * the request is copied.
+ * Zero-copy in place: the op works on the first `len` writable bytes at
+ * `dst`, after the `len` readable bytes at `src` are moved there (nothing
+ * to move when the driver gave the same buffer both ways, as in-place
+ * users do); both contiguous (non-NULL). For chains, whose PMDs do not all
+ * take a separate destination. Returns true with m_src set, or false: the
+ * request is copied.
  */
 static bool
-zero_copy_in_place(struct vhost_crypto *vc, const struct vc_chain *c,
-		   struct rte_crypto_op *op, uint32_t src_off, uint32_t len)
+zero_copy_in_place(struct vhost_crypto *vc, struct rte_crypto_op *op, uint8_t *src,
+		   uint8_t *dst, uint32_t len)
 {
 	struct vc_op_priv *priv = op_priv(op);
-	uint8_t *src, *dst;
 
-	if (len == 0 || len > UINT16_MAX)
-		return false;
-	src = vc_chain_contig(c, false, src_off, len);
-	dst = vc_chain_contig(c, true, 0, len);
-	if (src == NULL || dst == NULL)
+	if (len == 0 || len > UINT16_MAX || src == NULL || dst == NULL)
 		return false;
 	op->sym->m_src = guest_mbuf(op, 0, dst, len);
 	op->sym->m_dst = NULL;
@@ -291,6 +281,44 @@ zero_copy_in_place(struct vhost_crypto *vc, const struct vc_chain *c,
 	priv->zero_copy = true;
 	vc->stats.zero_copy_ops++;
 	return true;
+}
+
+/*
+ * Where a request's pieces are, found in one pass over each stream:
+ * readable header (fixed part and keys), IV, source, AAD; writable
+ * destination, then digest or tag. NULL for a piece that is empty or not
+ * contiguous in host memory (it is then copied).
+ */
+struct req_pieces {
+	uint8_t *iv, *src, *aad;
+	uint8_t *dst, *digest;
+};
+
+static inline void
+find_pieces(const struct vc_chain *c, uint32_t hdr, uint32_t iv_len, uint32_t src_len,
+	    uint32_t aad_len, uint32_t dst_len, uint32_t digest_len, struct req_pieces *p)
+{
+	struct vc_chain_cursor k;
+
+	vc_chain_cursor_init(&k, c, false);
+	vc_chain_cursor_take(&k, hdr);	/* never empty: it has the header */
+	p->iv = iv_len ? vc_chain_cursor_take(&k, iv_len) : NULL;
+	p->src = src_len ? vc_chain_cursor_take(&k, src_len) : NULL;
+	p->aad = aad_len ? vc_chain_cursor_take(&k, aad_len) : NULL;
+	vc_chain_cursor_init(&k, c, true);
+	p->dst = dst_len ? vc_chain_cursor_take(&k, dst_len) : NULL;
+	p->digest = digest_len ? vc_chain_cursor_take(&k, digest_len) : NULL;
+}
+
+/* Copy a piece found by find_pieces(), or read it from the chain at `off`. */
+static inline int
+read_piece(const struct vc_chain *c, const uint8_t *at, uint32_t off, void *dst, uint32_t len)
+{
+	if (at != NULL) {
+		memcpy(dst, at, len);
+		return 0;
+	}
+	return vc_chain_read(c, off, dst, len);
 }
 
 /*
@@ -365,6 +393,7 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	uint32_t iv_len = rq->iv_len, src_len = rq->src_len, dst_len = rq->dst_len;
 	uint32_t digest_len = 0;
 	uint8_t *digest = NULL;
+	struct req_pieces pc;
 
 	if (op_type != sess->op_type)
 		return VIRTIO_CRYPTO_BADMSG;
@@ -407,7 +436,8 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		return VIRTIO_CRYPTO_BADMSG;
 	}
 
-	if (vc_chain_read(c, hdr, priv->iv, iv_len) != 0)
+	find_pieces(c, hdr, iv_len, src_len, 0, dst_len, digest_len, &pc);
+	if (read_piece(c, pc.iv, hdr, priv->iv, iv_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
 	priv->dev = route_op(vc, sess, (uint64_t)src_len + digest_len,
 			     op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING &&
@@ -416,16 +446,15 @@ build_cipher_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		return VIRTIO_CRYPTO_ERR;
 	/* The output lands in the guest: dst_len counts it, none to copy. */
 	if (vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER &&
-	    zero_copy_bufs(vc, c, op, hdr + iv_len, src_len, dst_len)) {
+	    zero_copy_bufs(vc, op, pc.src, src_len, pc.dst, dst_len)) {
 		sym->cipher.data.offset = 0;
 		sym->cipher.data.length = src_len;
 		return op_ready(op, sess, 0, dst_len, 0, NULL);
 	}
 	/* A chain in place, its digest written where the guest wants it. */
-	digest = vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING ?
-		vc_chain_contig(c, true, dst_len, digest_len) : NULL;
-	if (digest != NULL && zero_copy_in_place(vc, c, op, hdr + iv_len, src_len)) {
-		sym->auth.digest.data = digest;
+	if (vc->zero_copy && op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING &&
+	    pc.digest != NULL && zero_copy_in_place(vc, op, pc.src, pc.dst, src_len)) {
+		sym->auth.digest.data = pc.digest;
 		sym->auth.digest.phys_addr = RTE_BAD_IOVA;
 		return op_ready(op, sess, 0, dst_len + digest_len, 0, NULL);
 	}
@@ -463,12 +492,17 @@ build_hash_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	if (priv->dev == VC_DEV_NONE)
 		return VIRTIO_CRYPTO_ERR;
 	/* Zero-copy: the message read in place, the result written in place. */
-	digest = vc->zero_copy ? vc_chain_contig(c, true, 0, result_len) : NULL;
-	if (digest != NULL && zero_copy_bufs(vc, c, op, hdr, src_len, 0)) {
-		op->sym->auth.data.offset = 0;
-		op->sym->auth.data.length = src_len;
-		op->sym->auth.digest.data = digest;
-		return op_ready(op, sess, 0, result_len, 0, NULL);
+	if (vc->zero_copy) {
+		struct req_pieces pc;
+
+		/* the result is the writable stream's first piece */
+		find_pieces(c, hdr, 0, src_len, 0, result_len, 0, &pc);
+		if (pc.dst != NULL && zero_copy_bufs(vc, op, pc.src, src_len, NULL, 0)) {
+			op->sym->auth.data.offset = 0;
+			op->sym->auth.data.length = src_len;
+			op->sym->auth.digest.data = pc.dst;
+			return op_ready(op, sess, 0, result_len, 0, NULL);
+		}
 	}
 	op->sym->m_src = mbuf_from_chain(vc->mbuf_pool, c, hdr, src_len, 0, NULL,
 					 result_len, &digest);
@@ -509,6 +543,7 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	uint32_t dst_len = rq->dst_len;
 	uint32_t tag = sess->digest_len, text_len, aad_at, lead, mbuf_lead;
 	uint8_t *aad = NULL, *digest = NULL;
+	struct req_pieces pc;
 
 	if (iv_len != sess->iv_len || iv_len + (ccm ? 1 : 0) > sizeof(priv->iv) ||
 	    aad_len != sess->aad_len || src_len > vc->conf.max_size)
@@ -526,8 +561,9 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	aad_at = ccm ? VC_CCM_AAD_OFFSET : 0;
 	lead = RTE_ALIGN_CEIL(aad_at + aad_len, 16);
 
+	find_pieces(c, hdr, iv_len, src_len, aad_len, dst_len, 0, &pc);
 	memset(priv->iv, 0, sizeof(priv->iv));
-	if (vc_chain_read(c, hdr, priv->iv + (ccm ? 1 : 0), iv_len) != 0)
+	if (read_piece(c, pc.iv, hdr, priv->iv + (ccm ? 1 : 0), iv_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
 	/*
 	 * Zero-copy, except for CCM (its PMDs want the AAD 18 bytes into a
@@ -535,13 +571,11 @@ build_aead_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	 * guest source to guest destination.
 	 */
 	if (vc->zero_copy && !ccm) {
-		uint8_t *tag_at = enc ? vc_chain_contig(c, true, 0, dst_len) :
-			vc_chain_contig(c, false, hdr + iv_len, src_len);
-		uint8_t *guest_aad = aad_len ? vc_chain_contig(c, false, hdr + iv_len + src_len,
-							       aad_len) : priv->iv;
+		uint8_t *tag_at = enc ? pc.dst : pc.src;
+		uint8_t *guest_aad = aad_len ? pc.aad : priv->iv;
 
 		if (tag_at && guest_aad &&
-		    zero_copy_bufs(vc, c, op, hdr + iv_len, text_len, text_len)) {
+		    zero_copy_bufs(vc, op, pc.src, text_len, pc.dst, text_len)) {
 			sym->aead.data.offset = 0;
 			sym->aead.data.length = text_len;
 			sym->aead.aad.data = guest_aad;
@@ -684,19 +718,27 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	struct vc_session inline_sess;
 	const struct vc_session *sess;
 	const uint32_t hdr_len = sizeof(fixed.header);
-	uint32_t n;
+	uint32_t n, got;
 	uint8_t status;
 
 	/*
-	 * The one read of the fixed part from guest memory: the header, which
-	 * says how long the rest is, then the rest.
+	 * The one read of the fixed part from guest memory. Nearly always the
+	 * first segment holds a whole session-mode request: one copy of a
+	 * constant size. Otherwise the header, which says how long the rest
+	 * is, then the rest.
 	 */
-	if (vc_chain_read(c, 0, &fixed.header, hdr_len) != 0)
-		return VIRTIO_CRYPTO_BADMSG;
+	if (likely(c->nb_in > 0 && c->segs[0].len >= sizeof(fixed.session))) {
+		memcpy(&fixed.session, c->segs[0].addr, sizeof(fixed.session));
+		got = sizeof(fixed.session);
+	} else {
+		if (vc_chain_read(c, 0, &fixed.header, hdr_len) != 0)
+			return VIRTIO_CRYPTO_BADMSG;
+		got = hdr_len;
+	}
 	n = RTE_MIN(vc_data_request_fixed_len(&fixed.header, vc->features),
 		    (uint32_t)sizeof(fixed));
 	n = RTE_MIN(RTE_MAX(n, hdr_len), c->in_len);
-	if (n > hdr_len && vc_chain_read(c, hdr_len, fixed.bytes + hdr_len, n - hdr_len) != 0)
+	if (n > got && vc_chain_read(c, got, fixed.bytes + got, n - got) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
 	/* the decoder's contract: zero past what was read */
 	memset(fixed.bytes + n, 0, sizeof(fixed) - n);
@@ -945,11 +987,11 @@ prefetch_request(const struct vc_chain *c)
 }
 
 /*
- * Take up to `burst` requests of a ring into ops. The chains are all taken
- * before any is parsed, and the memory of each is prefetched as it is
- * taken: the driver wrote all of it on another core, and one chain's loads
- * wait for each other, so a burst read chain by chain would pay every miss
- * in turn.
+ * Take up to `burst` requests of a ring into ops, and no more once they
+ * reach VC_POLL_BYTES. The chains are all taken before any is parsed, and
+ * the memory of each is prefetched as it is taken: the driver wrote all of
+ * it on another core, and one chain's loads wait for each other, so a
+ * burst read chain by chain would pay every miss in turn.
  */
 static unsigned int
 take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
@@ -959,6 +1001,7 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 	enum vc_chain_error errs[VC_BURST_MAX];
 	uint16_t slots[VC_BURST_MAX];
 	unsigned int n, i, taken, done = 0;
+	uint64_t bytes = 0;	/* taken this poll, against VC_POLL_BYTES */
 
 	n = RTE_MIN(vc_vring_avail_count(&r->vr), (unsigned int)r->nb_free);
 	n = RTE_MIN(n, RTE_MIN(burst, (unsigned int)backlog_room(vc)));
@@ -969,12 +1012,16 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		return 0;	/* op pool empty: wait for completions */
 
 	vc_vring_prefetch(&r->vr, n);
-	for (taken = 0; taken < n; taken++) {
+	for (taken = 0; taken < n && bytes < VC_POLL_BYTES; taken++) {
+		const struct vc_chain *c;
+
 		slots[taken] = take_chain(r, &errs[taken]);
 		if (slots[taken] == VC_NO_SLOT)
 			break;
+		c = &r->slots[slots[taken]];
+		bytes += (uint64_t)c->in_len + c->out_len;
 		if (errs[taken] == VC_CHAIN_OK)
-			prefetch_request(&r->slots[slots[taken]]);
+			prefetch_request(c);
 	}
 	if (taken < n)
 		rte_mempool_put_bulk(vc->op_pool, (void **)&ops[taken], n - taken);

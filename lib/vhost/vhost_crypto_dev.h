@@ -43,6 +43,16 @@
 /* Chains longer than VC_CHAIN_INLINE_SEGS one ring may have in flight. */
 #define VC_RING_SPILLS		8
 
+/*
+ * Bytes of request (readable and writable together) one ring may have
+ * taken in one poll, past its first request: a frontend sending 64 KiB
+ * requests gets one per poll while one sending 64-byte requests still gets
+ * a whole burst, so small requests on other rings of the same worker are
+ * not held behind a burst of large ones. A burst of 32 requests of 1 KiB
+ * each fits.
+ */
+#define VC_POLL_BYTES		(128u * 1024)
+
 /** A data queue, the device side. */
 struct vc_ring {
 	struct vc_vring vr;

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_common.h>
 #include <rte_vhost.h>
 
 /*
@@ -224,6 +225,66 @@ void vc_vring_unpop(struct vc_vring *vr, const struct vc_chain *chain);
  * suppress notifications).
  */
 void vc_vring_flush(struct vc_vring *vr, bool notify);
+
+/**
+ * A position in one of a chain's two streams (readable or writable), for
+ * taking a request's pieces in the order they come (header, IV, source,
+ * AAD; destination, digest): one pass over the segments for the whole
+ * request, where vc_chain_contig() and vc_chain_read() start from the
+ * first segment on every call.
+ */
+struct vc_chain_cursor {
+	const struct vc_seg *seg;	/**< the segment `off` is in */
+	const struct vc_seg *end;	/**< past the stream's last segment */
+	uint32_t off;			/**< bytes of *seg already taken */
+	uint32_t pos;			/**< bytes of the stream already taken */
+};
+
+static inline void
+vc_chain_cursor_init(struct vc_chain_cursor *k, const struct vc_chain *c, bool writable)
+{
+	k->seg = c->segs + (writable ? c->nb_in : 0);
+	k->end = writable ? c->segs + c->nb_in + c->nb_out : c->segs + c->nb_in;
+	k->off = 0;
+	k->pos = 0;
+}
+
+/**
+ * Take the next `len` bytes of the stream: where they are when they are
+ * contiguous in host memory, else NULL (they span segments, or the stream
+ * is shorter; k->pos still moves past them, so the caller can copy them
+ * with vc_chain_read() from the position it had). Never call it for a
+ * zero length: that result means nothing.
+ */
+static inline uint8_t *
+vc_chain_cursor_take(struct vc_chain_cursor *k, uint32_t len)
+{
+	uint8_t *p;
+
+	/* `off` at the end of a segment: the bytes start in the next one */
+	while (k->seg < k->end && k->off == k->seg->len) {
+		k->seg++;
+		k->off = 0;
+	}
+	k->pos += len;
+	if (likely(k->seg < k->end && len <= k->seg->len - k->off)) {
+		p = k->seg->addr + k->off;
+		k->off += len;
+		return p;
+	}
+	/* Spanning: move past the bytes that are there. */
+	while (len > 0 && k->seg < k->end) {
+		uint32_t n = RTE_MIN(len, k->seg->len - k->off);
+
+		len -= n;
+		k->off += n;
+		if (k->off == k->seg->len && len > 0) {
+			k->seg++;
+			k->off = 0;
+		}
+	}
+	return NULL;
+}
 
 /**
  * Where `len` bytes at `off` of the chain's readable (or writable) stream
