@@ -52,11 +52,14 @@ op_priv(struct rte_crypto_op *op)
  * Every path that ends an op comes here: completion, a request that fails
  * while it is built, and one given back to its ring to retry.
  */
-static void
+static inline void
 op_put_bufs(struct vhost_crypto *vc, struct rte_crypto_op *op)
 {
 	struct vc_op_priv *priv = op_priv(op);
 
+	/* Zero-copy holds nothing (the op is reset when it is next taken). */
+	if (likely(priv->zero_copy && priv->aad_buf == NULL))
+		return;
 	if (op->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC) {
 		/* zero-copy mbufs are the op's own */
 		if (!priv->zero_copy) {
@@ -85,7 +88,7 @@ free_slot(struct vc_ring *r, uint16_t slot)
 }
 
 /* Return a chain to the driver and free its slot. */
-static void
+static __rte_always_inline void
 push_chain(struct vc_ring *r, uint16_t slot, uint32_t written)
 {
 	struct vc_chain *c = &r->slots[slot];
@@ -96,7 +99,7 @@ push_chain(struct vc_ring *r, uint16_t slot, uint32_t written)
 }
 
 /* Return a chain with `status` in its last writable byte; free its slot. */
-static void
+static __rte_always_inline void
 complete_chain(struct vhost_crypto *vc, uint16_t ring, uint16_t slot,
 	       uint8_t status, uint32_t written)
 {
@@ -212,26 +215,23 @@ mbuf_to_chain(const struct rte_mbuf *m, uint32_t skip, const struct vc_chain *c,
 
 /*
  * The op's mbuf `which` (0: source, 1: destination), made to describe
- * `len` bytes of guest memory at `va`. Guest memory has no IOVA a device
- * could use (zero-copy is off for hardware devices).
+ * `len` bytes of guest memory at `va`; the rest of it was set when the
+ * pool was made (init_guest_mbufs()). Guest memory has no IOVA a device
+ * could use (zero-copy is off for hardware devices). The fields a PMD
+ * might have moved are set again: all in the mbuf's first cache line.
  */
-static struct rte_mbuf *
+static inline struct rte_mbuf *
 guest_mbuf(struct rte_crypto_op *op, unsigned int which, uint8_t *va, uint16_t len)
 {
-	struct rte_mbuf *m = (struct rte_mbuf *)RTE_PTR_ALIGN_CEIL(
-		&op_priv(op)->guest_mbuf_room[0], RTE_CACHE_LINE_SIZE) + which;
+	struct rte_mbuf *m = vc_op_guest_mbuf(op, which);
 
 	m->buf_addr = va;
-	m->buf_iova = RTE_BAD_IOVA;
 	m->buf_len = len;
 	m->data_off = 0;
 	m->data_len = len;
 	m->pkt_len = len;
 	m->nb_segs = 1;
-	m->next = NULL;
 	m->ol_flags = 0;
-	m->pool = NULL;
-	rte_mbuf_refcnt_set(m, 1);
 	return m;
 }
 
@@ -718,27 +718,25 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	struct vc_session inline_sess;
 	const struct vc_session *sess;
 	const uint32_t hdr_len = sizeof(fixed.header);
-	uint32_t n, got;
+	uint32_t n;
 	uint8_t status;
 
 	/*
-	 * The one read of the fixed part from guest memory. Nearly always the
-	 * first segment holds a whole session-mode request: one copy of a
-	 * constant size. Otherwise the header, which says how long the rest
-	 * is, then the rest.
+	 * The one read of the fixed part from guest memory: the header, which
+	 * says how long the rest is, then the rest. Nearly always the first
+	 * segment holds both: plain copies, no walk over the segments.
 	 */
-	if (likely(c->nb_in > 0 && c->segs[0].len >= sizeof(fixed.session))) {
-		memcpy(&fixed.session, c->segs[0].addr, sizeof(fixed.session));
-		got = sizeof(fixed.session);
-	} else {
-		if (vc_chain_read(c, 0, &fixed.header, hdr_len) != 0)
-			return VIRTIO_CRYPTO_BADMSG;
-		got = hdr_len;
-	}
+	if (likely(c->nb_in > 0 && c->segs[0].len >= hdr_len))
+		memcpy(&fixed.header, c->segs[0].addr, hdr_len);
+	else if (vc_chain_read(c, 0, &fixed.header, hdr_len) != 0)
+		return VIRTIO_CRYPTO_BADMSG;
 	n = RTE_MIN(vc_data_request_fixed_len(&fixed.header, vc->features),
 		    (uint32_t)sizeof(fixed));
+	/* The header was there: n >= hdr_len */
 	n = RTE_MIN(RTE_MAX(n, hdr_len), c->in_len);
-	if (n > got && vc_chain_read(c, got, fixed.bytes + got, n - got) != 0)
+	if (likely(n <= c->segs[0].len))
+		memcpy(fixed.bytes + hdr_len, c->segs[0].addr + hdr_len, n - hdr_len);
+	else if (vc_chain_read(c, hdr_len, fixed.bytes + hdr_len, n - hdr_len) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
 	/* the decoder's contract: zero past what was read */
 	memset(fixed.bytes + n, 0, sizeof(fixed) - n);

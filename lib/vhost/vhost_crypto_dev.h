@@ -118,6 +118,16 @@ struct vc_op_priv {
 	struct vc_rsa_scratch rsa;	/**< AKCIPHER ops: input and output */
 };
 
+/* An op's zero-copy mbuf `which` (0: source, 1: destination). */
+static inline struct rte_mbuf *
+vc_op_guest_mbuf(struct rte_crypto_op *op, unsigned int which)
+{
+	struct vc_op_priv *priv = (struct vc_op_priv *)((uint8_t *)op + VC_OP_IV_OFFSET);
+
+	return (struct rte_mbuf *)RTE_PTR_ALIGN_CEIL(&priv->guest_mbuf_room[0],
+						    RTE_CACHE_LINE_SIZE) + which;
+}
+
 /* The session relay in front of librte_vhost (vhost_crypto_relay.c). */
 struct vc_relay {
 	bool running;
