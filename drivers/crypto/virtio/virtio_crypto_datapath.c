@@ -588,8 +588,13 @@ tmpl_hdr(struct straight_bufs *sb, struct vc_request_area *area, uint64_t at,
 	uint32_t hdr_len = t->hdr_len, iv_len = t->iv_len;
 	uint8_t *to = area->hdr + hdr_len;
 
-	put(sb, at, hdr_len);
-	put_next(sb, at + hdr_len, iv_len);
+	/* the IV continues the header: one buffer, unless a descriptor per field */
+	if (sb->merge || iv_len == 0) {
+		put(sb, at, hdr_len + iv_len);
+	} else {
+		put(sb, at, hdr_len);
+		put(sb, at + hdr_len, iv_len);
+	}
 	area->f = t->f;
 	area->table_off = t->table_off;
 	/* constant sizes: a few moves, not a call */
@@ -616,9 +621,11 @@ tmpl_tail(struct req_builder *b, struct straight_bufs *sb, struct vc_request_are
 	uint32_t digest_off = table_off + (sb->n + 1 + (digest_len != 0 && !sb->merge)) * 16;
 	uint32_t status_off = digest_off + digest_len;
 
-	if (digest_len != 0) {
+	if (digest_len != 0 && sb->merge) {
+		put(sb, at + digest_off, digest_len + 1);	/* status right after it */
+	} else if (digest_len != 0) {
 		put(sb, at + digest_off, digest_len);
-		put_next(sb, at + status_off, 1);
+		put(sb, at + status_off, 1);
 	} else {
 		put(sb, at + status_off, 1);
 	}
