@@ -21,6 +21,7 @@
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "dpdk_driver_abi.h"
 #include "vc_dpdk_compat.h"
@@ -39,6 +40,7 @@ struct req_builder {
 	struct vc_vq_buf bufs[VC_REQ_MAX_BUFS];
 	uint16_t n;
 	uint16_t nb_out;
+	uint16_t hdr_len;	/**< the IV follows the header in hdr[] */
 	bool writable;		/**< past end_readable() */
 	bool overflow;
 };
@@ -74,26 +76,38 @@ push_area(struct req_builder *b, size_t off, uint32_t len)
 	push(b, b->area->addr + off, len);
 }
 
-/* The request header, first of every request; the indirect table follows it. */
+/*
+ * The request header, first of every request. The IV, if any, goes right
+ * after it (push_iv()): a session request's header and IV are then one
+ * buffer. The indirect table follows them.
+ */
 static inline void
-push_hdr(struct req_builder *b, uint32_t len)
+push_hdr(struct req_builder *b, uint32_t len, uint32_t iv_len)
 {
-	b->area->table_off = RTE_ALIGN_CEIL(len, 16);
+	b->hdr_len = len;
+	b->area->table_off = RTE_ALIGN_CEIL(len + RTE_MIN(iv_len, (uint32_t)VC_REQ_IV_ROOM), 16);
 	push_area(b, VC_AREA_OFF(hdr), len);
 }
 
-/* The status byte, last of every request, after the last table entry. */
+/*
+ * The end of every request, after the last table entry: a digest the
+ * device writes into the area (digest_len, 0 if none), then the status
+ * byte, one buffer unless the device wants a descriptor per field.
+ */
 static inline void
-push_status(struct req_builder *b)
+push_tail(struct req_builder *b, uint32_t digest_len)
 {
 	struct vc_request_area *area = b->area;
+	uint32_t entries = b->n + 1 + (digest_len != 0 && b->hw->desc_per_field);
 
-	if (unlikely(b->n >= VC_REQ_MAX_BUFS)) {
+	if (unlikely(entries > VC_REQ_MAX_BUFS || digest_len > VC_REQ_DIGEST_ROOM)) {
 		b->overflow = true;
 		return;
 	}
-	area->status_off = area->table_off + (b->n + 1) * 16;
+	area->digest_off = area->table_off + entries * 16;
+	area->status_off = area->digest_off + digest_len;
 	area->hdr[area->status_off] = VIRTIO_CRYPTO_ERR;	/* unless the device says otherwise */
+	push_area(b, VC_AREA_OFF(hdr) + area->digest_off, digest_len);
 	push_area(b, VC_AREA_OFF(hdr) + area->status_off, 1);
 }
 
@@ -147,6 +161,7 @@ push_key(struct req_builder *b, const uint8_t *key, uint32_t len, uint32_t *used
 		return;
 	}
 	memcpy(b->area->keys + *used, key, len);
+	b->area->keys_used = 1;
 	push_area(b, VC_AREA_OFF(keys) + *used, len);
 	*used += len;
 }
@@ -166,8 +181,8 @@ push_iv(struct req_builder *b, const uint8_t *iv, uint32_t len)
 		b->overflow = true;
 		return;
 	}
-	memcpy(b->area->iv, iv, len);
-	push_area(b, VC_AREA_OFF(iv), len);
+	memcpy(b->area->hdr + b->hdr_len, iv, len);
+	push_area(b, VC_AREA_OFF(hdr) + b->hdr_len, len);
 }
 
 static inline uint32_t
@@ -296,7 +311,7 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 	bool rev1 = vc_hw_has_feature(hw, VIRTIO_CRYPTO_F_REVISION_1);
 	uint32_t hdr_len = sizeof(*h) +
 		virtio_crypto_dataq_flf_len(p->service, rev1, stateless);
-	uint32_t keys = 0, iv_len = p->iv_len;
+	uint32_t keys = 0, iv_len = p->iv_len, area_digest = 0;
 	uint8_t *iv = rte_crypto_op_ctod_offset(op, uint8_t *, p->iv_offset);
 	struct sym_range r, cr = { 0, 0 }, ar = { 0, 0 };
 
@@ -308,12 +323,12 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 
 	memset(area->hdr, 0, hdr_len);
 	fill_header(h, p, session_id, stateless, rev1);
-	area->verify = p->verify;
-	area->digest_encrypted = 0;
-	area->digest_len = RTE_MIN(p->digest_len, VC_REQ_DIGEST_ROOM);
-	area->aead_decrypt = p->service == VIRTIO_CRYPTO_SERVICE_AEAD &&
+	area->f.verify = p->verify;
+	area->f.digest_encrypted = 0;
+	area->f.digest_len = RTE_MIN(p->digest_len, VC_REQ_DIGEST_ROOM);
+	area->f.aead_decrypt = p->service == VIRTIO_CRYPTO_SERVICE_AEAD &&
 			     p->direction == VIRTIO_CRYPTO_OP_DECRYPT;
-	push_hdr(b, hdr_len);
+	push_hdr(b, hdr_len, iv_len);
 
 	switch (p->service) {
 	case VIRTIO_CRYPTO_SERVICE_CIPHER:
@@ -382,8 +397,8 @@ build_sym(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_p
 		    !p->verify && p->cipher_keystream && p->digest_len <= VC_REQ_DIGEST_ROOM &&
 		    encrypted_digest_at(sym, dst, &cr, p->digest_len) >= 0) {
 			memcpy(area->plain_at_digest, sym->auth.digest.data, p->digest_len);
-			area->digest_encrypted = 1;
-			push_area(b, VC_AREA_OFF(digest), p->digest_len);
+			area->f.digest_encrypted = 1;
+			area_digest = p->digest_len;
 			break;
 		}
 		goto digest_out;
@@ -419,7 +434,7 @@ digest_out:
 				b->overflow = true;
 				break;
 			}
-			push_area(b, VC_AREA_OFF(digest), p->digest_len);
+			area_digest = p->digest_len;
 		} else {
 			push_ptr(b, sym->auth.digest.data, sym->auth.digest.phys_addr,
 				 p->digest_len);
@@ -473,7 +488,7 @@ digest_out:
 		b->overflow = true;
 		break;
 	}
-	push_status(b);
+	push_tail(b, area_digest);
 	if (unlikely(b->overflow)) {
 		op->status = RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 		return BUILD_DONE;
@@ -494,6 +509,250 @@ build_sessionless(struct req_builder *b, struct rte_crypto_op *op)
 		return BUILD_DONE;
 	}
 	return build_sym(b, op, &p, 0, true);
+}
+
+/*
+ * Session requests from the session's template (vc_sym_tmpl_make()), one
+ * builder per service. Their straight path takes the common shapes: the
+ * op's data in one mbuf segment each for source and destination (in place
+ * or out of place), in bytes. It builds the very request build_sym()
+ * would, with at most six buffers (nothing to check room for) and nothing
+ * decoded per op; anything else goes to build_sym().
+ */
+
+/* Device address of byte off of an mbuf's first segment. */
+static __rte_always_inline uint64_t
+seg_addr(bool va, const struct rte_mbuf *m, uint32_t off)
+{
+	return va ? rte_pktmbuf_mtod_offset(m, uintptr_t, off) : rte_pktmbuf_iova_offset(m, off);
+}
+
+/* [off, off + len) is not empty and lies in one segment of source and destination. */
+static __rte_always_inline bool
+straight(const struct rte_mbuf *src, const struct rte_mbuf *dst, uint32_t off, uint32_t len)
+{
+	uint64_t end = (uint64_t)off + len;
+
+	return len != 0 && src->next == NULL && dst->next == NULL &&
+	       end <= src->data_len && end <= dst->data_len;
+}
+
+/*
+ * The straight path's buffers: kept in locals (a builder in registers),
+ * not in struct req_builder, which every store into the area could alias.
+ */
+struct straight_bufs {
+	struct vc_vq_buf *v;
+	uint32_t n;
+	bool merge;		/**< a buffer may continue the one before (push()) */
+};
+
+/* A buffer of its own. */
+static __rte_always_inline void
+put(struct straight_bufs *sb, uint64_t addr, uint32_t len)
+{
+	sb->v[sb->n].addr = addr;
+	sb->v[sb->n].len = len;
+	sb->n++;
+}
+
+/* A buffer after one of the same direction, which it continues if it can. */
+static __rte_always_inline void
+put_next(struct straight_bufs *sb, uint64_t addr, uint32_t len)
+{
+	struct vc_vq_buf *last = &sb->v[sb->n - 1];
+
+	if (len == 0)
+		return;
+	/* lengths of one segment, a digest, an AAD: the sum fits */
+	if (sb->merge && last->addr + last->len == addr) {
+		last->len += len;
+		return;
+	}
+	put(sb, addr, len);
+}
+
+/*
+ * The template's header with the session's id, and the op's IV right
+ * after it: the first buffer. Returns the fixed part, whose per-op fields
+ * are the caller's.
+ */
+static __rte_always_inline void *
+tmpl_hdr(struct straight_bufs *sb, struct vc_request_area *area, uint64_t at,
+	 const struct vc_sym_session *s, struct rte_crypto_op *op)
+{
+	const struct vc_sym_tmpl *t = &s->t;
+	struct virtio_crypto_op_header *h = (void *)area->hdr;
+	const uint8_t *iv = rte_crypto_op_ctod_offset(op, const uint8_t *, t->iv_offset) +
+			    t->iv_skip;
+	uint32_t hdr_len = t->hdr_len, iv_len = t->iv_len;
+	uint8_t *to = area->hdr + hdr_len;
+
+	/* the IV continues the header: one buffer, unless a descriptor per field */
+	if (sb->merge || iv_len == 0) {
+		put(sb, at, hdr_len + iv_len);
+	} else {
+		put(sb, at, hdr_len);
+		put(sb, at + hdr_len, iv_len);
+	}
+	area->f = t->f;
+	area->table_off = t->table_off;
+	/* constant sizes: a few moves, not a call */
+	memcpy(area->hdr, t->hdr, VC_TMPL_HDR_ROOM);
+	h->session_id = rte_cpu_to_le_64(s->session_id);
+	if (likely(iv_len == 16))
+		memcpy(to, iv, 16);
+	else if (iv_len == 12)
+		memcpy(to, iv, 12);
+	else
+		memcpy(to, iv, iv_len);
+	return area->hdr + sizeof(*h);
+}
+
+/*
+ * The last buffers, after the table: a digest the device writes into the
+ * area (digest_len, 0 for none) and the status byte (as push_tail()).
+ */
+static __rte_always_inline int
+tmpl_tail(struct req_builder *b, struct straight_bufs *sb, struct vc_request_area *area,
+	  uint64_t at, uint32_t nb_out, uint32_t digest_len)
+{
+	uint32_t table_off = area->table_off;
+	uint32_t digest_off = table_off + (sb->n + 1 + (digest_len != 0 && !sb->merge)) * 16;
+	uint32_t status_off = digest_off + digest_len;
+
+	if (digest_len != 0 && sb->merge) {
+		put(sb, at + digest_off, digest_len + 1);	/* status right after it */
+	} else if (digest_len != 0) {
+		put(sb, at + digest_off, digest_len);
+		put(sb, at + status_off, 1);
+	} else {
+		put(sb, at + status_off, 1);
+	}
+	area->digest_off = digest_off;
+	area->status_off = status_off;
+	area->hdr[status_off] = VIRTIO_CRYPTO_ERR;	/* unless the device says otherwise */
+	b->n = sb->n;
+	b->nb_out = nb_out;
+	return BUILD_QUEUED;
+}
+
+#define STRAIGHT_BEGIN(b) \
+	struct vc_request_area *area = (b)->area; \
+	uint64_t at = area->addr + VC_AREA_OFF(hdr); \
+	bool va = (b)->hw->use_va; \
+	struct straight_bufs sb = { (b)->bufs, 0, !(b)->hw->desc_per_field }
+
+static int
+build_cipher(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_session *s)
+{
+	struct rte_crypto_sym_op *sym = op->sym;
+	const struct rte_mbuf *src = sym->m_src;
+	const struct rte_mbuf *dst = sym->m_dst != NULL ? sym->m_dst : src;
+	uint32_t off = sym->cipher.data.offset, len = sym->cipher.data.length, nb_out;
+	struct virtio_crypto_cipher_para *c;
+	STRAIGHT_BEGIN(b);
+
+	if (unlikely(!straight(src, dst, off, len)))
+		return build_sym(b, op, &s->p, s->session_id, false);
+	c = &((struct virtio_crypto_sym_data_req *)tmpl_hdr(&sb, area, at, s, op))->u.cipher.para;
+	c->src_data_len = rte_cpu_to_le_32(len);
+	c->dst_data_len = rte_cpu_to_le_32(len);
+	put(&sb, seg_addr(va, src, off), len);
+	nb_out = sb.n;
+	put(&sb, seg_addr(va, dst, off), len);
+	return tmpl_tail(b, &sb, area, at, nb_out, 0);
+}
+
+static int
+build_chain(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_session *s)
+{
+	const struct vc_sym_tmpl *t = &s->t;
+	struct rte_crypto_sym_op *sym = op->sym;
+	const struct rte_mbuf *src = sym->m_src;
+	const struct rte_mbuf *dst = sym->m_dst != NULL ? sym->m_dst : src;
+	struct sym_range cr = { sym->cipher.data.offset, sym->cipher.data.length };
+	struct sym_range ar = { sym->auth.data.offset, sym->auth.data.length };
+	struct sym_range r = chain_region(&cr, &ar);
+	struct virtio_crypto_alg_chain_data_para *c;
+	uint32_t digest_len = t->f.digest_len, nb_out;
+	STRAIGHT_BEGIN(b);
+
+	if (unlikely(!straight(src, dst, r.off, r.len)))
+		return build_sym(b, op, &s->p, s->session_id, false);
+	c = &((struct virtio_crypto_sym_data_req *)tmpl_hdr(&sb, area, at, s, op))->u.chain.para;
+	c->src_data_len = rte_cpu_to_le_32(r.len);
+	c->dst_data_len = rte_cpu_to_le_32(r.len);
+	c->cipher_start_src_offset = rte_cpu_to_le_32(cr.off - r.off);
+	c->len_to_cipher = rte_cpu_to_le_32(cr.len);
+	c->hash_start_src_offset = rte_cpu_to_le_32(ar.off - r.off);
+	c->len_to_hash = rte_cpu_to_le_32(ar.len);
+	put(&sb, seg_addr(va, src, r.off), r.len);
+	nb_out = sb.n;
+	put(&sb, seg_addr(va, dst, r.off), r.len);
+	if (t->f.verify)
+		return tmpl_tail(b, &sb, area, at, nb_out, digest_len);
+	put_next(&sb, va ? (uint64_t)(uintptr_t)sym->auth.digest.data : sym->auth.digest.phys_addr,
+		 digest_len);
+	return tmpl_tail(b, &sb, area, at, nb_out, 0);
+}
+
+static int
+build_hash(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_session *s)
+{
+	const struct vc_sym_tmpl *t = &s->t;
+	struct rte_crypto_sym_op *sym = op->sym;
+	const struct rte_mbuf *src = sym->m_src;
+	uint32_t off = sym->auth.data.offset, len = sym->auth.data.length, nb_out;
+	uint32_t digest_len = t->f.digest_len;
+	struct virtio_crypto_hash_para *h;
+	STRAIGHT_BEGIN(b);
+
+	/* a hash has no destination: the source only */
+	if (unlikely(!straight(src, src, off, len)))
+		return build_sym(b, op, &s->p, s->session_id, false);
+	h = tmpl_hdr(&sb, area, at, s, op);
+	h->src_data_len = rte_cpu_to_le_32(len);
+	put(&sb, seg_addr(va, src, off), len);
+	nb_out = sb.n;
+	if (t->f.verify || digest_len == 0)
+		return tmpl_tail(b, &sb, area, at, nb_out, digest_len);
+	put(&sb, va ? (uint64_t)(uintptr_t)sym->auth.digest.data : sym->auth.digest.phys_addr,
+	    digest_len);
+	return tmpl_tail(b, &sb, area, at, nb_out, 0);
+}
+
+static int
+build_aead(struct req_builder *b, struct rte_crypto_op *op, const struct vc_sym_session *s)
+{
+	const struct vc_sym_tmpl *t = &s->t;
+	struct rte_crypto_sym_op *sym = op->sym;
+	const struct rte_mbuf *src = sym->m_src;
+	const struct rte_mbuf *dst = sym->m_dst != NULL ? sym->m_dst : src;
+	uint32_t off = sym->aead.data.offset, len = sym->aead.data.length, nb_out;
+	uint32_t digest_len = t->f.digest_len, aad_skip = t->aad_skip;
+	bool enc = t->encrypt;
+	struct virtio_crypto_aead_para *a;
+	uint64_t tag, aad;
+	STRAIGHT_BEGIN(b);
+
+	if (unlikely(!straight(src, dst, off, len)))
+		return build_sym(b, op, &s->p, s->session_id, false);
+	tag = va ? (uint64_t)(uintptr_t)sym->aead.digest.data : sym->aead.digest.phys_addr;
+	aad = va ? (uint64_t)(uintptr_t)(sym->aead.aad.data + aad_skip) :
+		   sym->aead.aad.phys_addr + aad_skip;
+	a = tmpl_hdr(&sb, area, at, s, op);
+	a->src_data_len = rte_cpu_to_le_32(enc ? len : len + digest_len);
+	a->dst_data_len = rte_cpu_to_le_32(enc ? len + digest_len : len);
+	put(&sb, seg_addr(va, src, off), len);
+	if (!enc)
+		put_next(&sb, tag, digest_len);
+	put_next(&sb, aad, t->aad_len);
+	nb_out = sb.n;
+	put(&sb, seg_addr(va, dst, off), len);
+	if (enc)
+		put_next(&sb, tag, digest_len);
+	return tmpl_tail(b, &sb, area, at, nb_out, 0);
 }
 
 /*
@@ -601,17 +860,17 @@ build_rsa(struct req_builder *b, struct rte_crypto_op *op)
 	h->flag = rte_cpu_to_le_32(rev1 ? VIRTIO_CRYPTO_FLAG_SESSION_MODE : 0);
 	para->src_data_len = rte_cpu_to_le_32(in->length);
 	para->dst_data_len = rte_cpu_to_le_32(in2 ? in2->length : out_len);
-	b->area->verify = 0;
-	b->area->aead_decrypt = 0;
+	b->area->f.verify = 0;
+	b->area->f.aead_decrypt = 0;
 	push_hdr(b, sizeof(*h) +
-		  virtio_crypto_dataq_flf_len(VIRTIO_CRYPTO_SERVICE_AKCIPHER, rev1, false));
+		  virtio_crypto_dataq_flf_len(VIRTIO_CRYPTO_SERVICE_AKCIPHER, rev1, false), 0);
 	push_ptr(b, in->data, in->iova, in->length);
 	if (in2 != NULL)
 		push_ptr(b, in2->data, in2->iova, in2->length);
 	end_readable(b);
 	if (out != NULL)
 		push_ptr(b, out->data, out->iova, out_len);
-	push_status(b);
+	push_tail(b, 0);
 	if (b->overflow)
 		goto invalid;
 	return BUILD_QUEUED;
@@ -630,6 +889,22 @@ build_request(struct req_builder *b, struct rte_crypto_op *op)
 	b->writable = false;
 	b->overflow = false;
 	b->area->op = op;
+	if (likely(op->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC &&
+		   op->sess_type == RTE_CRYPTO_OP_WITH_SESSION && op->sym->session != NULL)) {
+		s = vc_sym_session_priv(op->sym->session);
+		switch (s->t.shape) {
+		case VC_SHAPE_CHAIN:
+			return build_chain(b, op, s);
+		case VC_SHAPE_AEAD:
+			return build_aead(b, op, s);
+		case VC_SHAPE_CIPHER:
+			return build_cipher(b, op, s);
+		case VC_SHAPE_HASH:
+			return build_hash(b, op, s);
+		default:
+			return build_sym(b, op, &s->p, s->session_id, false);
+		}
+	}
 	if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC)
 		return build_rsa(b, op);
 	if (unlikely(op->type != RTE_CRYPTO_OP_TYPE_SYMMETRIC)) {
@@ -638,12 +913,8 @@ build_request(struct req_builder *b, struct rte_crypto_op *op)
 	}
 	if (op->sess_type == RTE_CRYPTO_OP_SESSIONLESS)
 		return build_sessionless(b, op);
-	if (unlikely(op->sess_type != RTE_CRYPTO_OP_WITH_SESSION || op->sym->session == NULL)) {
-		op->status = RTE_CRYPTO_OP_STATUS_INVALID_SESSION;
-		return BUILD_DONE;
-	}
-	s = vc_sym_session_priv(op->sym->session);
-	return build_sym(b, op, &s->p, s->session_id, false);
+	op->status = RTE_CRYPTO_OP_STATUS_INVALID_SESSION;
+	return BUILD_DONE;
 }
 
 static inline bool
@@ -682,15 +953,17 @@ finish_request(struct vc_request_area *area, uint32_t written)
 	}
 	op->status = status_map[status];
 	if (status == VIRTIO_CRYPTO_OK) {
-		if (area->digest_encrypted) {
+		if (area->f.digest_encrypted) {
 			uint8_t *d = op->sym->auth.digest.data;
+			const uint8_t *got = area->hdr + area->digest_off;
 			uint32_t i;
 
 			/* keystream = what the device wrote ^ what was there before */
-			for (i = 0; i < area->digest_len; i++)
-				d[i] ^= area->plain_at_digest[i] ^ area->digest[i];
-		} else if (area->verify) {
-			if (!digest_equal(area->digest, op->sym->auth.digest.data, area->digest_len))
+			for (i = 0; i < area->f.digest_len; i++)
+				d[i] ^= area->plain_at_digest[i] ^ got[i];
+		} else if (area->f.verify) {
+			if (!digest_equal(area->hdr + area->digest_off, op->sym->auth.digest.data,
+					  area->f.digest_len))
 				op->status = RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
 		} else if (op->type == RTE_CRYPTO_OP_TYPE_ASYMMETRIC &&
 			   op->asym->rsa.op_type == RTE_CRYPTO_ASYM_OP_DECRYPT) {
@@ -706,7 +979,7 @@ finish_request(struct vc_request_area *area, uint32_t written)
 				op->status = vc_rsa_result_in_place(&op->asym->rsa.sign,
 								    written, as->mod_len);
 		}
-	} else if (status == VIRTIO_CRYPTO_BADMSG && area->aead_decrypt) {
+	} else if (status == VIRTIO_CRYPTO_BADMSG && area->f.aead_decrypt) {
 		/* the tag did not match: what BADMSG means for an AEAD decrypt */
 		op->status = RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
 	}
@@ -716,12 +989,13 @@ finish_request(struct vc_request_area *area, uint32_t written)
 						    area->hdr)->opcode), status, op->status);
 }
 
-static void
+static inline void
 wipe_keys(struct vc_request_area *area)
 {
-	if (area->op->type == RTE_CRYPTO_OP_TYPE_SYMMETRIC &&
-	    area->op->sess_type == RTE_CRYPTO_OP_SESSIONLESS)
+	if (unlikely(area->keys_used)) {
 		explicit_bzero(area->keys, sizeof(area->keys));
+		area->keys_used = 0;
+	}
 }
 
 /*
@@ -853,6 +1127,7 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 
 		b.area = areas[used];
 		if (build_request(&b, op) == BUILD_DONE) {
+			wipe_keys(b.area);	/* the area serves the next op */
 			/* room stays for every area, should the device fail them all */
 			if (rte_ring_free_count(qp->done) <= qp->nb_areas ||
 			    rte_ring_enqueue(qp->done, op) != 0)
@@ -881,22 +1156,31 @@ vc_dequeue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 {
 	struct virtio_crypto_qp *qp = qpv;
 	struct vc_request_area *areas[VC_MAX_BURST];
+	uint32_t lens[VC_MAX_BURST];
 	struct vc_request_area *area;
 	struct virtio_crypto_vq *vq;
 	uint16_t n = 0, k = 0, i;
-	uint32_t len;
 
 	if (unlikely(!burst_enter(qp)))
 		return burst_leave(qp, dequeue_refused(qp, ops, nb_ops));
 	vq = qp->vq;
 	if (unlikely(rte_ring_count(qp->done) != 0))
 		n = rte_ring_dequeue_burst(qp->done, (void **)ops, nb_ops, NULL);
-	while (n < nb_ops && k < VC_MAX_BURST &&
-	       (area = vc_vq_get_used(vq, &len)) != NULL) {
-		finish_request(area, len);
+	/*
+	 * The whole burst's status lines first, then their contents: each is
+	 * a line the device's core wrote, and their transfers overlap
+	 * instead of following one another.
+	 */
+	while (n + k < nb_ops && k < VC_MAX_BURST &&
+	       (area = vc_vq_get_used(vq, &lens[k])) != NULL) {
+		rte_prefetch0(area->hdr + area->status_off);
+		areas[k++] = area;
+	}
+	for (i = 0; i < k; i++) {
+		area = areas[i];
+		finish_request(area, lens[i]);
 		wipe_keys(area);
 		ops[n++] = area->op;
-		areas[k++] = area;
 	}
 	/*
 	 * The device wrote garbage into the used ring: the whole device is

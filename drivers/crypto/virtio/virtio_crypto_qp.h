@@ -29,6 +29,14 @@
 #define VC_REQ_DIGEST_ROOM	64
 #define VC_REQ_IV_ROOM		32	/* largest IV offered: 16 */
 
+/* How a request completes; a session's template has them ready (vc_sym_tmpl). */
+struct vc_req_flags {
+	uint8_t verify;			/**< compare the area's digest with the op's */
+	uint8_t aead_decrypt;		/**< BADMSG is a tag mismatch */
+	uint8_t digest_encrypted;	/**< see encrypted_digest_at() */
+	uint8_t digest_len;		/**< of verify and digest_encrypted */
+};
+
 /*
  * What the device reads and writes besides the application's buffers: one
  * per request, from the queue pair's mempool, addressed by the device
@@ -40,20 +48,20 @@ struct vc_request_area {
 	uint64_t addr;				/**< device address of this area */
 	uint16_t status_off;			/**< of the status byte, in hdr[] */
 	uint16_t table_off;			/**< of the indirect table, in hdr[] */
-	uint8_t verify;				/**< compare digest with the op's */
-	uint8_t aead_decrypt;			/**< BADMSG is a tag mismatch */
-	uint8_t digest_encrypted;		/**< see encrypted_digest_at() */
-	uint8_t digest_len;			/**< of verify and digest_encrypted */
+	uint16_t digest_off;			/**< of a digest the device writes, in hdr[] */
+	struct vc_req_flags f;
+	uint8_t keys_used;			/**< keys[] holds a stateless op's keys */
 	/*
-	 * The request header, the indirect table (16-byte descriptors, split
-	 * or packed) right after it and the status byte after the table's
-	 * last entry: every request line both sides touch is shared by as
-	 * many of them as it can hold. Cross-core cache-line transfers are
-	 * the cost of a request, not instructions.
+	 * Everything of a request the device reads or writes here, in one
+	 * run of lines both sides share: the request header with the IV
+	 * right after it (one device-readable buffer), the indirect table
+	 * (16-byte descriptors, split or packed), then a digest the device
+	 * writes and the status byte (one device-writable buffer). At 64 B
+	 * a chain request touches three lines. Cross-core cache-line
+	 * transfers are the cost of a request, not instructions.
 	 */
-	uint8_t hdr[VC_REQ_HDR_ROOM + VC_REQ_MAX_BUFS * 16 + 16] __rte_cache_aligned;
-	uint8_t digest[VC_REQ_DIGEST_ROOM];	/**< digest to verify, computed by the device */
-	uint8_t iv[VC_REQ_IV_ROOM];		/**< copied from the op (see push_iv()) */
+	uint8_t hdr[VC_REQ_HDR_ROOM + VC_REQ_IV_ROOM + (VC_REQ_MAX_BUFS + 2) * 16 +
+		    VC_REQ_DIGEST_ROOM + 16] __rte_cache_aligned;
 	uint8_t keys[VC_REQ_KEYS_ROOM];
 	uint8_t plain_at_digest[VC_REQ_DIGEST_ROOM];	/**< digest_encrypted */
 } __rte_cache_aligned;

@@ -22,6 +22,7 @@
 #include "virtio_crypto_algs.h"
 #include "virtio_crypto_hw.h"
 #include "virtio_crypto_log.h"
+#include "virtio_crypto_qp.h"
 #include "virtio_crypto_rsa_key.h"
 #include "virtio_crypto_session.h"
 
@@ -443,6 +444,84 @@ vc_sym_session_get_size(struct rte_cryptodev *dev)
 	return sizeof(struct vc_sym_session);
 }
 
+void
+vc_sym_tmpl_make(const struct virtio_crypto_hw *hw, const struct vc_sym_params *p,
+		 struct vc_sym_tmpl *t)
+{
+	bool rev1 = vc_hw_has_feature(hw, VIRTIO_CRYPTO_F_REVISION_1);
+	struct virtio_crypto_op_header *h = (void *)t->hdr;
+	uint8_t *flf = t->hdr + sizeof(*h);
+	uint32_t hdr_len = sizeof(*h) + virtio_crypto_dataq_flf_len(p->service, rev1, false);
+
+	memset(t, 0, sizeof(*t));
+	t->shape = VC_SHAPE_GENERAL;
+	/*
+	 * Bit ranges, room the area lacks: build_sym() decides per op, as
+	 * for every session before templates.
+	 */
+	if (hdr_len > VC_TMPL_HDR_ROOM || p->cipher_bits || p->auth_bits ||
+	    p->iv_len > VC_REQ_IV_ROOM || p->digest_len > VC_REQ_DIGEST_ROOM)
+		return;
+	h->opcode = rte_cpu_to_le_32(p->opcode);
+	h->algo = rte_cpu_to_le_32(p->algo);
+	h->flag = rte_cpu_to_le_32(rev1 ? VIRTIO_CRYPTO_FLAG_SESSION_MODE :
+					  VIRTIO_CRYPTO_FLAG_STATELESS_MODE);
+	t->hdr_len = hdr_len;
+	t->iv_len = p->iv_len;
+	t->iv_offset = p->iv_offset;
+	t->table_off = RTE_ALIGN_CEIL(hdr_len + p->iv_len, 16);
+	t->f.digest_len = p->digest_len;
+	t->f.verify = p->verify;
+	switch (p->service) {
+	case VIRTIO_CRYPTO_SERVICE_CIPHER: {
+		struct virtio_crypto_sym_data_req *s = (void *)flf;
+
+		if (p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+			s->u.cipher.para.iv_len = rte_cpu_to_le_32(p->iv_len);
+			s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_CIPHER);
+			t->shape = VC_SHAPE_CIPHER;
+			break;
+		}
+		/* A digest that may leave encrypted is looked for per op. */
+		if (p->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
+		    !p->verify && p->cipher_keystream)
+			break;
+		s->u.chain.para.iv_len = rte_cpu_to_le_32(p->iv_len);
+		s->u.chain.para.hash_result_len = rte_cpu_to_le_32(p->digest_len);
+		s->op_type = rte_cpu_to_le_32(VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING);
+		t->shape = VC_SHAPE_CHAIN;
+		break;
+	}
+	case VIRTIO_CRYPTO_SERVICE_HASH:
+	case VIRTIO_CRYPTO_SERVICE_MAC: {
+		struct virtio_crypto_hash_para *s = (void *)flf;
+
+		s->hash_result_len = rte_cpu_to_le_32(p->digest_len);
+		t->iv_len = 0;
+		t->table_off = RTE_ALIGN_CEIL(hdr_len, 16);
+		t->shape = VC_SHAPE_HASH;
+		break;
+	}
+	case VIRTIO_CRYPTO_SERVICE_AEAD: {
+		struct virtio_crypto_aead_para *s = (void *)flf;
+
+		s->iv_len = rte_cpu_to_le_32(p->iv_len);
+		s->aad_len = rte_cpu_to_le_32(p->aad_len);
+		s->tag_len = rte_cpu_to_le_32(p->digest_len);
+		t->aad_len = p->aad_len;
+		/* DPDK's CCM convention: nonce from IV byte 1, AAD from byte 18. */
+		t->iv_skip = p->ccm ? 1 : 0;
+		t->aad_skip = p->ccm ? 18 : 0;
+		t->encrypt = p->direction == VIRTIO_CRYPTO_OP_ENCRYPT;
+		t->f.aead_decrypt = p->direction == VIRTIO_CRYPTO_OP_DECRYPT;
+		t->shape = VC_SHAPE_AEAD;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 int
 vc_sym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_sym_xform *xform,
 			 struct rte_cryptodev_sym_session *sess)
@@ -455,6 +534,7 @@ vc_sym_session_configure(struct rte_cryptodev *dev, struct rte_crypto_sym_xform 
 	rc = vc_sym_params_from_xform(hw, xform, &s->p);
 	if (rc != 0)
 		return rc;
+	vc_sym_tmpl_make(hw, &s->p, &s->t);
 	session_request(&s->p, &req);
 	pthread_mutex_lock(&hw->dev_lock);
 	rc = session_open(hw, &req, &s->session_id, &s->copy);

@@ -17,6 +17,7 @@
 #include <rte_crypto.h>
 
 #include "virtio_crypto_hw.h"
+#include "virtio_crypto_qp.h"
 #include "virtio_crypto_rsa_key.h"
 
 /** A symmetric transform chain, decoded and checked against the device. */
@@ -46,14 +47,54 @@ struct vc_sym_params {
 	uint16_t auth_key_len;
 };
 
+/** Which builder a session's requests take (virtio_crypto_datapath.c). */
+enum vc_sym_shape {
+	VC_SHAPE_GENERAL,	/**< build_sym() decodes every op */
+	VC_SHAPE_CIPHER,
+	VC_SHAPE_CHAIN,
+	VC_SHAPE_HASH,		/**< hash and MAC */
+	VC_SHAPE_AEAD,
+};
+
+/* Op header + a session request's fixed part: at most the padded 48. */
+#define VC_TMPL_HDR_ROOM	72
+
+/*
+ * What every request of a session carries the same, made once with the
+ * session: an op copies the header and fills in its own lengths, offsets
+ * and addresses only. The session id is not in it (a reconnect gives the
+ * session a new one: vc_sessions_remake()).
+ */
+struct vc_sym_tmpl {
+	uint8_t hdr[VC_TMPL_HDR_ROOM];	/**< op header, fixed part; per-op fields 0 */
+	uint8_t hdr_len;	/**< of the request's header and fixed part */
+	uint8_t shape;		/**< enum vc_sym_shape */
+	uint8_t iv_len;		/**< copied right after the header */
+	uint8_t iv_skip;	/**< CCM: the nonce from IV byte 1 */
+	uint16_t iv_offset;	/**< in the op, as rte_crypto_op_ctod_offset() takes it */
+	uint16_t aad_len;
+	uint8_t aad_skip;	/**< CCM: the AAD from byte 18 */
+	uint8_t encrypt;	/**< AEAD: the tag is written, not read */
+	uint8_t table_off;	/**< of the indirect table in the area's hdr[] */
+	struct vc_req_flags f;	/**< as the area takes them (digest_len at most 64) */
+};
+
 struct vc_session_copy;
 
 /** The PMD's private part of a symmetric session. */
 struct vc_sym_session {
+	struct vc_sym_tmpl t;		/**< first: what every op reads */
 	uint64_t session_id;
 	struct vc_session_copy *copy;	/**< to make it again on a new backend */
 	struct vc_sym_params p;		/**< key pointers NULL */
 };
+
+/**
+ * Make the request template of a session of these parameters on this
+ * device (its features decide the header's length and mode).
+ */
+void vc_sym_tmpl_make(const struct virtio_crypto_hw *hw, const struct vc_sym_params *p,
+		      struct vc_sym_tmpl *t);
 
 /** The PMD's private part of an RSA session. */
 struct vc_asym_session {

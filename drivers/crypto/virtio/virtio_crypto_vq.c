@@ -135,13 +135,21 @@ split_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 	if (vq->indirect) {
 		struct vring_desc *t = table;
 
-		for (i = 0; i < n; i++) {
+		/* Readable, then writable, each with constant flags; the last ends it. */
+		for (i = 0; i < nb_out; i++) {
 			t[i].addr = bufs[i].addr;
 			t[i].len = bufs[i].len;
-			t[i].flags = (i >= nb_out ? VRING_DESC_F_WRITE : 0) |
-				     (i + 1 < n ? VRING_DESC_F_NEXT : 0);
+			t[i].flags = VRING_DESC_F_NEXT;
 			t[i].next = i + 1;
 		}
+		for (; i < n; i++) {
+			t[i].addr = bufs[i].addr;
+			t[i].len = bufs[i].len;
+			t[i].flags = VRING_DESC_F_WRITE | VRING_DESC_F_NEXT;
+			t[i].next = i + 1;
+		}
+		if (likely(n != 0))
+			t[n - 1].flags &= ~VRING_DESC_F_NEXT;
 		desc[head].addr = table_addr;
 		desc[head].len = n * sizeof(*t);
 		desc[head].flags = VRING_DESC_F_INDIRECT;
@@ -327,11 +335,17 @@ packed_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 	if (vq->indirect) {
 		struct vring_packed_desc *t = table;
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < nb_out; i++) {
 			t[i].addr = bufs[i].addr;
 			t[i].len = bufs[i].len;
 			t[i].id = 0;
-			t[i].flags = i >= nb_out ? VRING_DESC_F_WRITE : 0;
+			t[i].flags = 0;
+		}
+		for (; i < n; i++) {
+			t[i].addr = bufs[i].addr;
+			t[i].len = bufs[i].len;
+			t[i].id = 0;
+			t[i].flags = VRING_DESC_F_WRITE;
 		}
 		desc[head].addr = table_addr;
 		desc[head].len = n * sizeof(*t);
