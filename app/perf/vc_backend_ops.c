@@ -10,8 +10,9 @@
  *
  * A simulated guest (app/test/common/sim_guest.h) keeps --inflight
  * requests in one data ring, laid out as our PMD lays them out (one
- * indirect descriptor; header, IV, source, destination with the digest
- * after it, status), and re-posts each as soon as it is used. The
+ * indirect descriptor; header with the IV after it, source, destination
+ * with the digest after it, status), and re-posts each as soon as it is
+ * used. The
  * backend's poll (vhost_crypto_poll(), as the daemon calls it) runs on
  * crypto_aesni_mb0. Nothing crosses cores, so what is left is the work of
  * an op; run under callgrind with --toggle-collect=vhost_crypto_poll it
@@ -51,10 +52,9 @@
 #define SLOT_SIZE	(72 * 1024)	/* room for a 64 KiB request */
 
 /* Where each piece of a slot's request lives, from the slot's start. */
-#define SLOT_HDR	0	/* header and fixed part, then the table */
+#define SLOT_HDR	0	/* header, fixed part and IV */
 #define SLOT_TABLE	128	/* the indirect table: up to 8 descriptors */
 #define SLOT_STATUS	256
-#define SLOT_IV		320
 #define SLOT_AAD	384
 #define SLOT_DATA	1024	/* data, digest after it */
 
@@ -170,8 +170,8 @@ build_request(struct bench *b, uint16_t slot)
 		fprintf(stderr, "vc_backend_ops: the request's opcode is refused\n");
 		return -1;
 	}
-	table_put(t, &n, base + SLOT_HDR, fixed, false, b->packed);
-	table_put(t, &n, base + SLOT_IV, b->gcm ? 12 : 16, false, b->packed);
+	/* the IV right after the fixed part, one buffer, as our PMD has it */
+	table_put(t, &n, base + SLOT_HDR, fixed + (b->gcm ? 12 : 16), false, b->packed);
 	table_put(t, &n, base + SLOT_DATA, b->size, false, b->packed);
 	if (b->gcm)
 		table_put(t, &n, base + SLOT_AAD, 8, false, b->packed);
