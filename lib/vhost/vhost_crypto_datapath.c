@@ -315,7 +315,13 @@ static inline int
 read_piece(const struct vc_chain *c, const uint8_t *at, uint32_t off, void *dst, uint32_t len)
 {
 	if (at != NULL) {
-		memcpy(dst, at, len);
+		/* the IV lengths there are: copies of a constant size */
+		if (len == 16)
+			memcpy(dst, at, 16);
+		else if (len == 12)
+			memcpy(dst, at, 12);
+		else
+			memcpy(dst, at, len);
 		return 0;
 	}
 	return vc_chain_read(c, off, dst, len);

@@ -255,21 +255,23 @@ vc_chain_cursor_init(struct vc_chain_cursor *k, const struct vc_chain *c, bool w
  * is shorter; k->pos still moves past them, so the caller can copy them
  * with vc_chain_read() from the position it had). Never call it for a
  * zero length: that result means nothing.
+ *
+ * Between calls `off` is inside *seg unless seg is end (segments are never
+ * empty): a piece that ends a segment moves the cursor to the next one.
  */
 static inline uint8_t *
 vc_chain_cursor_take(struct vc_chain_cursor *k, uint32_t len)
 {
 	uint8_t *p;
 
-	/* `off` at the end of a segment: the bytes start in the next one */
-	while (k->seg < k->end && k->off == k->seg->len) {
-		k->seg++;
-		k->off = 0;
-	}
 	k->pos += len;
 	if (likely(k->seg < k->end && len <= k->seg->len - k->off)) {
 		p = k->seg->addr + k->off;
 		k->off += len;
+		if (k->off == k->seg->len) {
+			k->seg++;
+			k->off = 0;
+		}
 		return p;
 	}
 	/* Spanning: move past the bytes that are there. */
@@ -278,7 +280,7 @@ vc_chain_cursor_take(struct vc_chain_cursor *k, uint32_t len)
 
 		len -= n;
 		k->off += n;
-		if (k->off == k->seg->len && len > 0) {
+		if (k->off == k->seg->len) {
 			k->seg++;
 			k->off = 0;
 		}
