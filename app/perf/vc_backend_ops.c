@@ -329,6 +329,8 @@ main(int argc, char **argv)
 			" must be given with --vdev)\n");
 		return 1;
 	}
+	/* The rings and the slots in use start zeroed, as a driver's would. */
+	memset(b.g.mem, 0, SLOTS_GPA - GUEST_BASE + (uint64_t)b.inflight * SLOT_SIZE);
 	b.g.vc->features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_CRYPTO_F_REVISION_1) |
 		(b.packed ? 1ULL << VIRTIO_F_RING_PACKED : 0);
 	vring.desc = sim_gpa(&b.g, DESC_GPA);
