@@ -730,7 +730,8 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 	/*
 	 * The one read of the fixed part from guest memory: the header, which
 	 * says how long the rest is, then the rest. Nearly always the first
-	 * segment holds both: plain copies, no walk over the segments.
+	 * segment holds both, and the rest is one of the session-mode sizes:
+	 * plain copies of a constant size, no walk over the segments.
 	 */
 	if (likely(c->nb_in > 0 && c->segs[0].len >= hdr_len))
 		memcpy(&fixed.header, c->segs[0].addr, hdr_len);
@@ -740,12 +741,34 @@ request_to_op(struct vhost_crypto *vc, const struct vc_chain *c,
 		    (uint32_t)sizeof(fixed));
 	/* The header was there: n >= hdr_len */
 	n = RTE_MIN(RTE_MAX(n, hdr_len), c->in_len);
-	if (likely(n <= c->segs[0].len))
-		memcpy(fixed.bytes + hdr_len, c->segs[0].addr + hdr_len, n - hdr_len);
-	else if (vc_chain_read(c, hdr_len, fixed.bytes + hdr_len, n - hdr_len) != 0)
+	if (likely(n <= c->segs[0].len)) {
+		uint8_t *to = fixed.bytes + hdr_len;
+		const uint8_t *from = c->segs[0].addr + hdr_len;
+
+		switch (n - hdr_len) {
+		case 48:	/* CIPHER with REVISION_1, every legacy request */
+			memcpy(to, from, 48);
+			break;
+		case 24:	/* AEAD */
+			memcpy(to, from, 24);
+			break;
+		case 8:		/* HASH, MAC, AKCIPHER */
+			memcpy(to, from, 8);
+			break;
+		default:
+			memcpy(to, from, n - hdr_len);
+			break;
+		}
+	} else if (vc_chain_read(c, hdr_len, fixed.bytes + hdr_len, n - hdr_len) != 0) {
 		return VIRTIO_CRYPTO_BADMSG;
-	/* the decoder's contract: zero past what was read */
-	memset(fixed.bytes + n, 0, sizeof(fixed) - n);
+	}
+	/*
+	 * The decoder's contract: zero past what was read, but for a
+	 * session-mode request, which it reads no further than its own part.
+	 */
+	if (unlikely((vc->features & (1ULL << VIRTIO_CRYPTO_F_REVISION_1)) &&
+		     !(rte_le_to_cpu_32(fixed.header.flag) & VIRTIO_CRYPTO_FLAG_SESSION_MODE)))
+		memset(fixed.bytes + n, 0, sizeof(fixed) - n);
 	status = vc_data_request_decode(&fixed, n, vc->features, &rq, &params);
 	if (status != VIRTIO_CRYPTO_OK)
 		return status;

@@ -75,7 +75,9 @@ uint32_t vc_data_request_fixed_len(const struct virtio_crypto_op_header *h,
  *
  * @param buf, len
  *   The first `len` bytes of the chain, at most VC_DATA_REQUEST_MAX; the
- *   rest of buf is zero.
+ *   rest of buf is zero. A session-mode request reads no byte past its
+ *   opcode's own fixed part, so for one the caller may instead give the
+ *   72 bytes of buf->session as they came, past that part included.
  * @param features
  *   Virtio features negotiated with the driver (REVISION_1 and the
  *   STATELESS_MODE bits change the layout).
