@@ -992,6 +992,7 @@ give_back_chain(struct vc_ring *r, uint16_t slot)
 
 	vc_vring_unpop(&r->vr, c);
 	r->slot_of_head[c->head] = VC_NO_SLOT;
+	r->credit += (int64_t)c->in_len + c->out_len;	/* paid when taken again */
 	free_slot(r, slot);
 	r->requests--;
 }
@@ -1014,8 +1015,8 @@ prefetch_request(const struct vc_chain *c)
 }
 
 /*
- * Take up to `burst` requests of a ring into ops, and no more once they
- * reach VC_POLL_BYTES. The chains are all taken before any is parsed, and
+ * Take up to `burst` requests of a ring into ops, while its credit lasts
+ * (VC_POLL_QUANTUM). The chains are all taken before any is parsed, and
  * the memory of each is prefetched as it is taken: the driver wrote all of
  * it on another core, and one chain's loads wait for each other, so a
  * burst read chain by chain would pay every miss in turn.
@@ -1028,8 +1029,10 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 	enum vc_chain_error errs[VC_BURST_MAX];
 	uint16_t slots[VC_BURST_MAX];
 	unsigned int n, i, taken, done = 0;
-	uint64_t bytes = 0;	/* taken this poll, against VC_POLL_BYTES */
 
+	r->credit = RTE_MIN(r->credit + VC_POLL_QUANTUM, (int64_t)VC_POLL_QUANTUM);
+	if (r->credit <= 0)
+		return 0;	/* its last large requests are still being paid for */
 	n = RTE_MIN(vc_vring_avail_count(&r->vr), (unsigned int)r->nb_free);
 	n = RTE_MIN(n, RTE_MIN(burst, (unsigned int)backlog_room(vc)));
 	if (n == 0)
@@ -1039,14 +1042,14 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		return 0;	/* op pool empty: wait for completions */
 
 	vc_vring_prefetch(&r->vr, n);
-	for (taken = 0; taken < n && bytes < VC_POLL_BYTES; taken++) {
+	for (taken = 0; taken < n && r->credit > 0; taken++) {
 		const struct vc_chain *c;
 
 		slots[taken] = take_chain(r, &errs[taken]);
 		if (slots[taken] == VC_NO_SLOT)
 			break;
 		c = &r->slots[slots[taken]];
-		bytes += (uint64_t)c->in_len + c->out_len;
+		r->credit -= (int64_t)c->in_len + c->out_len;
 		if (errs[taken] == VC_CHAIN_OK)
 			prefetch_request(c);
 	}
