@@ -65,8 +65,8 @@
  * last one.
  */
 #define SEG_DATA	32768
-/* the largest request of the many-frontends mode */
-#define MAX_SIZE	(1u << 20)
+/* the largest request of the many-frontends mode: a chain of 8 segments */
+#define MAX_SIZE	(8u * SEG_DATA)
 /* no completion for this long: the device stopped answering */
 #define STALL_SECONDS	5
 
