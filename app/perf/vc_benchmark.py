@@ -18,6 +18,19 @@ SCHED_IDLE on the frontend's core, where it costs the generator nothing.
 
 Prints Mops and Gbps per case, b/a and b/c, and the targets of issue 6;
 writes benchmark.csv and (with python3-matplotlib) benchmark.png to --out.
+
+--guests 1,4,16 and --mixed run the many-guests cases instead (issue 20):
+N frontends on one backend worker, that is one vc_loadgen process on the
+frontend's core driving N crypto_virtio_user devices, each on its own
+socket of one vhost-crypto daemon whose one lcore polls them all. Per case
+it prints the aggregate Mops, each frontend's, Jain's fairness index
+J = (sum x)^2 / (N sum x^2) over the frontends' Mops, and aggregate(N) /
+aggregate(1). --mixed: as many frontends as the largest of --guests (16
+by default), the first sending --big-size requests (64 KiB) and the others
+--guest-size ones; "share kept" is the small ones' Mops over what as many
+frontends had in the all-small case ((N-1)/N of its aggregate). Writes
+guests.csv (a line per case) and guests_frontends.csv (a line per frontend).
+
 Timings are this machine's: nothing here is a pass/fail test of speed.
 """
 
@@ -41,6 +54,13 @@ UPSTREAM_ALGOS = {'aes-cbc-sha1-hmac'}
 UPSTREAM_SRC = '/usr/share/dpdk/examples/vhost_crypto'
 
 RESULT = re.compile(r'^result: (.*)$', re.M)
+GUESTS = re.compile(r'^guests: (.*)$', re.M)
+FRONTEND = re.compile(r'^frontend: (.*)$', re.M)
+# Issue 20: sixteen frontends keep 0.9 of one's aggregate, their shares are
+# fair, and small frontends keep 0.8 of their share beside a large one.
+GUEST_TARGETS = [('aggregate(16) / aggregate(1)', 'scaling', 0.9),
+                 ("Jain's index, 16 frontends", 'jain', 0.95),
+                 ('share kept beside a 64 KiB frontend', 'share_kept', 0.8)]
 
 
 def log(msg):
@@ -48,16 +68,17 @@ def log(msg):
 
 
 class Backend:
-    """A backend process on its own core, serving one vhost-user socket."""
+    """A backend process on its own core, serving vhost-user sockets."""
 
     def __init__(self, name, args, sock, logdir, idle_main=False):
-        self.name, self.sock = name, sock
+        socks = [sock] if isinstance(sock, str) else sock
+        self.name, self.sock = name, socks[0]
         self.log_path = os.path.join(logdir, f'{name}.log')
         self.log = open(self.log_path, 'w')
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 30
-        while not os.path.exists(sock):
+        while not all(os.path.exists(s) for s in socks):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f'{name} did not come up; see {self.log_path}')
             time.sleep(0.1)
@@ -115,6 +136,170 @@ def fmt(v, spec='.3f'):
     return format(v, spec) if v is not None else 'n/a'
 
 
+def fields_of(line, want, what):
+    """The key=value pairs of a result line, every one of `want` there."""
+    kv = dict(x.split('=', 1) for x in line.split() if '=' in x)
+    missing = [k for k in want if k not in kv]
+    if missing:
+        raise RuntimeError(f'{what} lacks {", ".join(missing)}: {line}')
+    return kv
+
+
+def guests_loadgen(a, core, prefix, eal, n, algo, size, first_size, inflight):
+    """One vc_loadgen over n devices: its summary and a dict per frontend,
+    checked: every op of every frontend came back, none failed."""
+    args = ['taskset', '-c', str(core), a.loadgen, '-l', str(core), '--file-prefix', prefix,
+            '--log-level', '*:warning'] + eal + ['--']
+    for i in range(n):
+        args += ['--dev', f'crypto_virtio_user{i}']
+    args += ['--per-dev', '--algo', algo, '--size', str(size), '--first-size', str(first_size),
+             '--burst', str(a.burst), '--inflight', str(inflight), '--ops', str(a.ops),
+             '--warmup', str(a.ops // 10)]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    m = GUESTS.search(r.stdout)
+    fronts = FRONTEND.findall(r.stdout)
+    if r.returncode != 0 or m is None or len(fronts) != n:
+        raise RuntimeError(f'loadgen failed ({r.returncode}, {len(fronts)} of {n} frontends): '
+                           f'{" ".join(args)}\n{r.stdout[-1500:]}{r.stderr[-1500:]}')
+    summary = fields_of(m.group(1), ['frontends', 'ops', 'seconds', 'mops', 'gbps', 'failed',
+                                     'lost'], 'guests line')
+    fs = [fields_of(f, ['index', 'size', 'ops', 'mops', 'gbps', 'sent', 'completed',
+                        'failed'], 'frontend line') for f in fronts]
+    bad = [f for f in fs if int(f['failed']) or int(f['sent']) == 0 or
+           f['sent'] != f['completed']]
+    if bad or int(summary['failed']) or int(summary['lost']) or int(summary['frontends']) != n:
+        raise RuntimeError(f'ops failed or lost: {m.group(0)}\n' +
+                           '\n'.join(str(f) for f in bad))
+    for f in fs:
+        f['mops'], f['gbps'] = float(f['mops']), float(f['gbps'])
+    return summary, fs
+
+
+def jain(xs):
+    """Jain's fairness index: 1 when all are equal, 1/n when one has it all."""
+    sq = sum(x * x for x in xs)
+    return sum(xs) ** 2 / (len(xs) * sq) if sq else None
+
+
+def run_guests(a, daemon, pmd, run, out, fcore, bcore):
+    """The many-guests cases (issue 20): a daemon with n sockets on the
+    backend's core for each, one loadgen with n devices on the frontend's."""
+    pid = os.getpid()
+    try:
+        counts = sorted({int(x) for x in a.guests.split(',')} if a.guests else set())
+    except ValueError:
+        log('--guests takes numbers, like 1,4,16')
+        return 2
+    if any(n < 1 or n > 16 for n in counts):
+        log('--guests: 1 to 16 frontends (the daemon serves up to 16 sockets)')
+        return 2
+    nmax = max(counts) if counts else 16
+    if a.mixed and nmax < 2:
+        log('--mixed wants at least two frontends')
+        return 2
+    cases = [('all', n, a.guest_size) for n in counts]
+    if a.mixed:
+        if nmax not in counts:
+            cases.append(('all', nmax, a.guest_size))
+        cases.append(('mixed', nmax, a.big_size))
+    algo = a.guest_algo
+    log(f'many guests: {algo}, {a.guest_size} B, cases {[(c, n) for c, n, _ in cases]}, '
+        f'{a.ops} ops per case')
+
+    rows, fronts = [], []
+    for case, n, first_size in cases:
+        inflight = a.guest_inflight or max(2 * a.burst, 512 // n)
+        socks = [os.path.join(run, f'{case}{n}-{i}.sock') for i in range(n)]
+        eal = ['--single-file-segments', '-m', '256', '-d', pmd]
+        for i, sock in enumerate(socks):
+            eal += ['--vdev', f'crypto_virtio_user{i},path={sock}']
+        args = ['taskset', '-c', str(bcore), daemon, '-l', str(bcore), '--no-pci',
+                '--in-memory', f'--file-prefix=vcg-b-{pid}', '--']
+        for sock in socks:
+            args += ['--socket', sock]
+        be = Backend(f'vhost-crypto-{case}{n}', args, socks, run)
+        try:
+            summary, fs = guests_loadgen(a, fcore, f'vcg-l-{pid}', eal, n, algo,
+                                         a.guest_size, first_size, inflight)
+        finally:
+            be.stop()
+        mops = [f['mops'] for f in fs]
+        row = {'case': case, 'algo': algo, 'frontends': n, 'size': a.guest_size,
+               'first_size': first_size, 'inflight': inflight,
+               'aggregate_mops': float(summary['mops']),
+               'aggregate_gbps': float(summary['gbps'])}
+        # The fairness of the mixed case is the small frontends' among them.
+        small = mops[1:] if case == 'mixed' else mops
+        row.update({'frontend_mops_mean': sum(small) / len(small),
+                    'frontend_mops_min': min(small), 'frontend_mops_max': max(small),
+                    'jain': jain(small)})
+        if case == 'mixed':
+            row.update({'big_mops': fs[0]['mops'], 'big_gbps': fs[0]['gbps'],
+                        'small_mops': sum(small),
+                        'small_gbps': sum(f['gbps'] for f in fs[1:])})
+        rows.append(row)
+        for f in fs:
+            fronts.append({'case': case, 'frontends': n, 'index': f['index'],
+                           'size': f['size'], 'ops': f['ops'], 'mops': f['mops'],
+                           'gbps': f['gbps']})
+
+    one = next((r for r in rows if r['case'] == 'all' and r['frontends'] == 1), None)
+    for r in rows:
+        if r['case'] == 'all':
+            r['vs_one'] = ratio(r['aggregate_mops'], one and one['aggregate_mops'])
+        else:
+            ref = next(x for x in rows if x['case'] == 'all' and x['frontends'] == r['frontends'])
+            r['share_kept'] = ratio(r['small_mops'],
+                                    ref['aggregate_mops'] * (r['frontends'] - 1) / r['frontends'])
+
+    print(f'\n{"case":<6} {"N":>3} {"bytes":>6} {"agg Mops":>9} {"agg Gbps":>9} '
+          f'{"per-fe Mops":>11} {"min":>7} {"max":>7} {"J":>6} {"vs N=1":>7}')
+    for r in rows:
+        size = f'{r["first_size"] // 1024}K+{r["size"]}' if r['case'] == 'mixed' else r['size']
+        print(f'{r["case"]:<6} {r["frontends"]:>3} {size:>6} {r["aggregate_mops"]:>9.3f} '
+              f'{r["aggregate_gbps"]:>9.2f} {r["frontend_mops_mean"]:>11.4f} '
+              f'{r["frontend_mops_min"]:>7.4f} {r["frontend_mops_max"]:>7.4f} '
+              f'{fmt(r["jain"], ".3f"):>6} {fmt(r.get("vs_one"), ".2f"):>7}')
+    for r in rows:
+        if r['case'] == 'mixed':
+            print(f'\nmixed, {r["frontends"]} frontends: the {r["first_size"]} B one '
+                  f'{r["big_mops"]:.4f} Mops ({r["big_gbps"]:.2f} Gbps); the '
+                  f'{r["frontends"] - 1} of {r["size"]} B {r["small_mops"]:.3f} Mops '
+                  f'({r["small_gbps"]:.2f} Gbps), share kept {fmt(r["share_kept"], ".2f")} '
+                  f'(J among them {fmt(r["jain"], ".3f")})')
+    for r in rows:
+        print(f'  {r["case"]} {r["frontends"]:>2}: Mops per frontend ' +
+              ' '.join(f'{f["mops"]:.4f}' for f in fronts
+                       if f['case'] == r['case'] and f['frontends'] == r['frontends']))
+
+    big = next((r for r in rows if r['case'] == 'all' and r['frontends'] == nmax), None)
+    mixed = next((r for r in rows if r['case'] == 'mixed'), None)
+    got = {'scaling': big and big.get('vs_one') if nmax > 1 else None,
+           'jain': big and big['jain'] if nmax > 1 else None,
+           'share_kept': mixed and mixed['share_kept']}
+    print('\ntargets (issue 20):')
+    for label, key, want in GUEST_TARGETS:
+        label = label.replace('16', str(nmax)) if key != 'share_kept' else label
+        v = got[key]
+        state = 'n/a' if v is None else ('met' if v >= want else 'not met')
+        print(f'  {label} >= {want:.2f}: {fmt(v, ".3f")}  {state}')
+
+    fields = ['case', 'algo', 'frontends', 'size', 'first_size', 'inflight', 'aggregate_mops',
+              'aggregate_gbps', 'frontend_mops_mean', 'frontend_mops_min', 'frontend_mops_max',
+              'jain', 'vs_one', 'big_mops', 'big_gbps', 'small_mops', 'small_gbps', 'share_kept']
+    for name, fs, data in (('guests.csv', fields, rows),
+                           ('guests_frontends.csv', list(fronts[0]) if fronts else [], fronts)):
+        path = os.path.join(out, name)
+        with open(path, 'w', newline='') as f:
+            w = csv.DictWriter(f, fieldnames=fs)
+            w.writeheader()
+            for r in data:
+                w.writerow({k: '' if r.get(k) is None else
+                            round(r[k], 4) if isinstance(r[k], float) else r[k] for k in fs})
+        log(f'wrote {path}')
+    return 0
+
+
 def plot(rows, path):
     try:
         import matplotlib
@@ -157,6 +342,17 @@ def main():
     ap.add_argument('--algos', default=','.join(ALGOS))
     ap.add_argument('--no-upstream', action='store_true', help='leave out case (c)')
     ap.add_argument('--no-plot', action='store_true', help='CSV only')
+    g = ap.add_argument_group('many guests (instead of cases a, b and c)')
+    g.add_argument('--guests', metavar='N,...',
+                   help='frontends on one backend worker, e.g. 1,4,16')
+    g.add_argument('--mixed', action='store_true',
+                   help='also the largest N with the first frontend sending --big-size')
+    g.add_argument('--guest-algo', default=ALGOS[0], choices=ALGOS)
+    g.add_argument('--guest-size', type=int, default=64, help='bytes per request (64)')
+    g.add_argument('--big-size', type=int, default=65536,
+                   help="the mixed case's large requests (65536)")
+    g.add_argument('--guest-inflight', type=int,
+                   help='ops in flight per frontend (default: 512/N, at least 2 bursts)')
     a = ap.parse_args()
 
     build = os.path.realpath(a.build)
@@ -186,6 +382,15 @@ def main():
     pmd = shutil.copy(pmd, run)
     log(f'frontend core {fcore}, backend core {bcore}, {a.ops} ops per case, '
         f'burst {a.burst}; logs in {run}')
+    if a.guests or a.mixed:
+        try:
+            rc = run_guests(a, daemon, pmd, run, out, fcore, bcore)
+        except RuntimeError as e:
+            log(f'many guests: {e}')
+            rc = 1
+        if rc == 0:
+            shutil.rmtree(run, ignore_errors=True)
+        return rc
     # What a cache line costs between the two cores: the price of every
     # line a request or its answer carries between the halves.
     bounce = subprocess.run([os.path.join(build, 'app/perf/vc_linebounce'), str(fcore),
