@@ -110,14 +110,14 @@ enum vc_chain_error {
  */
 struct vc_inorder_ent {
 	uint32_t len;
-	uint16_t id;
-	uint16_t ndescs : 15;
+	uint16_t id : 15;	/**< below the ring size, at most 32768 */
 	/*
 	 * It wrote less than its writable bytes: a run shows only its last
 	 * chain's length (the driver takes the others' as all they had), so
 	 * such a chain is the last of its run.
 	 */
 	uint16_t ends_run : 1;
+	uint16_t ndescs;	/**< up to the ring size */
 };
 
 /**

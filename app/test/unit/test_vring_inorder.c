@@ -368,10 +368,8 @@ rnd(uint32_t n)
 static void
 random_laps(bool packed)
 {
-	unsigned int round;
-
 	ring_setup(packed);
-	for (round = 0; nb_made + RING_SIZE < MAX_CHAINS; round++) {
+	while (nb_made + RING_SIZE < MAX_CHAINS) {
 		unsigned int k, in_ring = 0, room;
 
 		/* Descriptors the driver has not had back limit what it adds. */
