@@ -647,8 +647,9 @@ vring_flush_packed(struct vc_vring *vr, bool notify)
 /* ------------------------------------------------------------------ */
 
 /*
- * A completion, kept in the chain's place in the taking order. Split
- * chains take one slot each; ndescs, never 0 here, marks the place done.
+ * A completion, kept in the chain's place in the taking order. ndescs,
+ * never 0 for a chain taken (split chains take one slot), marks the place
+ * done.
  */
 static inline void
 vring_push_inorder(struct vc_vring *vr, const struct vc_chain *c, uint32_t written)
@@ -656,9 +657,8 @@ vring_push_inorder(struct vc_vring *vr, const struct vc_chain *c, uint32_t writt
 	struct vc_inorder_ent *e = &vr->inorder[c->seq & (vr->size - 1)];
 
 	e->len = written;
-	e->id = c->head;
-	e->ends_run = written < c->out_len;
-	e->ndescs = vr->packed ? c->ndescs : 1;
+	e->id_end = c->head | (written < c->out_len ? VC_INORDER_ENDS_RUN : 0);
+	e->ndescs = c->ndescs;
 }
 
 /*
@@ -672,29 +672,32 @@ vring_push_inorder(struct vc_vring *vr, const struct vc_chain *c, uint32_t writt
 static bool
 vring_publish_run(struct vc_vring *vr)
 {
-	uint16_t mask = vr->size - 1, seq = vr->pub_seq, n;
-	struct vc_inorder_ent *e, last;
+	struct vc_inorder_ent *win = vr->inorder, *e;
+	uint16_t mask = vr->size - 1, seq = vr->pub_seq, end = vr->pop_seq, id, n;
 	uint32_t ndescs = 0;
 
-	if (seq == vr->pop_seq || vr->inorder[seq & mask].ndescs == 0)
+	if (seq == end || win[seq & mask].ndescs == 0)
 		return false;
-	do {
-		e = &vr->inorder[seq & mask];
+	for (;;) {
+		e = &win[seq & mask];
 		ndescs += e->ndescs;
-		last = *e;
 		e->ndescs = 0;
 		seq++;
-	} while (!last.ends_run && seq != vr->pop_seq && vr->inorder[seq & mask].ndescs != 0);
+		if ((e->id_end & VC_INORDER_ENDS_RUN) || seq == end ||
+		    win[seq & mask].ndescs == 0)
+			break;
+	}
+	id = e->id_end & ~VC_INORDER_ENDS_RUN;
 	n = seq - vr->pub_seq;
 	vr->pub_seq = seq;
 
 	if (vr->packed) {
-		packed_mark_used(vr, last.id, last.len, ndescs);
+		packed_mark_used(vr, id, e->len, ndescs);
 	} else {
 		struct vring_used_elem *u = &vr->used->ring[vr->used_idx & mask];
 
-		u->id = last.id;
-		u->len = last.len;
+		u->id = id;
+		u->len = e->len;
 		vr->used_idx += n;
 	}
 	return true;

@@ -110,15 +110,18 @@ enum vc_chain_error {
  */
 struct vc_inorder_ent {
 	uint32_t len;
-	uint16_t id : 15;	/**< below the ring size, at most 32768 */
 	/*
-	 * It wrote less than its writable bytes: a run shows only its last
-	 * chain's length (the driver takes the others' as all they had), so
-	 * such a chain is the last of its run.
+	 * The id (below the ring size, at most 32768: 15 bits), and
+	 * VC_INORDER_ENDS_RUN if the chain wrote less than its writable
+	 * bytes: a run shows only its last chain's length (the driver takes
+	 * the others' as all they had), so such a chain is the last of its
+	 * run.
 	 */
-	uint16_t ends_run : 1;
+	uint16_t id_end;
 	uint16_t ndescs;	/**< up to the ring size */
 };
+
+#define VC_INORDER_ENDS_RUN	0x8000
 
 /**
  * Device-side state of one virtqueue, split or packed (VIRTIO_F_RING_PACKED
