@@ -225,15 +225,18 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 		r->vr.used_wrap = packed && (last_used >> 15);
 		r->vr.signalled_wrap = r->vr.used_wrap;
 		r->vr.broken = false;
-		/*
-		 * The window of in-order completions starts empty: a ring
-		 * goes down only with every completion published.
-		 */
+		VC_LOG(INFO, "%s: ring %u live, size %u, base %u",
+		       vc->path, idx, vring->size, last_avail);
+	}
+	/*
+	 * The window of in-order completions starts empty, and may: a ring
+	 * goes down, and a live one is refreshed, only with every completion
+	 * published (drained, then flushed).
+	 */
+	if (!was_live || r->vr.in_order != !!(vc->features & (1ULL << VIRTIO_F_IN_ORDER))) {
 		r->vr.in_order = vc->features & (1ULL << VIRTIO_F_IN_ORDER);
 		r->vr.pop_seq = r->vr.pub_seq = 0;
 		memset(r->vr.inorder, 0, vring->size * sizeof(*r->vr.inorder));
-		VC_LOG(INFO, "%s: ring %u live, size %u, base %u",
-		       vc->path, idx, vring->size, last_avail);
 	}
 	r->live = true;
 	return 0;

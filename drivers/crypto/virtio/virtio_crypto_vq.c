@@ -309,10 +309,12 @@ split_get_used_in_order(struct virtio_crypto_vq *vq, uint32_t *len)
 	if (unlikely(vq->in_run && vq->last_used == vq->used_seen))
 		bad_ring(vq, "used id %u names a request past used idx %u", vq->run_last,
 			 vq->used_seen);
-	/* The free list is in ring order already: the chain joins its tail. */
-	if (vq->nb_free == 0)
-		vq->free_head = head;
-	vq->free_tail = (head + s->ndescs - 1) & mask;
+	/*
+	 * The free list is the ring from free_head on, linked in ring order
+	 * (vc_vq_init()); split_add() walks it, and the chain freed here is
+	 * the one right after its end: nothing to relink (free_tail is the
+	 * out-of-order path's).
+	 */
 	vq->nb_free += s->ndescs;
 	vq->io_oldest = (head + s->ndescs) & mask;
 	cookie = s->cookie;
