@@ -395,8 +395,6 @@ main(int argc, char **argv)
 	b.g.vc->features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_CRYPTO_F_REVISION_1) |
 		(b.packed ? 1ULL << VIRTIO_F_RING_PACKED : 0) |
 		(b.in_order ? 1ULL << VIRTIO_F_IN_ORDER : 0);
-	/* The guest's memory is not zeroed (sim_guest_start()): its rings must be. */
-	memset(sim_gpa(&b.g, DESC_GPA), 0, SLOTS_GPA - DESC_GPA);
 	vring.desc = sim_gpa(&b.g, DESC_GPA);
 	vring.avail = sim_gpa(&b.g, AVAIL_GPA);
 	vring.used = sim_gpa(&b.g, USED_GPA);
