@@ -6,7 +6,7 @@
  * The backend's own cost per op, on one core, without a frontend:
  *
  *   vc_backend_ops [EAL] -- [--algo aes-cbc-sha1-hmac|aes-gcm] [--size N]
- *       [--ops N] [--inflight N] [--burst N] [--packed]
+ *       [--ops N] [--inflight N] [--burst N] [--packed] [--in-order]
  *
  * A simulated guest (app/test/common/sim_guest.h) keeps --inflight
  * requests in one data ring, laid out as our PMD lays them out (one
@@ -65,6 +65,7 @@ struct bench {
 	uint32_t inflight;
 	uint32_t burst;
 	bool packed;
+	bool in_order;			/* VIRTIO_F_IN_ORDER negotiated */
 	bool gcm;
 	struct sim_guest g;
 	uint64_t session;
@@ -74,6 +75,7 @@ struct bench {
 	bool avail_wrap;
 	uint16_t used_idx;
 	bool used_wrap;
+	uint16_t slot_at[RING_SIZE];	/* packed: the slot posted at each position */
 };
 
 static uint64_t
@@ -212,6 +214,7 @@ post_packed(struct bench *b, uint16_t slot)
 	d->addr = slot_gpa(slot) + SLOT_TABLE;
 	d->len = b->table_len;
 	d->id = slot;
+	b->slot_at[b->avail_idx] = slot;
 	__atomic_store_n(&d->flags, flags, __ATOMIC_RELEASE);
 	if (++b->avail_idx == RING_SIZE) {
 		b->avail_idx = 0;
@@ -219,11 +222,66 @@ post_packed(struct bench *b, uint16_t slot)
 	}
 }
 
+/* One used request: check it, post it again. */
+static inline void
+reap_one(struct bench *b, uint16_t slot, uint64_t *failed)
+{
+	if (*(uint8_t *)sim_gpa(&b->g, slot_gpa(slot) + SLOT_STATUS) != VIRTIO_CRYPTO_OK)
+		(*failed)++;
+	if (b->packed)
+		post_packed(b, slot);
+	else
+		post_split(b, slot);
+}
+
+/*
+ * In order, as our PMD takes them: split, the used index only, requests
+ * in the order posted (the avail ring says it); packed, one used
+ * descriptor per run, naming its last.
+ */
+static uint32_t
+reap_in_order(struct bench *b, uint64_t *failed)
+{
+	uint32_t n = 0;
+
+	if (b->packed) {
+		for (;;) {
+			struct vring_packed_desc *d =
+				(struct vring_packed_desc *)sim_gpa(&b->g, DESC_GPA) + b->used_idx;
+			uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+			uint16_t last = d->id, slot;
+
+			if (!!(flags & (1u << VRING_PACKED_DESC_F_USED)) != b->used_wrap ||
+			    !!(flags & (1u << VRING_PACKED_DESC_F_AVAIL)) != b->used_wrap)
+				return n;
+			do {
+				slot = b->slot_at[b->used_idx];
+				if (++b->used_idx == RING_SIZE) {
+					b->used_idx = 0;
+					b->used_wrap = !b->used_wrap;
+				}
+				reap_one(b, slot, failed);
+				n++;
+			} while (slot != last);
+		}
+	}
+	struct vring_avail *avail = sim_gpa(&b->g, AVAIL_GPA);
+	struct vring_used *used = sim_gpa(&b->g, USED_GPA);
+	uint16_t end = __atomic_load_n(&used->idx, __ATOMIC_ACQUIRE);
+
+	for (; b->used_idx != end; b->used_idx++, n++)
+		reap_one(b, avail->ring[b->used_idx & (RING_SIZE - 1)], failed);
+	return n;
+}
+
 /* Take the used requests, check each, post them again. Returns how many. */
 static uint32_t
 reap(struct bench *b, uint64_t *failed)
 {
 	uint32_t n = 0;
+
+	if (b->in_order)
+		return reap_in_order(b, failed);
 
 	if (b->packed) {
 		for (;;) {
@@ -270,6 +328,7 @@ parse(struct bench *b, int argc, char **argv)
 		{ "inflight", required_argument, NULL, 'i' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "packed", no_argument, NULL, 'p' },
+		{ "in-order", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -287,6 +346,7 @@ parse(struct bench *b, int argc, char **argv)
 		case 'i': b->inflight = strtoul(optarg, NULL, 0); break;
 		case 'b': b->burst = strtoul(optarg, NULL, 0); break;
 		case 'p': b->packed = true; break;
+		case 'r': b->in_order = true; break;
 		default: return -1;
 		}
 	}
@@ -321,7 +381,8 @@ main(int argc, char **argv)
 		return 1;
 	if (parse(&b, argc - n, argv + n) != 0) {
 		fprintf(stderr, "usage: vc_backend_ops [EAL] -- [--algo aes-cbc-sha1-hmac|aes-gcm]"
-			" [--size N] [--ops N] [--inflight N] [--burst N] [--packed]\n");
+			" [--size N] [--ops N] [--inflight N] [--burst N] [--packed]"
+			" [--in-order]\n");
 		return 1;
 	}
 	if (sim_guest_start(&b.g, GUEST_BASE, GUEST_SIZE, &conf) != 0) {
@@ -332,7 +393,8 @@ main(int argc, char **argv)
 	/* The rings and the slots in use start zeroed, as a driver's would. */
 	memset(b.g.mem, 0, SLOTS_GPA - GUEST_BASE + (uint64_t)b.inflight * SLOT_SIZE);
 	b.g.vc->features = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_CRYPTO_F_REVISION_1) |
-		(b.packed ? 1ULL << VIRTIO_F_RING_PACKED : 0);
+		(b.packed ? 1ULL << VIRTIO_F_RING_PACKED : 0) |
+		(b.in_order ? 1ULL << VIRTIO_F_IN_ORDER : 0);
 	vring.desc = sim_gpa(&b.g, DESC_GPA);
 	vring.avail = sim_gpa(&b.g, AVAIL_GPA);
 	vring.used = sim_gpa(&b.g, USED_GPA);

@@ -20,7 +20,8 @@ and prints, per half, instructions per op by function and by component
 from DPDK's headers into ours counts as DPDK).
 
   vc_callgrind.py --build BUILD [--algo A] [--size N] [--ops N] [--top N]
-                  [--packed] [--only backend|frontend]
+                  [--packed] [--in-order] [--only backend|frontend]
+                  [--vdev-args ARGS]
 """
 
 import argparse
@@ -100,7 +101,7 @@ def wait_socket(path, proc, timeout):
 def loadgen_cmd(a, core, prefix, sock, warmup=0):
     return ['taskset', '-c', str(core), a.loadgen, '-l', str(core), '--single-file-segments',
             '-m', '512', '--file-prefix', prefix, '-d', a.pmd, '--vdev',
-            f'crypto_virtio_user0,path={sock}', '--log-level', '*:warning', '--',
+            f'crypto_virtio_user0,path={sock}{a.vdev_args}', '--log-level', '*:warning', '--',
             '--dev', 'crypto_virtio_user0', '--algo', a.algo, '--size', str(a.size),
             '--ops', str(a.ops), '--warmup', str(warmup)]
 
@@ -131,11 +132,14 @@ def backend(a, run):
                       '--size', str(a.size), '--ops', str(a.ops)]
     if a.packed:
         cmd.append('--packed')
+    if a.in_order:
+        cmd.append('--in-order')
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     m = re.search(r'total_ops=(\d+) failed=0', r.stdout)
     if r.returncode != 0 or not m:
         sys.exit(f'vc_callgrind: vc_backend_ops failed:\n{r.stdout[-1500:]}{r.stderr[-1500:]}')
-    report('backend (vhost_crypto_poll, ' + ('packed' if a.packed else 'split') + ' ring)',
+    report('backend (vhost_crypto_poll, ' + ('packed' if a.packed else 'split') + ' ring' +
+           (', in order' if a.in_order else '') + ')',
            out, int(m.group(1)), a.top)
 
 
@@ -149,7 +153,15 @@ def main():
     ap.add_argument('--top', type=int, default=15)
     ap.add_argument('--packed', action='store_true', help='packed rings (backend)')
     ap.add_argument('--only', choices=('backend', 'frontend'))
+    ap.add_argument('--in-order', action='store_true',
+                    help='VIRTIO_F_IN_ORDER on both halves (off: the PMD gets in_order=0)')
+    ap.add_argument('--vdev-args', default='',
+                    help='more devargs for the PMD (frontend), e.g. packed=1')
     a = ap.parse_args()
+    if not a.in_order:
+        a.vdev_args = ','.join(x for x in (a.vdev_args, 'in_order=0') if x)
+    if a.vdev_args:
+        a.vdev_args = ',' + a.vdev_args
     if shutil.which('valgrind') is None:
         sys.exit('vc_callgrind: valgrind is not installed (devtools/setup.sh installs it)')
     build = os.path.abspath(a.build)
@@ -163,7 +175,8 @@ def main():
     a.pmd = os.path.join(run, 'librte_pmd_virtio_crypto.so')
     shutil.copy(os.path.join(build, 'drivers/crypto/virtio/librte_pmd_virtio_crypto.so'), a.pmd)
     pid = os.getpid()
-    print(f'{a.algo}, {a.size} B, {a.ops} ops per half')
+    print(f'{a.algo}, {a.size} B, {a.ops} ops per half'
+          + (f', devargs {a.vdev_args[1:]}' if a.vdev_args else ''))
 
     if a.only in (None, 'backend'):
         backend(a, run)

@@ -69,6 +69,7 @@ vc_ring_reset(struct vc_ring *r)
 	rte_free(r->free_slots);
 	rte_free(r->slot_of_head);
 	rte_free(r->spill_mem);
+	rte_free(r->vr.inorder);
 	memset(r, 0, sizeof(*r));
 	r->vr.callfd = -1;
 	r->requests = requests;
@@ -88,8 +89,11 @@ ring_alloc(struct vc_ring *r, uint16_t size, int socket_id)
 					    socket_id);
 	r->spill_mem = rte_malloc_socket("vc_spills", VC_RING_SPILLS * VC_CHAIN_MAX_SEGS *
 					 sizeof(*r->spill_mem), RTE_CACHE_LINE_SIZE, socket_id);
+	/* Whether or not VIRTIO_F_IN_ORDER is negotiated: it is small. */
+	r->vr.inorder = rte_zmalloc_socket("vc_inorder", size * sizeof(*r->vr.inorder),
+					   RTE_CACHE_LINE_SIZE, socket_id);
 	if (r->slots == NULL || r->free_slots == NULL || r->slot_of_head == NULL ||
-	    r->spill_mem == NULL) {
+	    r->spill_mem == NULL || r->vr.inorder == NULL) {
 		vc_ring_reset(r);
 		return -ENOMEM;
 	}
@@ -224,6 +228,16 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 		r->vr.broken = false;
 		VC_LOG(INFO, "%s: ring %u live, size %u, base %u",
 		       vc->path, idx, vring->size, last_avail);
+	}
+	/*
+	 * The window of in-order completions starts empty, and may: a ring
+	 * goes down, and a live one is refreshed, only with every completion
+	 * published (drained, then flushed).
+	 */
+	if (!was_live || r->vr.in_order != !!(vc->features & (1ULL << VIRTIO_F_IN_ORDER))) {
+		r->vr.in_order = vc->features & (1ULL << VIRTIO_F_IN_ORDER);
+		r->vr.pop_seq = r->vr.pub_seq = 0;
+		memset(r->vr.inorder, 0, vring->size * sizeof(*r->vr.inorder));
 	}
 	r->live = true;
 	return 0;

@@ -300,6 +300,8 @@ instance_idle(const struct vhost_crypto *vc)
 			continue;
 		if (r->nb_free != r->nb_slots)
 			return "a ring has requests in flight";
+		if (r->vr.in_order && r->vr.pop_seq != r->vr.pub_seq)
+			return "a ring has completions not yet published in order";
 		/* The new librte_vhost takes one base for both indices. */
 		if (r->vr.last_avail_idx != r->vr.used_idx ||
 		    (r->vr.packed && r->vr.avail_wrap != r->vr.used_wrap))

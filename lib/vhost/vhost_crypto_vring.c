@@ -81,8 +81,8 @@ avail_idx_load(const struct vc_vring *vr)
 	return __atomic_load_n(&vr->avail->idx, __ATOMIC_ACQUIRE);
 }
 
-uint16_t
-vc_vring_avail_count(struct vc_vring *vr)
+static inline uint16_t
+avail_count(struct vc_vring *vr)
 {
 	uint16_t n;
 
@@ -99,6 +99,21 @@ vc_vring_avail_count(struct vc_vring *vr)
 		vr->broken = true;
 		return 0;
 	}
+	return n;
+}
+
+uint16_t
+vc_vring_avail_count(struct vc_vring *vr)
+{
+	uint16_t n = avail_count(vr);
+
+	/*
+	 * In order, a completion waits for those before it in a window of
+	 * size places: no more chains are taken than it has room for, even
+	 * from a driver that offers chains it has not had back.
+	 */
+	if (vr->in_order)
+		n = RTE_MIN(n, (uint16_t)(vr->size - (uint16_t)(vr->pop_seq - vr->pub_seq)));
 	return n;
 }
 
@@ -573,27 +588,36 @@ vring_unpop_packed(struct vc_vring *vr, const struct vc_chain *c)
 
 /*
  * A used descriptor is published by its flags: id and length first, then
- * (release) both wrap bits set to the device's used wrap counter. Out of
- * order completion is fine: the driver finds the buffer by id, and the
- * device skips as many slots as the buffer took.
+ * (release) both wrap bits set to the device's used wrap counter. The
+ * device then skips the slots the buffer (or, in order, the run of
+ * buffers it stands for) took.
  */
-static void
-vring_push_packed(struct vc_vring *vr, const struct vc_chain *c, uint32_t written)
+static inline void
+packed_mark_used(struct vc_vring *vr, uint16_t id, uint32_t written, uint32_t ndescs)
 {
 	struct vring_packed_desc *d = &vr->desc_packed[vr->used_idx];
 	uint16_t flags = vr->used_wrap ?
 		(1u << VRING_PACKED_DESC_F_AVAIL) | (1u << VRING_PACKED_DESC_F_USED) : 0;
 
-	d->id = c->head;
+	d->id = id;
 	d->len = written;
 	if (written)
 		flags |= VRING_DESC_F_WRITE;
 	__atomic_store_n(&d->flags, flags, __ATOMIC_RELEASE);
-	vr->used_idx += c->ndescs;
-	if (vr->used_idx >= vr->size) {
-		vr->used_idx -= vr->size;
+	ndescs += vr->used_idx;
+	/* A driver that offered slots it had not had back may make it lap. */
+	while (ndescs >= vr->size) {
+		ndescs -= vr->size;
 		vr->used_wrap = !vr->used_wrap;
 	}
+	vr->used_idx = (uint16_t)ndescs;
+}
+
+/* Out of order completion is fine: the driver finds the buffer by id. */
+static void
+vring_push_packed(struct vc_vring *vr, const struct vc_chain *c, uint32_t written)
+{
+	packed_mark_used(vr, c->head, written, c->ndescs);
 }
 
 static void
@@ -619,6 +643,75 @@ vring_flush_packed(struct vc_vring *vr, bool notify)
 }
 
 /* ------------------------------------------------------------------ */
+/* In-order completion (VIRTIO_F_IN_ORDER)                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A completion, kept in the chain's place in the taking order. ndescs,
+ * never 0 for a chain taken (split chains take one slot), marks the place
+ * done.
+ */
+static inline void
+vring_push_inorder(struct vc_vring *vr, const struct vc_chain *c, uint32_t written)
+{
+	struct vc_inorder_ent *e = &vr->inorder[c->seq & (vr->size - 1)];
+
+	e->len = written;
+	e->id_end = c->head | (written < c->out_len ? VC_INORDER_ENDS_RUN : 0);
+	e->ndescs = c->ndescs;
+}
+
+/*
+ * Publish the run of done chains from the oldest unpublished one, if
+ * any, as the specification lets an in-order device: one used element
+ * (split) or used descriptor (packed) with the run's last id and length,
+ * at the next used position, the used index moving past the whole run.
+ * The driver completes everything it made available up to that id.
+ * Returns false if the oldest chain is not done.
+ */
+static bool
+vring_publish_run(struct vc_vring *vr)
+{
+	struct vc_inorder_ent *win = vr->inorder, *e;
+	uint16_t mask = vr->size - 1, seq = vr->pub_seq, end = vr->pop_seq, id, n;
+	uint32_t ndescs = 0;
+
+	if (seq == end || win[seq & mask].ndescs == 0)
+		return false;
+	for (;;) {
+		e = &win[seq & mask];
+		ndescs += e->ndescs;
+		e->ndescs = 0;
+		seq++;
+		if ((e->id_end & VC_INORDER_ENDS_RUN) || seq == end ||
+		    win[seq & mask].ndescs == 0)
+			break;
+	}
+	id = e->id_end & ~VC_INORDER_ENDS_RUN;
+	n = seq - vr->pub_seq;
+	vr->pub_seq = seq;
+
+	if (vr->packed) {
+		packed_mark_used(vr, id, e->len, ndescs);
+	} else {
+		struct vring_used_elem *u = &vr->used->ring[vr->used_idx & mask];
+
+		u->id = id;
+		u->len = e->len;
+		vr->used_idx += n;
+	}
+	return true;
+}
+
+/* Every run ready, each as one used element or descriptor. */
+static inline void
+vring_publish_inorder(struct vc_vring *vr)
+{
+	while (vring_publish_run(vr))
+		;
+}
+
+/* ------------------------------------------------------------------ */
 /* Layout-neutral entry points                                         */
 /* ------------------------------------------------------------------ */
 
@@ -628,6 +721,9 @@ vc_vring_pop(struct vc_vring *vr, struct vc_chain *chain)
 	enum vc_chain_error err = vr->packed ? vring_pop_packed(vr, chain) :
 					       vring_pop_split(vr, chain);
 
+	/* Every chain that may be pushed or given back has its place. */
+	if (err == VC_CHAIN_OK || err == VC_CHAIN_BAD || err == VC_CHAIN_WANTS_SPILL)
+		chain->seq = vr->pop_seq++;
 	/* The walk went to the end, so the chain can be given back whole. */
 	if ((err == VC_CHAIN_OK || err == VC_CHAIN_BAD) && chain->wants_spill)
 		return VC_CHAIN_WANTS_SPILL;
@@ -648,6 +744,8 @@ vc_vring_prefetch(struct vc_vring *vr, uint16_t n)
 void
 vc_vring_unpop(struct vc_vring *vr, const struct vc_chain *chain)
 {
+	/* Only the last chain taken is given back, so its place is the last. */
+	vr->pop_seq--;
 	if (vr->packed)
 		vring_unpop_packed(vr, chain);
 	else
@@ -657,7 +755,9 @@ vc_vring_unpop(struct vc_vring *vr, const struct vc_chain *chain)
 void
 vc_vring_push(struct vc_vring *vr, const struct vc_chain *chain, uint32_t written)
 {
-	if (vr->packed)
+	if (vr->in_order)
+		vring_push_inorder(vr, chain, written);
+	else if (vr->packed)
 		vring_push_packed(vr, chain, written);
 	else
 		vring_push_split(vr, chain, written);
@@ -666,6 +766,8 @@ vc_vring_push(struct vc_vring *vr, const struct vc_chain *chain, uint32_t writte
 void
 vc_vring_flush(struct vc_vring *vr, bool notify)
 {
+	if (vr->in_order)
+		vring_publish_inorder(vr);
 	if (vr->packed)
 		vring_flush_packed(vr, notify);
 	else

@@ -51,6 +51,12 @@ struct vc_seg {
 struct vc_chain {
 	uint16_t head;		/**< id to return in the used ring */
 	uint16_t ndescs;	/**< ring slots it took (packed rings skip them) */
+	/**
+	 * Its place in the order chains were taken (vc_vring.pop_seq when
+	 * it was popped): with VIRTIO_F_IN_ORDER, where it waits until
+	 * every chain taken before it is done.
+	 */
+	uint16_t seq;
 	uint16_t nb_in;		/**< readable segments: segs[0 .. nb_in) */
 	uint16_t nb_out;	/**< writable: segs[nb_in .. nb_in + nb_out) */
 	uint32_t in_len;	/**< bytes readable */
@@ -98,6 +104,26 @@ enum vc_chain_error {
 };
 
 /**
+ * A completion waiting for its turn (VIRTIO_F_IN_ORDER): the chain's id,
+ * what it wrote, and the ring slots it took; ndescs is 0 while the place
+ * is not done.
+ */
+struct vc_inorder_ent {
+	uint32_t len;
+	/*
+	 * The id (below the ring size, at most 32768: 15 bits), and
+	 * VC_INORDER_ENDS_RUN if the chain wrote less than its writable
+	 * bytes: a run shows only its last chain's length (the driver takes
+	 * the others' as all they had), so such a chain is the last of its
+	 * run.
+	 */
+	uint16_t id_end;
+	uint16_t ndescs;	/**< up to the ring size */
+};
+
+#define VC_INORDER_ENDS_RUN	0x8000
+
+/**
  * Device-side state of one virtqueue, split or packed (VIRTIO_F_RING_PACKED
  * negotiated); the layout is fixed when the ring is attached.
  */
@@ -139,6 +165,19 @@ struct vc_vring {
 	bool used_wrap;
 	bool signalled_wrap;		/**< used_wrap when we last notified */
 	bool broken;			/**< a fatal driver error was seen */
+
+	/*
+	 * VIRTIO_F_IN_ORDER negotiated: chains are published in the order
+	 * they were taken, a run of done ones at a time as one used element
+	 * (split) or one used descriptor (packed) naming the run's last
+	 * chain, whatever order they complete in. A completion waits in
+	 * inorder[seq & (size - 1)] until the chains before it are done;
+	 * at most size chains are taken past the oldest unpublished one.
+	 */
+	bool in_order;
+	uint16_t pop_seq;		/**< seq of the next chain taken */
+	uint16_t pub_seq;		/**< seq of the oldest not published */
+	struct vc_inorder_ent *inorder;	/**< [size], all ndescs 0 when idle */
 };
 
 /**
@@ -211,7 +250,8 @@ void vc_vring_set_broken(struct vc_vring *vr, const char *why);
 
 /**
  * Put a completed chain in the used ring (not yet visible to the driver
- * until vc_vring_flush()). Completions may come in any order.
+ * until vc_vring_flush()). Completions may come in any order; with
+ * in_order they are published in the order the chains were taken.
  */
 void vc_vring_push(struct vc_vring *vr, const struct vc_chain *chain,
 		   uint32_t written);

@@ -90,11 +90,12 @@ class Test:
         self.frontends.append(fe)
         return fe
 
-    def ready(self, sock=None, packed=False, ring_size=RING_SIZE, mem_size=MEM_SIZE, key=KEY):
+    def ready(self, sock=None, packed=False, ring_size=RING_SIZE, mem_size=MEM_SIZE, key=KEY,
+              in_order=False):
         """A connection with data ring 0 live and an AES-128-CBC session."""
         fe = self.connect(sock)
         try:
-            fe.handshake(packed=packed)
+            fe.handshake(packed=packed, in_order=in_order)
             fe.mem.add_region(mem_size)
             fe.set_mem_table()
             ring = fe.start_ring(0, (PackedRing if packed else SplitRing)(fe.mem, ring_size))

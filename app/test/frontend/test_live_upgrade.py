@@ -121,9 +121,11 @@ def check_batch(t, fe, ring, reqs, what):
     return not bad
 
 
-def upgrade_under_traffic(t, packed):
+def upgrade_under_traffic(t, packed, in_order=False):
     t.start()
-    fe, ring, sid = t.ready(packed=packed, ring_size=256, mem_size=16 << 20)
+    fe, ring, sid = t.ready(packed=packed, ring_size=256, mem_size=16 << 20, in_order=in_order)
+    t.require('VIRTIO_F_IN_ORDER negotiated as asked',
+              bool(fe.features & (1 << vu.F_IN_ORDER)) == in_order, f'{fe.features:#x}')
     sid2 = fe.create_session(KEY2)
     t.require('a second session', sid2 >= 0, f'reply {sid2}')
     t.good_requests(fe, ring, sid, 'before any upgrade')
@@ -160,6 +162,17 @@ def test_upgrade_split(t):
 def test_upgrade_packed(t):
     """The same on a packed ring (index and wrap counter carried over)."""
     upgrade_under_traffic(t, packed=True)
+
+
+def test_upgrade_split_in_order(t):
+    """upgrade_split with VIRTIO_F_IN_ORDER negotiated: completions published
+    in order, runs as one used element, across three upgrades."""
+    upgrade_under_traffic(t, packed=False, in_order=True)
+
+
+def test_upgrade_packed_in_order(t):
+    """upgrade_packed with VIRTIO_F_IN_ORDER negotiated."""
+    upgrade_under_traffic(t, packed=True, in_order=True)
 
 
 def test_upgrade_mid_message(t):

@@ -92,6 +92,7 @@ F_EVENT_IDX = 29
 F_PROTOCOL_FEATURES = 30
 F_VERSION_1 = 32
 F_RING_PACKED = 34
+F_IN_ORDER = 35
 
 # Protocol feature bits.
 PF_MQ = 0
@@ -267,6 +268,10 @@ def mem_table_payload(entries, nregions=None):
 # ------------------------------------------------------------------ #
 
 class _Ring:
+    # VIRTIO_F_IN_ORDER negotiated (Frontend.start_ring() sets it): the
+    # device may show a run of requests as one used entry naming the last.
+    in_order = False
+
     def _used(self, vid, n):
         r = self.reqs.pop(vid, None)
         if r is not None:
@@ -294,6 +299,8 @@ class SplitRing(_Ring):
         mem.write(self.used, bytes(6 + 8 * size))
         self.free_descs = list(range(size))
         self.chains = {}              # head -> descriptor indices
+        self.writable = {}            # head -> device-writable bytes
+        self.order = []               # heads in the order made available
         self.reqs = {}                # head -> request object, told when used
         self.avail_idx = 0            # ours: next avail->idx
         self.used_seen = 0            # ours: used->idx consumed so far
@@ -321,6 +328,8 @@ class SplitRing(_Ring):
             self.mem.write(self.desc + 16 * idx[i], struct.pack('<QIHH', gpa, n, flags, nxt))
         head = idx[0]
         self.chains[head] = idx
+        self.writable[head] = sum(n for _, n, w in bufs if w)
+        self.order.append(head)
         self.mem.put_u16(self.avail + 4 + 2 * (self.avail_idx % self.size), head)
         self.avail_idx = (self.avail_idx + 1) & 0xffff
         if publish:
@@ -340,10 +349,18 @@ class SplitRing(_Ring):
             vid, n = struct.unpack('<II', self.mem.read(slot, 8))
             if vid not in self.chains:
                 raise ProtocolError(f'used id {vid} not in flight')
-            self.free_descs.extend(self.chains.pop(vid))
-            self._used(vid, n)
-            out.append((vid, n))
-            self.used_seen = (self.used_seen + 1) & 0xffff
+            # In order, the entry stands for every chain up to vid; those
+            # before it wrote all they could.
+            run = self.order[:self.order.index(vid) + 1] if self.in_order else [vid]
+            if (used_idx - self.used_seen) & 0xffff < len(run):
+                raise ProtocolError(f'used id {vid} past used idx {used_idx}')
+            for h in run:
+                self.free_descs.extend(self.chains.pop(h))
+                w = self.writable.pop(h)
+                self.order.remove(h)
+                self._used(h, n if h == vid else w)
+                out.append((h, n if h == vid else w))
+            self.used_seen = (self.used_seen + len(run)) & 0xffff
         return out
 
     def in_flight(self):
@@ -376,6 +393,8 @@ class PackedRing(_Ring):
         self.next_used, self.used_wrap = 0, 1
         self.free_ids = list(range(size))
         self.ndescs = {}              # buffer id -> descriptors it took
+        self.writable = {}            # buffer id -> device-writable bytes
+        self.order = []               # buffer ids in the order made available
         self.reqs = {}                # buffer id -> request object, told when used
         self.free = size
         self._pending = []            # (gpa of head flags, flags) not yet published
@@ -410,6 +429,8 @@ class PackedRing(_Ring):
             if self.next_avail == self.size:
                 self.next_avail, self.avail_wrap = 0, self.avail_wrap ^ 1
         self.ndescs[bid] = len(bufs)
+        self.writable[bid] = sum(n for _, n, w in bufs if w)
+        self.order.append(bid)
         self.free -= len(bufs)
         self._pending.append((head_at, head_flags))
         if publish:
@@ -432,14 +453,20 @@ class PackedRing(_Ring):
             _, n, bid = struct.unpack('<QIH', self.mem.read(at, 14))
             if bid not in self.ndescs:
                 raise ProtocolError(f'used buffer id {bid} not in flight')
-            nd = self.ndescs.pop(bid)
-            self.free_ids.append(bid)
-            self.free += nd
-            self.next_used += nd
-            if self.next_used >= self.size:
-                self.next_used, self.used_wrap = self.next_used - self.size, self.used_wrap ^ 1
-            self._used(bid, n)
-            out.append((bid, n))
+            # In order, the descriptor stands for every buffer up to bid.
+            run = self.order[:self.order.index(bid) + 1] if self.in_order else [bid]
+            for b in run:
+                nd = self.ndescs.pop(b)
+                w = self.writable.pop(b)
+                self.order.remove(b)
+                self.free_ids.append(b)
+                self.free += nd
+                self.next_used += nd
+                if self.next_used >= self.size:
+                    self.next_used, self.used_wrap = self.next_used - self.size, \
+                        self.used_wrap ^ 1
+                self._used(b, n if b == bid else w)
+                out.append((b, n if b == bid else w))
 
     def in_flight(self):
         return len(self.ndescs)
@@ -704,7 +731,7 @@ class Frontend:
         self.apply(SET_FEATURES, struct.pack('<Q', features), need_reply=need_reply)
         self.features = features
 
-    def handshake(self, packed=False, extra_features=0):
+    def handshake(self, packed=False, extra_features=0, in_order=False):
         """QEMU's order: GET_FEATURES, GET/SET_PROTOCOL_FEATURES, GET_QUEUE_NUM,
         SET_OWNER, GET_CONFIG, SET_FEATURES. Version 1, protocol features,
         packed if asked; no REVISION_1 (QEMU's device offers none)."""
@@ -723,6 +750,8 @@ class Frontend:
         f = (1 << F_VERSION_1) | (1 << F_PROTOCOL_FEATURES) | extra_features
         if packed:
             f |= 1 << F_RING_PACKED
+        if in_order:
+            f |= 1 << F_IN_ORDER
         self.set_features(f)
 
     def get_config(self):
@@ -779,6 +808,7 @@ class Frontend:
         self.apply(SET_VRING_ADDR, self.vring_addr_payload(index, ring), need_reply=need_reply)
         self.apply(SET_VRING_CALL, *self.eventfd_msg(SET_VRING_CALL, index), need_reply=need_reply)
         self.apply(SET_VRING_KICK, *self.eventfd_msg(SET_VRING_KICK, index), need_reply=need_reply)
+        ring.in_order = bool(getattr(self, 'features', 0) & (1 << F_IN_ORDER))
         self.rings[index] = ring
         return ring
 

@@ -109,6 +109,7 @@ vq_alloc(struct virtio_crypto_hw *hw, uint16_t index, uint16_t want, int socket_
 	vc_vq_init(vq, index, size, packed, vc_hw_has_feature(hw, VIRTIO_F_INDIRECT_DESC),
 		   vc_hw_has_feature(hw, VIRTIO_F_EVENT_IDX), vq->mz->addr,
 		   vc_hw_addr(hw, vq->mz->addr, vq->mz->iova), vq->slots);
+	vc_vq_set_in_order(vq, vc_hw_has_feature(hw, VIRTIO_F_IN_ORDER));
 	if (hw->ops->setup_queue(hw, vq) != 0) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "%s: device refused queue %u", hw->name, index);
 		goto fail;
@@ -198,6 +199,8 @@ wanted_features(const struct virtio_crypto_hw *hw)
 
 	if (hw->want_packed)
 		f |= 1ULL << VIRTIO_F_RING_PACKED;
+	if (hw->want_in_order)
+		f |= 1ULL << VIRTIO_F_IN_ORDER;
 	if (!hw->use_va)
 		f |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
 	return f;
@@ -451,8 +454,11 @@ hw_renegotiate(struct virtio_crypto_hw *hw)
 static void
 vq_restart(struct virtio_crypto_vq *vq)
 {
+	bool in_order = vq->in_order;
+
 	vc_vq_init(vq, vq->index, vq->size, vq->packed_ring, vq->indirect, vq->event_idx,
 		   vq->mz->addr, vq->desc_addr, vq->slots);
+	vc_vq_set_in_order(vq, in_order);
 }
 
 int

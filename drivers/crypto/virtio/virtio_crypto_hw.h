@@ -39,6 +39,7 @@
 #define VIRTIO_F_VERSION_1		32
 #define VIRTIO_F_ACCESS_PLATFORM	33
 #define VIRTIO_F_RING_PACKED		34
+#define VIRTIO_F_IN_ORDER		35
 
 /** Control buffer: a request, its reply and keys up to an RSA-4096 DER key. */
 #define VIRTIO_CRYPTO_CTRL_BUF_SIZE	8192
@@ -141,6 +142,7 @@ struct virtio_crypto_hw {
 	 */
 	uint32_t session_services;
 	bool want_packed;		/**< use the packed ring if offered */
+	bool want_in_order;		/**< use VIRTIO_F_IN_ORDER if offered */
 	/*
 	 * One descriptor per request field, never one for two adjacent ones:
 	 * backends written against QEMU guests' layouts (DPDK 22.11's

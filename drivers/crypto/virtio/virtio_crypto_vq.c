@@ -97,6 +97,9 @@ split_reset(struct virtio_crypto_vq *vq)
 	vq->avail_published = 0;
 	vq->last_used = 0;
 	vq->nb_free = vq->size;
+	vq->in_run = false;
+	vq->io_oldest = 0;
+	vq->used_seen = 0;
 	/*
 	 * We busy-poll: ask for no interrupts. With EVENT_IDX the device reads
 	 * used_event instead; one that trails the used index by a whole ring
@@ -253,6 +256,72 @@ split_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 	return cookie;
 }
 
+/*
+ * In order: the oldest request in flight is the one used next. Its head
+ * is known (descriptors go out in ring order, and come back so), so only
+ * the used index is read, and the element at a run's start, which names
+ * the run's last request and gives its length.
+ */
+static void *
+split_get_used_in_order(struct virtio_crypto_vq *vq, uint32_t *len)
+{
+	uint16_t head = vq->io_oldest, mask = vq->size - 1;
+	struct vc_vq_slot *s;
+	void *cookie;
+
+	if (vq->last_used == vq->used_seen) {
+		uint16_t used_idx = __atomic_load_n(&vq->split.used->idx, __ATOMIC_ACQUIRE);
+		uint16_t in_flight = vq->avail_published - vq->last_used;
+
+		if (used_idx == vq->last_used)
+			return NULL;
+		if (unlikely((uint16_t)(used_idx - vq->last_used) > in_flight)) {
+			bad_ring(vq, "used idx %u is %u ahead of %u, more than the %u requests in flight",
+				 used_idx, (uint16_t)(used_idx - vq->last_used), vq->last_used,
+				 in_flight);
+			return NULL;
+		}
+		vq->used_seen = used_idx;
+	}
+	if (!vq->in_run) {
+		struct vring_used_elem *e = &vq->split.used->ring[vq->last_used & mask];
+		uint32_t id = __atomic_load_n(&e->id, __ATOMIC_RELAXED);
+
+		/* The run's last is a request in flight, so the walk ends there. */
+		if (unlikely(id >= vq->size || vq->slots[id].cookie == NULL)) {
+			bad_ring(vq, "used id %u at %u is not a request in flight", id,
+				 vq->last_used);
+			return NULL;
+		}
+		vq->run_last = id;
+		vq->run_len = __atomic_load_n(&e->len, __ATOMIC_RELAXED);
+		vq->in_run = true;
+	}
+	s = &vq->slots[head];
+	if (head == vq->run_last) {
+		*len = RTE_MIN(vq->run_len, s->in_len);
+		vq->in_run = false;
+	} else {
+		*len = s->in_len;
+	}
+	vq->last_used++;
+	/* A run the used index does not cover: the device broke the protocol. */
+	if (unlikely(vq->in_run && vq->last_used == vq->used_seen))
+		bad_ring(vq, "used id %u names a request past used idx %u", vq->run_last,
+			 vq->used_seen);
+	/*
+	 * The free list is the ring from free_head on, linked in ring order
+	 * (vc_vq_init()); split_add() walks it, and the chain freed here is
+	 * the one right after its end: nothing to relink (free_tail is the
+	 * out-of-order path's).
+	 */
+	vq->nb_free += s->ndescs;
+	vq->io_oldest = (head + s->ndescs) & mask;
+	cookie = s->cookie;
+	s->cookie = NULL;
+	return cookie;
+}
+
 /* ------------------------------------------------------------------ */
 /* Packed layout                                                       */
 /* ------------------------------------------------------------------ */
@@ -281,6 +350,9 @@ packed_reset(struct virtio_crypto_vq *vq)
 	vq->last_used = 0;
 	vq->used_wrap = true;
 	vq->nb_free = vq->size;
+	vq->in_run = false;
+	vq->io_oldest = 0;
+	vq->io_next_id = 0;
 	/* We busy-poll: no used-buffer notifications, ever. */
 	vq->packed.driver_event->off_wrap = 0;
 	vq->packed.driver_event->flags = VRING_PACKED_EVENT_FLAG_DISABLE;
@@ -326,8 +398,14 @@ packed_add(struct virtio_crypto_vq *vq, const struct vc_vq_buf *bufs,
 
 	if (unlikely(vq->nb_free < ndescs))
 		return -ENOSPC;
-	id = vq->free_id;
-	vq->free_id = vq->slots[id].next_free;
+	if (vq->in_order) {
+		/* Its place in the order: at most size requests are in flight. */
+		id = vq->io_next_id;
+		vq->io_next_id = (id + 1) & (vq->size - 1);
+	} else {
+		id = vq->free_id;
+		vq->free_id = vq->slots[id].next_free;
+	}
 	vq->slots[id].cookie = cookie;
 	vq->slots[id].ndescs = ndescs;
 	vq->slots[id].in_len = writable_bytes(bufs, nb_out, n);
@@ -449,6 +527,55 @@ packed_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 	return cookie;
 }
 
+/*
+ * In order: requests come back by id in the order they were added. The
+ * used descriptor at a run's start names the run's last; the requests up
+ * to it are used, the slots they took skipped.
+ */
+static void *
+packed_get_used_in_order(struct virtio_crypto_vq *vq, uint32_t *len)
+{
+	uint16_t id = vq->io_oldest;
+	struct vc_vq_slot *s = &vq->slots[id];
+	void *cookie;
+
+	if (!vq->in_run) {
+		struct vring_packed_desc *d = &vq->packed.desc[vq->last_used];
+		uint16_t flags = __atomic_load_n(&d->flags, __ATOMIC_ACQUIRE);
+		uint16_t last;
+
+		if (!!(flags & PACKED_F_AVAIL) != vq->used_wrap ||
+		    !!(flags & PACKED_F_USED) != vq->used_wrap)
+			return NULL;
+		last = __atomic_load_n(&d->id, __ATOMIC_RELAXED);
+		/* The run's last is a request in flight, so the walk ends there. */
+		if (unlikely(last >= vq->size || vq->slots[last].cookie == NULL)) {
+			bad_ring(vq, "used id %u at descriptor %u is not a request in flight",
+				 last, vq->last_used);
+			return NULL;
+		}
+		vq->run_last = last;
+		vq->run_len = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
+		vq->in_run = true;
+	}
+	if (id == vq->run_last) {
+		*len = RTE_MIN(vq->run_len, s->in_len);
+		vq->in_run = false;
+	} else {
+		*len = s->in_len;
+	}
+	vq->last_used += s->ndescs;
+	if (vq->last_used >= vq->size) {
+		vq->last_used -= vq->size;
+		vq->used_wrap = !vq->used_wrap;
+	}
+	vq->nb_free += s->ndescs;
+	vq->io_oldest = (id + 1) & (vq->size - 1);
+	cookie = s->cookie;
+	s->cookie = NULL;
+	return cookie;
+}
+
 /* ------------------------------------------------------------------ */
 /* One interface                                                       */
 /* ------------------------------------------------------------------ */
@@ -471,6 +598,7 @@ vc_vq_init(struct virtio_crypto_vq *vq, uint16_t index, uint16_t size,
 	vq->packed_ring = packed;
 	vq->indirect = indirect;
 	vq->event_idx = event_idx;
+	vq->in_order = false;	/* until vc_vq_set_in_order() */
 	vq->slots = slots;
 	vq->broken = false;
 	vq->broken_why[0] = '\0';
@@ -507,7 +635,16 @@ vc_vq_get_used(struct virtio_crypto_vq *vq, uint32_t *len)
 {
 	if (unlikely(vq->broken))
 		return NULL;
+	if (vq->in_order)
+		return vq->packed_ring ? packed_get_used_in_order(vq, len) :
+					 split_get_used_in_order(vq, len);
 	return vq->packed_ring ? packed_get_used(vq, len) : split_get_used(vq, len);
+}
+
+void
+vc_vq_set_in_order(struct virtio_crypto_vq *vq, bool on)
+{
+	vq->in_order = on;
 }
 
 void

@@ -31,6 +31,16 @@
  * vc_vq_get_used() return at once; only vc_vq_reclaim_all() and
  * vc_vq_init() touch the ring again. A used length is not trusted either:
  * it is cut to the bytes the request made writable.
+ *
+ * VIRTIO_F_IN_ORDER (vc_vq_set_in_order()): the device uses requests in
+ * the order they were made available, and may show a run of them as one
+ * used element (split) or descriptor (packed) naming the run's last, the
+ * used index moving past the whole run. Requests then complete in the
+ * order they were added, one element or descriptor read per run; a
+ * request inside a run is taken as having written all its writable bytes
+ * (the length of a run's last is the device's). Descriptors are handed
+ * out in ring order (split: the FIFO free list stays sequential; packed:
+ * a request's id is its place in the order, modulo the ring size).
  */
 
 #include <stdbool.h>
@@ -94,6 +104,15 @@ struct virtio_crypto_vq {
 	uint16_t last_used;
 	bool used_wrap;			/**< packed: device's wrap counter there */
 
+	/* In order: the oldest request in flight, and the run being taken. */
+	bool in_order;
+	bool in_run;			/**< a run's element was read, its last not taken */
+	uint16_t io_oldest;		/**< split: its head; packed: its id */
+	uint16_t io_next_id;		/**< packed: id of the next request added */
+	uint16_t used_seen;		/**< split: used->idx last read */
+	uint16_t run_last;		/**< head/id of the run's last request */
+	uint32_t run_len;		/**< and the length the device gave it */
+
 	struct vc_vq_slot *slots;	/**< by head (split) or id (packed) */
 	const struct rte_memzone *mz;
 	void *notify;			/**< the transport's kick handle */
@@ -122,6 +141,12 @@ size_t vc_vq_ring_bytes(uint16_t size, bool packed);
 int vc_vq_init(struct virtio_crypto_vq *vq, uint16_t index, uint16_t size,
 	       bool packed, bool indirect, bool event_idx,
 	       void *ring, uint64_t ring_addr, struct vc_vq_slot *slots);
+
+/**
+ * Use the ring in order (VIRTIO_F_IN_ORDER negotiated): right after
+ * vc_vq_init(), on an empty ring (vc_vq_init() starts out of order).
+ */
+void vc_vq_set_in_order(struct virtio_crypto_vq *vq, bool on);
 
 /** Ring descriptors an add of nb_bufs buffers takes (1 if indirect). */
 static inline uint16_t

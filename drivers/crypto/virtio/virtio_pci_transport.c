@@ -582,6 +582,8 @@ virtio_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pci)
 	tmpl.use_va = false;
 	/* The VMM decides: a device that offers the packed ring gets it. */
 	tmpl.want_packed = true;
+	/* And one that offers in-order use gets it: fewer used-ring reads. */
+	tmpl.want_in_order = true;
 	tmpl.queue_size = VPCI_RING_SIZE;
 	rc = virtio_crypto_dev_create(name, &pci->device, &tmpl, socket_id, &hw);
 	if (rc != 0)

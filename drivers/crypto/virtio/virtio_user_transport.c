@@ -17,6 +17,8 @@
  *   queues=N           queue pairs to offer at most (default: the device's)
  *   queue_size=N       ring size, a power of two (default 256)
  *   packed=0|1         use the packed ring when the backend offers it
+ *   in_order=0|1       use VIRTIO_F_IN_ORDER when the backend offers it
+ *                      (default 1)
  *   session=ctrlq|qemu-7.0|qemu-7.1|qemu-8.1
  *                      control queue (default), or session messages in the
  *                      payload layout of that QEMU release
@@ -609,6 +611,7 @@ struct devargs {
 	char path[108];
 	bool server;
 	bool packed;
+	bool in_order;
 	uint16_t queues;
 	uint16_t queue_size;
 	unsigned int timeout_ms;
@@ -617,8 +620,8 @@ struct devargs {
 };
 
 static const char *const valid_args[] = {
-	"path", "server", "queues", "queue_size", "packed", "session", "config", "timeout",
-	NULL,
+	"path", "server", "queues", "queue_size", "packed", "in_order", "session", "config",
+	"timeout", NULL,
 };
 
 static int
@@ -701,14 +704,15 @@ parse_devargs(const char *args, struct devargs *a)
 		[CONFIG_QEMU] = "qemu",
 	};
 	struct rte_kvargs *kv = rte_kvargs_parse(args ? args : "", valid_args);
-	unsigned long server = 0, packed = 0, queues = 0, size = VU_DEFAULT_RING_SIZE;
+	unsigned long server = 0, packed = 0, in_order = 1, queues = 0;
+	unsigned long size = VU_DEFAULT_RING_SIZE;
 	unsigned long timeout = VU_DEFAULT_TIMEOUT_MS;
 	unsigned int session = SESSIONS_CTRLQ, config = CONFIG_DEVICE;
 	int rc = -EINVAL;
 
 	if (kv == NULL) {
 		VIRTIO_CRYPTO_LOG(init, ERR, "bad arguments '%s' (known: path, server, queues, "
-				  "queue_size, packed, session, config, timeout)", args);
+				  "queue_size, packed, in_order, session, config, timeout)", args);
 		return -EINVAL;
 	}
 	memset(a, 0, sizeof(*a));
@@ -721,6 +725,7 @@ parse_devargs(const char *args, struct devargs *a)
 	    choice_arg(kv, "config", configs, RTE_DIM(configs), &config))
 		goto out;
 	if (uint_arg(kv, "server", 0, 1, &server) || uint_arg(kv, "packed", 0, 1, &packed) ||
+	    uint_arg(kv, "in_order", 0, 1, &in_order) ||
 	    uint_arg(kv, "queues", 1, VU_MAX_VRINGS - 1, &queues) ||
 	    uint_arg(kv, "queue_size", 2, VU_MAX_RING_SIZE, &size) ||
 	    uint_arg(kv, "timeout", 1, 3600 * 1000, &timeout))
@@ -733,6 +738,7 @@ parse_devargs(const char *args, struct devargs *a)
 	a->qemu_config = config == CONFIG_QEMU;
 	a->server = server;
 	a->packed = packed;
+	a->in_order = in_order;
 	a->queues = queues;
 	a->queue_size = size;
 	a->timeout_ms = timeout;
@@ -817,6 +823,7 @@ probe_on_backend(struct virtio_user_dev *d, struct rte_vdev_device *vdev,
 			(1u << VIRTIO_CRYPTO_SERVICE_HASH) | (1u << VIRTIO_CRYPTO_SERVICE_MAC) |
 			(a->sessions == SESSIONS_QEMU_81 ? 1u << VIRTIO_CRYPTO_SERVICE_AKCIPHER : 0);
 	tmpl.want_packed = a->packed;
+	tmpl.want_in_order = a->in_order;
 	tmpl.queue_size = a->queue_size;
 	tmpl.queues_limit = a->queues;
 	tmpl.ctrl_timeout_ms = a->timeout_ms;
