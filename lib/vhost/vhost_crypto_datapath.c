@@ -1055,6 +1055,12 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 	}
 	if (taken < n)
 		rte_mempool_put_bulk(vc->op_pool, (void **)&ops[taken], n - taken);
+	/*
+	 * What the driver made available since: its tables start coming
+	 * now, while this burst is built and ciphered, and are there when
+	 * the next poll takes them.
+	 */
+	vc_vring_prefetch(&r->vr, RTE_MIN(vc_vring_avail_count(&r->vr), burst));
 
 	for (i = 0; i < taken; i++) {
 		uint16_t slot = slots[i];

@@ -615,7 +615,13 @@ session_create_locked(struct vc_session_table *t,
 		if (sess == NULL) {
 			if (rte_errno == ENOMEM)
 				rc = -ENOSPC;
-			VC_LOG(INFO, "device %u refused a %s%s%s session: %s",
+			/*
+			 * Expected when the other device takes it (that is what
+			 * the fallback is for), and a guest may make sessions at
+			 * a high rate: only a session no device takes is told at
+			 * the daemon's default level, below.
+			 */
+			VC_LOG(DEBUG, "device %u refused a %s%s%s session: %s",
 			       t->cdev_id[d], p->cipher ? p->cipher->name : "",
 			       p->cipher && p->hash ? " + " : "",
 			       p->hash ? p->hash->name : "", rte_strerror(rte_errno));
@@ -623,8 +629,13 @@ session_create_locked(struct vc_session_table *t,
 		}
 		s->crypto_sess[d] = sess;
 	}
-	if (s->crypto_sess[VC_DEV_MAIN] == NULL && s->crypto_sess[VC_DEV_FALLBACK] == NULL)
+	if (s->crypto_sess[VC_DEV_MAIN] == NULL && s->crypto_sess[VC_DEV_FALLBACK] == NULL) {
+		VC_LOG(INFO, "no crypto device takes a %s%s%s session: %s",
+		       p->cipher ? p->cipher->name : "", p->cipher && p->hash ? " + " : "",
+		       p->hash ? p->hash->name : "", rc == -ENOSPC ? "out of memory" :
+		       "not supported");
 		return rc;
+	}
 
 	vc_session_describe(s, p);
 	publish(t, s, id);

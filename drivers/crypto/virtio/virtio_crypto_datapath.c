@@ -1121,6 +1121,17 @@ vc_enqueue_burst(void *qpv, struct rte_crypto_op **ops, uint16_t nb_ops)
 	if (n == 0 || rte_mempool_get_bulk(qp->areas, (void **)areas, n) != 0)
 		return burst_leave(qp, 0);
 
+	/*
+	 * The areas' request lines were last written by the device's core
+	 * (the status) or read by it: ask for all of them, for writing, before
+	 * building any, so that their transfers overlap instead of each
+	 * request's stores waiting for its own.
+	 */
+	for (i = 0; i < n; i++) {
+		rte_prefetch0_write(areas[i]->hdr);
+		rte_prefetch0_write(areas[i]->hdr + RTE_CACHE_LINE_SIZE);
+		rte_prefetch0_write(areas[i]->hdr + 2 * RTE_CACHE_LINE_SIZE);
+	}
 	b.hw = hw;
 	for (i = 0; i < n; i++) {
 		struct rte_crypto_op *op = ops[i];
