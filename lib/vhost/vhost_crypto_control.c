@@ -213,6 +213,7 @@ vc_ring_attach(struct vhost_crypto *vc, uint16_t idx,
 	r->vr.callfd = vring->callfd;
 	r->vr.mem = vc->mem;
 	r->vr.region_hint = 0;
+	r->credit = 0;
 	r->vr.event_idx = vc->features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
 	if (!was_live) {
 		/* Packed rings carry their wrap counter in bit 15 of the base. */

@@ -992,6 +992,7 @@ give_back_chain(struct vc_ring *r, uint16_t slot)
 
 	vc_vring_unpop(&r->vr, c);
 	r->slot_of_head[c->head] = VC_NO_SLOT;
+	r->credit += (int64_t)c->in_len + c->out_len;	/* paid when taken again */
 	free_slot(r, slot);
 	r->requests--;
 }
@@ -1014,17 +1015,11 @@ prefetch_request(const struct vc_chain *c)
 }
 
 /*
- * Take up to `burst` requests of a ring into ops. The chains are all taken
- * before any is parsed, and the memory of each is prefetched as it is
- * taken: the driver wrote all of it on another core, and one chain's loads
- * wait for each other, so a burst read chain by chain would pay every miss
- * in turn.
- *
- * There is no budget in bytes per ring: a ring of 64 KiB requests cut to
- * one request every few polls gets 5 to 16 times less out of
- * crypto_aesni_mb for AES-CBC + HMAC (its multi-buffer lanes hold a
- * lone job until they are flushed). Fairness between rings of very
- * different sizes is left to the caller's polling (benchmark guide).
+ * Take up to `burst` requests of a ring into ops, while its credit lasts
+ * (VC_POLL_QUANTUM). The chains are all taken before any is parsed, and
+ * the memory of each is prefetched as it is taken: the driver wrote all of
+ * it on another core, and one chain's loads wait for each other, so a
+ * burst read chain by chain would pay every miss in turn.
  */
 static unsigned int
 take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
@@ -1035,6 +1030,9 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 	uint16_t slots[VC_BURST_MAX];
 	unsigned int n, i, taken, done = 0;
 
+	r->credit = RTE_MIN(r->credit + VC_POLL_QUANTUM, (int64_t)VC_POLL_QUANTUM);
+	if (r->credit <= 0)
+		return 0;	/* its last large requests are still being paid for */
 	n = RTE_MIN(vc_vring_avail_count(&r->vr), (unsigned int)r->nb_free);
 	n = RTE_MIN(n, RTE_MIN(burst, (unsigned int)backlog_room(vc)));
 	if (n == 0)
@@ -1044,13 +1042,14 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		return 0;	/* op pool empty: wait for completions */
 
 	vc_vring_prefetch(&r->vr, n);
-	for (taken = 0; taken < n; taken++) {
+	for (taken = 0; taken < n && r->credit > 0; taken++) {
 		const struct vc_chain *c;
 
 		slots[taken] = take_chain(r, &errs[taken]);
 		if (slots[taken] == VC_NO_SLOT)
 			break;
 		c = &r->slots[slots[taken]];
+		r->credit -= (int64_t)c->in_len + c->out_len;
 		if (errs[taken] == VC_CHAIN_OK)
 			prefetch_request(c);
 	}
