@@ -984,6 +984,15 @@ take_chain(struct vc_ring *r, enum vc_chain_error *err)
 	return slot;
 }
 
+/* What a chain costs its ring's credit (VC_POLL_QUANTUM, VC_POLL_FREE). */
+static inline int64_t
+chain_cost(const struct vc_chain *c)
+{
+	uint64_t bytes = (uint64_t)c->in_len + c->out_len;
+
+	return bytes > VC_POLL_FREE ? (int64_t)(bytes - VC_POLL_FREE) : 0;
+}
+
 /* Undo take_chain() on a chain not yet looked at: it is taken again later. */
 static void
 give_back_chain(struct vc_ring *r, uint16_t slot)
@@ -992,7 +1001,7 @@ give_back_chain(struct vc_ring *r, uint16_t slot)
 
 	vc_vring_unpop(&r->vr, c);
 	r->slot_of_head[c->head] = VC_NO_SLOT;
-	r->credit += (int64_t)c->in_len + c->out_len;	/* paid when taken again */
+	r->credit += chain_cost(c);	/* paid when taken again */
 	free_slot(r, slot);
 	r->requests--;
 }
@@ -1042,14 +1051,14 @@ take_requests(struct vhost_crypto *vc, uint16_t ring, unsigned int burst)
 		return 0;	/* op pool empty: wait for completions */
 
 	vc_vring_prefetch(&r->vr, n);
-	for (taken = 0; taken < n && r->credit > 0; taken++) {
+	for (taken = 0; taken < n && (r->credit > 0 || taken < VC_POLL_BATCH); taken++) {
 		const struct vc_chain *c;
 
 		slots[taken] = take_chain(r, &errs[taken]);
 		if (slots[taken] == VC_NO_SLOT)
 			break;
 		c = &r->slots[slots[taken]];
-		r->credit -= (int64_t)c->in_len + c->out_len;
+		r->credit -= chain_cost(c);
 		if (errs[taken] == VC_CHAIN_OK)
 			prefetch_request(c);
 	}
