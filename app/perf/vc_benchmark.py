@@ -341,6 +341,8 @@ def main():
     ap.add_argument('--sizes', default=','.join(map(str, SIZES)))
     ap.add_argument('--algos', default=','.join(ALGOS))
     ap.add_argument('--no-upstream', action='store_true', help='leave out case (c)')
+    ap.add_argument('--vdev-args', default='',
+                    help="more devargs for case (b)'s device, e.g. in_order=0")
     ap.add_argument('--no-plot', action='store_true', help='CSV only')
     g = ap.add_argument_group('many guests (instead of cases a, b and c)')
     g.add_argument('--guests', metavar='N,...',
@@ -429,7 +431,9 @@ def main():
                  '--socket', sock], sock, run)
     try:
         for r in rows:
-            res = loadgen(a, fcore, f'vcb-bl-{pid}', virtio_eal(sock), 'crypto_virtio_user0',
+            res = loadgen(a, fcore, f'vcb-bl-{pid}',
+                          virtio_eal(sock, ',' + a.vdev_args if a.vdev_args else ''),
+                          'crypto_virtio_user0',
                           r['algo'], r['size'])
             r['b_mops'], r['b_gbps'] = float(res['mops']), float(res['gbps'])
             r['b_frontend_cycles_per_op'] = (float(res['enq_cycles_per_op']) +
