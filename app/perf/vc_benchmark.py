@@ -128,6 +128,17 @@ def loadgen(a, core, prefix, eal, dev, algo, size):
     return {k: v for k, v in (kv.split('=', 1) for kv in m.group(1).split())}
 
 
+def write_csv(path, fields, rows):
+    """One line per row; floats to 4 places, what a row lacks empty."""
+    with open(path, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: '' if r.get(k) is None else
+                        round(r[k], 4) if isinstance(r[k], float) else r[k] for k in fields})
+    log(f'wrote {path}')
+
+
 def ratio(x, y):
     return x / y if x and y else None
 
@@ -289,14 +300,7 @@ def run_guests(a, daemon, pmd, run, out, fcore, bcore):
               'jain', 'vs_one', 'big_mops', 'big_gbps', 'small_mops', 'small_gbps', 'share_kept']
     for name, fs, data in (('guests.csv', fields, rows),
                            ('guests_frontends.csv', list(fronts[0]) if fronts else [], fronts)):
-        path = os.path.join(out, name)
-        with open(path, 'w', newline='') as f:
-            w = csv.DictWriter(f, fieldnames=fs)
-            w.writeheader()
-            for r in data:
-                w.writerow({k: '' if r.get(k) is None else
-                            round(r[k], 4) if isinstance(r[k], float) else r[k] for k in fs})
-        log(f'wrote {path}')
+        write_csv(os.path.join(out, name), fs, data)
     return 0
 
 
@@ -481,14 +485,7 @@ def main():
         state = 'n/a' if worst is None else ('met' if worst >= want else 'not met')
         print(f'  {what} at {size:>4} B >= {want:.2f}: worst {fmt(worst, ".2f")}  {state}')
 
-    csv_path = os.path.join(out, 'benchmark.csv')
-    with open(csv_path, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=fields)
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: '' if r.get(k) is None else
-                        round(r[k], 4) if isinstance(r[k], float) else r[k] for k in fields})
-    log(f'wrote {csv_path}')
+    write_csv(os.path.join(out, 'benchmark.csv'), fields, rows)
     png = os.path.join(out, 'benchmark.png')
     if not a.no_plot and plot(rows, png):
         log(f'wrote {png}')
