@@ -781,21 +781,6 @@ vc_vring_set_broken(struct vc_vring *vr, const char *why)
 	vr->broken = true;
 }
 
-uint8_t *
-vc_chain_contig(const struct vc_chain *c, bool writable, uint32_t off, uint32_t len)
-{
-	uint16_t i = writable ? c->nb_in : 0;
-	uint16_t end = writable ? c->nb_in + c->nb_out : c->nb_in;
-
-	for (; i < end; i++) {
-		if (off < c->segs[i].len)
-			return (uint64_t)off + len <= c->segs[i].len ?
-				c->segs[i].addr + off : NULL;
-		off -= c->segs[i].len;
-	}
-	return NULL;
-}
-
 /*
  * Copy between `buf` and bytes [off, off + len) of the segments
  * [first, end) of a chain: into the chain when `to_chain`, out of it

@@ -270,14 +270,13 @@ void vc_vring_flush(struct vc_vring *vr, bool notify);
  * A position in one of a chain's two streams (readable or writable), for
  * taking a request's pieces in the order they come (header, IV, source,
  * AAD; destination, digest): one pass over the segments for the whole
- * request, where vc_chain_contig() and vc_chain_read() start from the
- * first segment on every call.
+ * request, where vc_chain_read() starts from the first segment on every
+ * call.
  */
 struct vc_chain_cursor {
 	const struct vc_seg *seg;	/**< the segment `off` is in */
 	const struct vc_seg *end;	/**< past the stream's last segment */
 	uint32_t off;			/**< bytes of *seg already taken */
-	uint32_t pos;			/**< bytes of the stream already taken */
 };
 
 static inline void
@@ -286,15 +285,14 @@ vc_chain_cursor_init(struct vc_chain_cursor *k, const struct vc_chain *c, bool w
 	k->seg = c->segs + (writable ? c->nb_in : 0);
 	k->end = writable ? c->segs + c->nb_in + c->nb_out : c->segs + c->nb_in;
 	k->off = 0;
-	k->pos = 0;
 }
 
 /**
  * Take the next `len` bytes of the stream: where they are when they are
  * contiguous in host memory, else NULL (they span segments, or the stream
- * is shorter; k->pos still moves past them, so the caller can copy them
- * with vc_chain_read() from the position it had). Never call it for a
- * zero length: that result means nothing.
+ * is shorter: the caller copies them with vc_chain_read() from their
+ * offset, and the cursor still moves past them for the pieces after).
+ * Never call it for a zero length: that result means nothing.
  *
  * Between calls `off` is inside *seg unless seg is end (segments are never
  * empty): a piece that ends a segment moves the cursor to the next one.
@@ -304,7 +302,6 @@ vc_chain_cursor_take(struct vc_chain_cursor *k, uint32_t len)
 {
 	uint8_t *p;
 
-	k->pos += len;
 	if (likely(k->seg < k->end && len <= k->seg->len - k->off)) {
 		p = k->seg->addr + k->off;
 		k->off += len;
@@ -327,13 +324,6 @@ vc_chain_cursor_take(struct vc_chain_cursor *k, uint32_t len)
 	}
 	return NULL;
 }
-
-/**
- * Where `len` bytes at `off` of the chain's readable (or writable) stream
- * are, if they are contiguous in host memory; NULL otherwise.
- */
-uint8_t *vc_chain_contig(const struct vc_chain *c, bool writable, uint32_t off,
-			 uint32_t len);
 
 /**
  * Copy `len` bytes of the chain's readable stream from `off` into `dst`.
